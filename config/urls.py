@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("kakaosync/", include("kakaosync.urls")),
+    path("keymap/", include("keymap.urls")),
+    path("", include("keymap.api_urls")),
+    path("", include("store.urls")),
+]

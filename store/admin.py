@@ -1,0 +1,159 @@
+"""The shop core in Django's admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet, Sum
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .forms import CouponTemplateForm, StoreSettingsForm
+from .models import (
+    AccountDeletion,
+    Coupon,
+    CouponTemplate,
+    Customer,
+    MergeRecord,
+    Order,
+    OrderLine,
+    PointEntry,
+    Product,
+    StoreSettings,
+)
+
+
+@admin.register(StoreSettings)
+class StoreSettingsAdmin(admin.ModelAdmin):
+    form = StoreSettingsForm
+    fieldsets = [
+        (None, {"fields": ["name", "age_restricted"]}),
+        (_("Welcome benefits"), {"fields": ["welcome_points", "welcome_coupon"]}),
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        StoreSettings.load()
+        return HttpResponseRedirect(reverse("admin:store_storesettings_change", args=[1]))
+
+
+class PointEntryInline(admin.TabularInline):
+    model = PointEntry
+    extra = 0
+    fields = ["created_at", "amount", "reason", "note", "order"]
+    readonly_fields = ["created_at", "order"]
+    ordering = ["-created_at"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CouponInline(admin.TabularInline):
+    model = Coupon
+    extra = 0
+    fields = ["template", "code", "issued_at", "expires_at", "used_at"]
+    readonly_fields = ["code", "issued_at", "used_at"]
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "user",
+        "join_channel",
+        "marketing_consent",
+        "balance",
+        "created_at",
+        "deleted_at",
+    ]
+    list_filter = ["join_channel", "marketing_consent", ("deleted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__username", "user__email", "nickname", "phone"]
+    readonly_fields = ["join_channel", "created_at", "welcome_granted_at", "deleted_at"]
+    raw_id_fields = ["user"]
+    inlines = [PointEntryInline, CouponInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("user")
+            .annotate(_balance=Sum("point_entries__amount"))
+        )
+
+    @admin.display(description=_("points"), ordering="_balance")
+    def balance(self, obj: Customer) -> int:
+        return int(getattr(obj, "_balance", None) or 0)
+
+
+@admin.register(CouponTemplate)
+class CouponTemplateAdmin(admin.ModelAdmin):
+    form = CouponTemplateForm
+    list_display = ["name", "kind", "value", "min_order_total", "valid_days"]
+
+
+@admin.register(Coupon)
+class CouponAdmin(admin.ModelAdmin):
+    list_display = ["code", "template", "customer", "issued_at", "expires_at", "used_at"]
+    list_filter = ["template"]
+    search_fields = ["code", "customer__user__username"]
+    raw_id_fields = ["customer", "used_on"]
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "price", "is_active"]
+    list_filter = ["is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    readonly_fields = ["product", "product_name", "unit_price", "quantity"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["number", "customer", "status", "total", "created_at", "anonymised"]
+    list_filter = ["status", "anonymised"]
+    search_fields = ["number"]
+    raw_id_fields = ["customer"]
+    readonly_fields = ["number", "subtotal", "discount", "points_used", "total", "anonymised"]
+    inlines = [OrderLineInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(MergeRecord)
+class MergeRecordAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "source_repr", "target_repr", "reason"]
+    readonly_fields = ["created_at", "source_repr", "target_repr", "reason", "moved"]
+
+
+@admin.register(AccountDeletion)
+class AccountDeletionAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user_id", "join_channel", "orders_kept"]
+    list_filter = ["join_channel"]

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StoreConfig(AppConfig):
+    name = "store"
+    verbose_name = _("Store")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from . import checks as store_checks
+        from . import receivers, registry
+        from .config_section import StoreSection
+
+        checks.register(store_checks.check_secrets_key, checks.Tags.security)
+        checks.register(store_checks.check_shared_cache, checks.Tags.caches)
+        registry.register_config_section(StoreSection())
+        receivers.connect()

@@ -1,0 +1,60 @@
+"""Config as code: the whole store configuration as one JSON object.
+
+Each app contributes a section through ``store.registry.register_config_section``.
+Import is all or nothing: every section is validated and applied inside one transaction,
+with the same forms the admin uses, and the first error names the bad key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import transaction
+
+from . import registry
+
+
+class ConfigError(Exception):
+    """A configuration value is wrong; ``path`` names it (``store.welcome_points``)."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+def export_config(*, with_secrets: bool = False) -> dict[str, Any]:
+    return {
+        name: section.export(with_secrets=with_secrets)
+        for name, section in registry.config_sections().items()
+    }
+
+
+def import_config(data: Any) -> None:
+    if not isinstance(data, dict):
+        raise ConfigError("(root)", "the configuration must be a JSON object")
+    sections = registry.config_sections()
+    unknown = sorted(set(data) - set(sections))
+    if unknown:
+        raise ConfigError(unknown[0], f"unknown section (known: {', '.join(sorted(sections))})")
+    with transaction.atomic():
+        for name, section in sections.items():
+            if name not in data:
+                continue
+            if not isinstance(data[name], dict):
+                raise ConfigError(name, "must be a JSON object")
+            section.apply(data[name])
+
+
+def raise_form_errors(prefix: str, form: forms.BaseForm) -> None:
+    """Turn the first error of an invalid form into a ConfigError naming the key."""
+    for field, errors in form.errors.items():
+        path = prefix if field == "__all__" else f"{prefix}.{field}"
+        raise ConfigError(path, " ".join(str(e) for e in errors))
+
+
+def check_keys(prefix: str, data: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ConfigError(f"{prefix}.{unknown[0]}", "unknown key")

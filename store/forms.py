@@ -1,0 +1,71 @@
+"""Forms of the shop core; the admin and ``storeconfig import`` share them."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import CouponTemplate, StoreSettings
+
+
+class StoreSettingsForm(forms.ModelForm):
+    class Meta:
+        model = StoreSettings
+        fields = ["name", "age_restricted", "welcome_points", "welcome_coupon"]
+
+    def clean_welcome_points(self) -> int:
+        value = self.cleaned_data["welcome_points"]
+        if value is not None and value > 1_000_000:
+            raise forms.ValidationError(_("Welcome points cannot exceed 1,000,000."))
+        return value
+
+
+class CouponTemplateForm(forms.ModelForm):
+    class Meta:
+        model = CouponTemplate
+        fields = ["name", "kind", "value", "min_order_total", "valid_days"]
+
+
+class OrderForm(forms.Form):
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=99, initial=1)
+    coupon_code = forms.CharField(label=_("Coupon"), required=False, max_length=20)
+    points = forms.IntegerField(label=_("Points to use"), min_value=0, initial=0, required=False)
+    recipient_name = forms.CharField(label=_("Recipient"), max_length=100)
+    shipping_address = forms.CharField(label=_("Shipping address"), max_length=300)
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my personal data, points and coupons are removed for good."),
+        required=True,
+    )
+
+
+class SecretFormMixin(forms.ModelForm):
+    """Write-only inputs for encrypted model fields: a stored secret is never rendered.
+
+    List the fields in ``secret_fields``. Blank input keeps the stored value, so an admin can
+    change other settings without retyping the secret.
+    """
+
+    secret_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name in self.secret_fields:
+            field = self.fields[name]
+            field.required = False
+            field.widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})
+            has_value = bool(self.instance.pk and getattr(self.instance, name, ""))
+            field.help_text = (
+                _("A value is stored. Leave blank to keep it.")
+                if has_value
+                else _("Not set yet.")
+            )
+            self.initial[name] = ""
+
+    def _clean_fields(self) -> None:
+        super()._clean_fields()
+        for name in self.secret_fields:
+            if name in self.cleaned_data and not self.cleaned_data[name]:
+                self.cleaned_data[name] = getattr(self.instance, name, "") or ""

@@ -1,0 +1,330 @@
+"""The shop core's data: store settings, customers, points, coupons, catalog, orders."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .app_settings import app_settings
+
+STORE_SETTINGS_CACHE_KEY = "store:settings:v1"
+
+
+class StoreSettings(models.Model):
+    """The one row of store-wide settings (pk is always 1)."""
+
+    name = models.CharField(_("store name"), max_length=100, default="Social Store")
+    age_restricted = models.BooleanField(
+        _("age-restricted store"),
+        default=False,
+        help_text=_(
+            "Sells goods for adults only. Social login supplies no date of birth, so it is "
+            "switched off while this is on."
+        ),
+    )
+    welcome_points = models.PositiveIntegerField(
+        _("welcome points"),
+        default=0,
+        help_text=_("Points every new customer receives, whatever the way they joined."),
+    )
+    welcome_coupon = models.ForeignKey(
+        "store.CouponTemplate",
+        verbose_name=_("welcome coupon"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Coupon every new customer receives, whatever the way they joined."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("store settings")
+        verbose_name_plural = _("store settings")
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        cache.delete(STORE_SETTINGS_CACHE_KEY)
+
+    @classmethod
+    def load(cls) -> StoreSettings:
+        """The settings, from the shared cache when warm (no query per request)."""
+        obj = cache.get(STORE_SETTINGS_CACHE_KEY)
+        if obj is None:
+            obj, _created = cls.objects.get_or_create(pk=1)
+            cache.set(STORE_SETTINGS_CACHE_KEY, obj, app_settings.SETTINGS_CACHE_TIMEOUT)
+        return obj
+
+
+class JoinChannel:
+    """How a customer joined: ``store`` (store ID and password) or a provider id."""
+
+    STORE = "store"
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+    OTHER = "other", _("Other")
+
+
+class Customer(models.Model):
+    """The shop's profile of a user."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer"
+    )
+    join_channel = models.CharField(
+        _("join channel"), max_length=30, default=JoinChannel.STORE, db_index=True
+    )
+    nickname = models.CharField(_("nickname"), max_length=100, blank=True)
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    marketing_consent = models.BooleanField(_("marketing consent"), default=False)
+    marketing_consent_at = models.DateTimeField(_("marketing consent given"), null=True, blank=True)
+    welcome_granted_at = models.DateTimeField(_("welcome benefits given"), null=True, blank=True)
+    created_at = models.DateTimeField(_("joined"), default=timezone.now)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+
+    def __str__(self) -> str:
+        return self.nickname or self.user.get_username()
+
+    @property
+    def points_balance(self) -> int:
+        return int(self.point_entries.aggregate(total=Sum("amount"))["total"] or 0)
+
+
+class PointEntry(models.Model):
+    """One line of the points ledger: the balance is the sum, never a stored counter."""
+
+    class Reason(models.TextChoices):
+        WELCOME = "welcome", _("Welcome points")
+        ORDER_SPENT = "order_spent", _("Spent on an order")
+        ORDER_EARNED = "order_earned", _("Earned with an order")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+        MERGE = "merge", _("Moved from a merged account")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="point_entries")
+    amount = models.IntegerField(_("points"))
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    order = models.ForeignKey(
+        "store.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points ledger")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="point_entry_nonzero")]
+
+    def __str__(self) -> str:
+        return f"{self.amount:+d} ({self.get_reason_display()})"
+
+
+class CouponTemplate(models.Model):
+    """What a coupon gives; issued to customers as :class:`Coupon`."""
+
+    class Kind(models.TextChoices):
+        AMOUNT = "amount", _("Fixed amount off")
+        PERCENT = "percent", _("Percent off")
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("discount type"), max_length=10, choices=Kind.choices)
+    value = models.PositiveIntegerField(
+        _("value"), validators=[MinValueValidator(1)], help_text=_("Won off, or percent off.")
+    )
+    min_order_total = models.PositiveIntegerField(_("minimum order total"), default=0)
+    valid_days = models.PositiveIntegerField(
+        _("valid for (days)"), default=30, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("coupon type")
+        verbose_name_plural = _("coupon types")
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gt=0), name="coupon_value_positive"),
+            models.CheckConstraint(
+                condition=~Q(kind="percent") | Q(value__lte=100), name="coupon_percent_max_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.PERCENT:
+            return f"{self.name} ({self.value}%)"
+        return f"{self.name} (₩{self.value:,})"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.kind == self.Kind.PERCENT and self.value and self.value > 100:
+            raise ValidationError({"value": _("A percentage cannot exceed 100.")})
+
+    def discount_for(self, total: int) -> int:
+        if total < self.min_order_total:
+            return 0
+        if self.kind == self.Kind.PERCENT:
+            return total * self.value // 100
+        return min(self.value, total)
+
+
+def _coupon_code() -> str:
+    return secrets.token_hex(5).upper()
+
+
+class Coupon(models.Model):
+    """A coupon issued to one customer."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="coupons")
+    template = models.ForeignKey(CouponTemplate, on_delete=models.PROTECT, related_name="issued")
+    code = models.CharField(max_length=20, unique=True, default=_coupon_code)
+    reason = models.CharField(_("reason"), max_length=100, blank=True)
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_on = models.ForeignKey(
+        "store.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("coupon")
+        verbose_name_plural = _("coupons")
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.template} [{self.code}]"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.expires_at:
+            self.expires_at = self.issued_at + timedelta(days=self.template.valid_days)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()
+
+
+class Product(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(unique=True)
+    description = models.TextField(_("description"), blank=True)
+    price = models.PositiveIntegerField(_("price (KRW)"), validators=[MinValueValidator(1)])
+    is_active = models.BooleanField(_("on sale"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PLACED = "placed", _("Placed")
+        PAID = "paid", _("Paid")
+        SHIPPED = "shipped", _("Shipped")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(_("order number"), max_length=30, unique=True)
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default="placed")
+    subtotal = models.PositiveIntegerField(_("subtotal"))
+    discount = models.PositiveIntegerField(_("coupon discount"), default=0)
+    points_used = models.PositiveIntegerField(_("points used"), default=0)
+    total = models.PositiveIntegerField(_("total"))
+    recipient_name = models.CharField(_("recipient"), max_length=100, blank=True)
+    shipping_address = models.CharField(_("shipping address"), max_length=300, blank=True)
+    anonymised = models.BooleanField(_("anonymised"), default=False)
+    created_at = models.DateTimeField(_("ordered"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, null=True, on_delete=models.SET_NULL, related_name="+")
+    product_name = models.CharField(max_length=200)
+    unit_price = models.PositiveIntegerField()
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+
+    def __str__(self) -> str:
+        return f"{self.product_name} × {self.quantity}"
+
+    @property
+    def line_total(self) -> int:
+        return self.unit_price * self.quantity
+
+
+class MergeRecord(models.Model):
+    """Audit of one merge: everything of ``source`` moved onto ``target``."""
+
+    target = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    target_repr = models.CharField(max_length=200)
+    source_user_id = models.BigIntegerField()
+    source_repr = models.CharField(max_length=200)
+    reason = models.CharField(_("reason"), max_length=200)
+    moved = models.JSONField(_("moved"), default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("account merge")
+        verbose_name_plural = _("account merges")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source_repr} → {self.target_repr}"
+
+
+class AccountDeletion(models.Model):
+    """Audit of a deleted account (no personal data: only what was done)."""
+
+    user_id = models.BigIntegerField()
+    join_channel = models.CharField(max_length=30)
+    orders_kept = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("account deletion")
+        verbose_name_plural = _("account deletions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.user_id} ({self.created_at:%Y-%m-%d})"
+
+

@@ -1,0 +1,46 @@
+"""Small explicit registries other apps add to from their ``AppConfig.ready``.
+
+- merge handlers: "what to move when customer B merges into customer A";
+- config sections: each app's part of ``storeconfig`` export/import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+MergeHandler = Callable[["AbstractBaseUser", "AbstractBaseUser"], dict[str, int]]
+
+
+class ConfigSection(Protocol):
+    """One app's section of the store configuration."""
+
+    name: str
+
+    def export(self, *, with_secrets: bool) -> dict[str, Any]: ...
+
+    def apply(self, data: dict[str, Any]) -> None:
+        """Validate and save ``data``; raise ``store.config.ConfigError`` naming the key."""
+
+
+_merge_handlers: dict[str, MergeHandler] = {}
+_config_sections: dict[str, ConfigSection] = {}
+
+
+def register_merge_handler(name: str, handler: MergeHandler) -> None:
+    _merge_handlers[name] = handler
+
+
+def merge_handlers() -> dict[str, MergeHandler]:
+    return dict(_merge_handlers)
+
+
+def register_config_section(section: ConfigSection) -> None:
+    _config_sections[section.name] = section
+
+
+def config_sections() -> dict[str, ConfigSection]:
+    return dict(_config_sections)

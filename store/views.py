@@ -1,0 +1,85 @@
+"""The shop front: catalog, ordering, my account, account deletion."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from .forms import DeleteAccountForm, OrderForm
+from .models import Product
+from .services import customers, points
+from .services.orders import Item, OrderError, place_order
+
+
+def product_list(request: HttpRequest) -> HttpResponse:
+    products = Product.objects.filter(is_active=True)
+    return render(request, "store/product_list.html", {"products": products})
+
+
+def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    product = get_object_or_404(Product, slug=slug, is_active=True)
+    form = OrderForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{_login_url()}?next={request.path}")
+        customer = customers.get_customer(request.user)
+        if form.is_valid():
+            try:
+                order = place_order(
+                    customer,
+                    [Item(product, form.cleaned_data["quantity"])],
+                    coupon_code=form.cleaned_data["coupon_code"] or "",
+                    points_to_use=form.cleaned_data["points"] or 0,
+                    recipient_name=form.cleaned_data["recipient_name"],
+                    shipping_address=form.cleaned_data["shipping_address"],
+                )
+            except OrderError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Thank you! Order %s is placed.") % order.number)
+                return redirect("store:account")
+    context = {"product": product, "form": form}
+    if request.user.is_authenticated:
+        customer = customers.get_customer(request.user)
+        context["coupons"] = [c for c in customer.coupons.select_related("template") if c.is_usable]
+        context["points_balance"] = points.balance(customer)
+    return render(request, "store/product_detail.html", context)
+
+
+def _login_url() -> str:
+    from django.urls import reverse
+
+    return reverse("account_login")
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    customer = customers.get_customer(request.user)
+    context = {
+        "customer": customer,
+        "orders": customer.orders.prefetch_related("lines"),
+        "coupons": customer.coupons.select_related("template"),
+        "point_entries": customer.point_entries.all()[:50],
+        "points_balance": points.balance(customer),
+    }
+    return render(request, "store/account.html", context)
+
+
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        customers.delete_account(request.user)
+        logout(request)
+        messages.success(request, _("Your account has been deleted. Thank you for shopping with us."))
+        return redirect("store:product_list")
+    customer = customers.get_customer(request.user)
+    return render(
+        request,
+        "store/delete_account.html",
+        {"form": form, "orders_count": customer.orders.count()},
+    )
