@@ -1,0 +1,289 @@
+"""The key name map: which key of a partner's JSON answer feeds which profile attribute.
+
+Pure functions, no Django models: :func:`compile_key_map` checks an admin's map once
+(dotted paths such as ``user_info.username``; a purely numeric segment also indexes a
+list), :func:`apply_key_map` reads an answer with it, type-checks and normalises each
+value. Every fault is a :class:`MappingError` naming the attribute and the path; nothing
+else escapes, whatever the JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+ATTRIBUTES: tuple[str, ...] = (
+    "birthday",
+    "nickname",
+    "first_name",
+    "last_name",
+    "gender",
+    "server_custom_id",
+)
+MAX_PATH_LENGTH = 200
+MAX_SEGMENTS = 16
+_TEXT_LIMITS = {"nickname": 100, "first_name": 150, "last_name": 150}
+_SERVER_CUSTOM_ID_MAX = 255
+_MISSING = object()
+
+
+class MappingError(Exception):
+    """A key name map or an answer does not fit; ``path`` names the JSON key."""
+
+    def __init__(self, attribute: str, path: str, message: Any) -> None:
+        super().__init__(f"{attribute} ({path}): {message}")
+        self.attribute = attribute
+        self.path = path
+        self.message = message
+
+
+class KeyMapError(MappingError):
+    """The key name map itself is wrong (unknown attribute, invalid path)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    attribute: str
+    path: str
+    keys: tuple[str | int, ...]
+    normalise: Callable[[str, str, Any], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledKeyMap:
+    fields: tuple[_Field, ...] = ()
+
+    @property
+    def attributes(self) -> tuple[str, ...]:
+        return tuple(f.attribute for f in self.fields)
+
+    def maps(self, attribute: str) -> bool:
+        return any(f.attribute == attribute for f in self.fields)
+
+    def as_dict(self) -> dict[str, str]:
+        return {f.attribute: f.path for f in self.fields}
+
+
+@dataclass(slots=True)
+class MappingResult:
+    """Normalised values of the attributes found; an error per attribute that failed."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, MappingError] = field(default_factory=dict)
+
+    def raise_first(self) -> None:
+        for attribute in ATTRIBUTES:
+            if attribute in self.errors:
+                raise self.errors[attribute]
+
+
+_SEGMENT = re.compile(r"^[^.\s][^.]*$")
+
+
+def parse_path(attribute: str, path: Any) -> tuple[str | int, ...]:
+    if not isinstance(path, str):
+        raise KeyMapError(attribute, repr(path)[:50], _("the key must be text"))
+    if not path or len(path) > MAX_PATH_LENGTH:
+        raise KeyMapError(
+            attribute, path[:50], _("the key must be 1 to %d characters") % MAX_PATH_LENGTH
+        )
+    segments = path.split(".")
+    if len(segments) > MAX_SEGMENTS:
+        raise KeyMapError(attribute, path, _("at most %d dotted parts") % MAX_SEGMENTS)
+    keys: list[str | int] = []
+    for segment in segments:
+        if not _SEGMENT.match(segment) or segment != segment.strip():
+            raise KeyMapError(
+                attribute,
+                path,
+                _(
+                    "invalid key: parts are separated by single dots and cannot be empty "
+                    "or start or end with a space"
+                ),
+            )
+        numeric = segment.isascii() and segment.isdigit() and str(int(segment)) == segment
+        keys.append(int(segment) if numeric else segment)
+    return tuple(keys)
+
+
+def compile_key_map(key_map: Any) -> CompiledKeyMap:
+    """Check an admin's map (attribute → dotted path) once; blank entries are unmapped."""
+    if key_map is None:
+        return CompiledKeyMap()
+    if not isinstance(key_map, Mapping):
+        raise KeyMapError("(key_map)", "", _("the key name map must be an object"))
+    fields = []
+    for attribute in ATTRIBUTES:
+        path = key_map.get(attribute)
+        if path is None or path == "":
+            continue
+        keys = parse_path(attribute, path)
+        fields.append(_Field(attribute, path, keys, _NORMALISERS[attribute]))
+    for attribute in key_map:
+        if attribute not in _NORMALISERS:
+            raise KeyMapError(str(attribute)[:50], "", _("unknown profile attribute"))
+    return CompiledKeyMap(tuple(fields))
+
+
+def _lookup(data: Any, keys: tuple[str | int, ...]) -> Any:
+    for key in keys:
+        kind = type(data)
+        if kind is dict:
+            if type(key) is int:
+                key = str(key)
+            data = data.get(key, _MISSING)
+            if data is _MISSING:
+                return _MISSING
+        elif kind is list and type(key) is int:
+            if key >= len(data):
+                return _MISSING
+            data = data[key]
+        else:
+            return _MISSING
+    return data
+
+
+def apply_key_map(compiled: CompiledKeyMap, answer: Any) -> MappingResult:
+    """Read each mapped attribute from ``answer``; JSON ``null`` means "not provided"."""
+    result = MappingResult()
+    if type(answer) is not dict:
+        for f in compiled.fields:
+            result.errors[f.attribute] = MappingError(
+                f.attribute, f.path, _("the answer is not a JSON object")
+            )
+        return result
+    for f in compiled.fields:
+        value = _lookup(answer, f.keys)
+        if value is _MISSING:
+            result.errors[f.attribute] = MappingError(
+                f.attribute, f.path, _("the key is missing from the answer")
+            )
+            continue
+        if value is None:
+            if f.attribute == "server_custom_id":
+                result.errors[f.attribute] = MappingError(
+                    f.attribute, f.path, _("the user ID is empty")
+                )
+            continue
+        try:
+            result.values[f.attribute] = f.normalise(f.attribute, f.path, value)
+        except MappingError as exc:
+            result.errors[f.attribute] = exc
+    return result
+
+
+def map_answer(compiled: CompiledKeyMap, answer: Any) -> dict[str, Any]:
+    """Like :func:`apply_key_map` but raises the first error: for logins, all or nothing."""
+    result = apply_key_map(compiled, answer)
+    result.raise_first()
+    return result.values
+
+
+def _text(attribute: str, path: str, value: Any) -> str:
+    if type(value) is not str:
+        raise MappingError(attribute, path, _("expected text, got %s") % _json_type(value))
+    value = value.strip()
+    limit = _TEXT_LIMITS[attribute]
+    if len(value) > limit:
+        raise MappingError(attribute, path, _("longer than %d characters") % limit)
+    return value
+
+
+def _birthday(attribute: str, path: str, value: Any) -> dt.date:
+    if type(value) is not str:
+        raise MappingError(
+            attribute, path, _("expected a date as text, got %s") % _json_type(value)
+        )
+    text = value.strip()
+    try:
+        if len(text) == 8 and text.isascii() and text.isdigit():
+            day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        elif len(text) == 10 and text[4] == "-" and text[7] == "-":
+            day = dt.date.fromisoformat(text)
+        else:
+            raise ValueError(text)
+    except ValueError:
+        raise MappingError(
+            attribute, path, _("expected a date as YYYY-MM-DD or YYYYMMDD")
+        ) from None
+    if day.year < 1900 or day > dt.date.today():
+        raise MappingError(attribute, path, _("the date is not a plausible birthday"))
+    return day
+
+
+_GENDERS = {
+    "male": "male",
+    "m": "male",
+    "man": "male",
+    "남": "male",
+    "남성": "male",
+    "남자": "male",
+    "female": "female",
+    "f": "female",
+    "woman": "female",
+    "여": "female",
+    "여성": "female",
+    "여자": "female",
+    "other": "other",
+    "o": "other",
+    "x": "other",
+    "기타": "other",
+}
+
+
+def _gender(attribute: str, path: str, value: Any) -> str:
+    if type(value) is not str:
+        raise MappingError(attribute, path, _("expected text, got %s") % _json_type(value))
+    gender = _GENDERS.get(value.strip().lower())
+    if gender is None:
+        raise MappingError(attribute, path, _("expected male, female or other"))
+    return gender
+
+
+def _server_custom_id(attribute: str, path: str, value: Any) -> str:
+    kind = type(value)
+    if kind is int:
+        try:
+            text = str(value)
+        except ValueError:  # more digits than Python converts
+            raise MappingError(attribute, path, _("the number is too long")) from None
+    elif kind is str:
+        text = value.strip()
+    else:
+        raise MappingError(
+            attribute, path, _("expected text or a whole number, got %s") % _json_type(value)
+        )
+    if not text:
+        raise MappingError(attribute, path, _("the user ID is empty"))
+    if len(text) > _SERVER_CUSTOM_ID_MAX:
+        raise MappingError(attribute, path, _("longer than %d characters") % _SERVER_CUSTOM_ID_MAX)
+    return text
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "null"
+
+
+_NORMALISERS: dict[str, Callable[[str, str, Any], Any]] = {
+    "birthday": _birthday,
+    "nickname": _text,
+    "first_name": _text,
+    "last_name": _text,
+    "gender": _gender,
+    "server_custom_id": _server_custom_id,
+}
