@@ -121,9 +121,17 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_ADAPTER = "sociallogin.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "sociallogin.forms.SocialSignupForm"}
+# Development: send every provider to the sociallogin sandbox (python -m sociallogin.sandbox).
+SOCIALLOGIN_SANDBOX_URL = os.environ.get("SOCIALLOGIN_SANDBOX_URL", "")
 
 # Secrets at rest. Several comma-separated keys allow rotation (the first encrypts).
 STORE_SECRETS_KEY = os.environ.get("STORE_SECRETS_KEY", "")
+
+# Kakao hosts (kakaosync): a Kakao-compatible sandbox can stand behind them.
+KAKAOSYNC_AUTH_BASE_URL = os.environ.get("KAKAOSYNC_AUTH_BASE_URL", "https://kauth.kakao.com")
+KAKAOSYNC_API_BASE_URL = os.environ.get("KAKAOSYNC_API_BASE_URL", "https://kapi.kakao.com")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,48 @@
+"""Settings of the ``kakaosync`` app, read with the ``KAKAOSYNC_`` prefix and a default each."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+class AppSettings:
+    prefix = "KAKAOSYNC_"
+
+    def _setting(self, name: str, default: object) -> object:
+        return getattr(settings, self.prefix + name, default)
+
+    @property
+    def AUTH_BASE_URL(self) -> str:
+        """Kakao's OAuth host (authorize, token); a sandbox can stand in for it."""
+        return str(self._setting("AUTH_BASE_URL", "https://kauth.kakao.com")).rstrip("/")
+
+    @property
+    def API_BASE_URL(self) -> str:
+        """Kakao's API host (user/me, service terms, channels, unlink)."""
+        return str(self._setting("API_BASE_URL", "https://kapi.kakao.com")).rstrip("/")
+
+    @property
+    def TIMEOUT(self) -> float:
+        """Seconds to wait for Kakao (connect and read), per call."""
+        return float(self._setting("TIMEOUT", 5.0))  # type: ignore[arg-type]
+
+    @property
+    def RETRIES(self) -> int:
+        """Extra attempts for idempotent calls (GETs) after a timeout or a 5xx."""
+        return int(self._setting("RETRIES", 1))  # type: ignore[call-overload]
+
+    @property
+    def SETTINGS_CACHE_TIMEOUT(self) -> int:
+        return int(self._setting("SETTINGS_CACHE_TIMEOUT", 3600))  # type: ignore[call-overload]
+
+    @property
+    def OWNERSHIP_CODE_TTL(self) -> int:
+        """Seconds a one-time code (existing customer connecting Kakao) stays valid."""
+        return int(self._setting("OWNERSHIP_CODE_TTL", 600))  # type: ignore[call-overload]
+
+    @property
+    def OWNERSHIP_CODE_ATTEMPTS(self) -> int:
+        return int(self._setting("OWNERSHIP_CODE_ATTEMPTS", 5))  # type: ignore[call-overload]
+
+
+app_settings = AppSettings()
