@@ -12,21 +12,21 @@ class AppSettings:
         return getattr(settings, self.prefix + name, default)
 
     @property
-    def SECRETS_KEY(self) -> str:  # noqa: N802 - setting names are upper case
+    def SECRETS_KEY(self) -> str:
         """Fernet key(s) for secrets at rest; comma-separated, the first one encrypts."""
         value = self._setting("SECRETS_KEY", "")
         return str(value or "")
 
     @property
-    def SETTINGS_CACHE_TIMEOUT(self) -> int:  # noqa: N802
+    def SETTINGS_CACHE_TIMEOUT(self) -> int:
         return int(self._setting("SETTINGS_CACHE_TIMEOUT", 3600))  # type: ignore[call-overload]
 
     @property
-    def ORDER_NUMBER_PREFIX(self) -> str:  # noqa: N802
+    def ORDER_NUMBER_PREFIX(self) -> str:
         return str(self._setting("ORDER_NUMBER_PREFIX", "ORD"))
 
     @property
-    def CURRENCY(self) -> str:  # noqa: N802
+    def CURRENCY(self) -> str:
         return str(self._setting("CURRENCY", "KRW"))
 
 

@@ -58,14 +58,12 @@ class SecretFormMixin(forms.ModelForm):
             field.widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})
             has_value = bool(self.instance.pk and getattr(self.instance, name, ""))
             field.help_text = (
-                _("A value is stored. Leave blank to keep it.")
-                if has_value
-                else _("Not set yet.")
+                _("A value is stored. Leave blank to keep it.") if has_value else _("Not set yet.")
             )
             self.initial[name] = ""
 
     def _clean_fields(self) -> None:
-        super()._clean_fields()
+        super()._clean_fields()  # type: ignore[misc]
         for name in self.secret_fields:
             if name in self.cleaned_data and not self.cleaned_data[name]:
                 self.cleaned_data[name] = getattr(self.instance, name, "") or ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-
 from django.conf import settings
 from django.core.cache import cache
 from django.core.validators import MinValueValidator
@@ -282,7 +281,7 @@ class OrderLine(models.Model):
         verbose_name_plural = _("order lines")
 
     def __str__(self) -> str:
-        return f"{self.product_name} × {self.quantity}"
+        return f"{self.product_name} x {self.quantity}"
 
     @property
     def line_total(self) -> int:
@@ -326,5 +325,3 @@ class AccountDeletion(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.user_id} ({self.created_at:%Y-%m-%d})"
-
-

@@ -26,7 +26,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{_login_url()}?next={request.path}")
-        customer = customers.get_customer(request.user)
+        customer = customers.get_customer(request.user)  # type: ignore[arg-type]
         if form.is_valid():
             try:
                 order = place_order(
@@ -44,7 +44,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("store:account")
     context = {"product": product, "form": form}
     if request.user.is_authenticated:
-        customer = customers.get_customer(request.user)
+        customer = customers.get_customer(request.user)  # type: ignore[arg-type]
         context["coupons"] = [c for c in customer.coupons.select_related("template") if c.is_usable]
         context["points_balance"] = points.balance(customer)
     return render(request, "store/product_detail.html", context)
@@ -58,7 +58,7 @@ def _login_url() -> str:
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    customer = customers.get_customer(request.user)
+    customer = customers.get_customer(request.user)  # type: ignore[arg-type]
     context = {
         "customer": customer,
         "orders": customer.orders.prefetch_related("lines"),
@@ -73,11 +73,13 @@ def account(request: HttpRequest) -> HttpResponse:
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        customers.delete_account(request.user)
+        customers.delete_account(request.user)  # type: ignore[arg-type]
         logout(request)
-        messages.success(request, _("Your account has been deleted. Thank you for shopping with us."))
+        messages.success(
+            request, _("Your account has been deleted. Thank you for shopping with us.")
+        )
         return redirect("store:product_list")
-    customer = customers.get_customer(request.user)
+    customer = customers.get_customer(request.user)  # type: ignore[arg-type]
     return render(
         request,
         "store/delete_account.html",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -14,10 +14,13 @@ from ..models import AccountDeletion, Coupon, Customer, JoinChannel, PointEntry,
 from ..signals import account_deleting, customer_created
 from . import points
 
+if TYPE_CHECKING:  # the configured user model, as django-stubs resolves it
+    from django.contrib.auth.models import User
+
 logger = logging.getLogger("store.customers")
 
 
-def get_customer(user: AbstractBaseUser) -> Customer:
+def get_customer(user: User) -> Customer:
     """The user's profile, created on first use (admins, users from before the shop)."""
     customer, _created = Customer.objects.get_or_create(user=user)
     return customer
@@ -25,7 +28,7 @@ def get_customer(user: AbstractBaseUser) -> Customer:
 
 @transaction.atomic
 def onboard(
-    user: AbstractBaseUser,
+    user: User,
     channel: str = JoinChannel.STORE,
     *,
     request: HttpRequest | None = None,
@@ -61,7 +64,7 @@ def onboard(
 
 
 @transaction.atomic
-def delete_account(user: AbstractBaseUser) -> AccountDeletion:
+def delete_account(user: User) -> AccountDeletion:
     """Remove the customer's personal data; orders stay, anonymised.
 
     Other apps hook in through ``account_deleting`` (tombstones, unlinking at providers).
@@ -91,7 +94,7 @@ def delete_account(user: AbstractBaseUser) -> AccountDeletion:
 
     EmailAddress.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()
-    user_model = type(user)
+    user_model = get_user_model()
     user_model._default_manager.filter(pk=user.pk).update(
         **{
             user_model.USERNAME_FIELD: f"deleted-{user.pk}",

@@ -7,14 +7,18 @@ partner links); the handlers run in the same transaction as the store's own move
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from .. import registry
 from ..models import Coupon, Customer, MergeRecord, Order, PointEntry
 from . import points
 from .customers import get_customer
+
+if TYPE_CHECKING:  # the configured user model, as django-stubs resolves it
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger("store.merge")
 
@@ -23,7 +27,7 @@ class MergeError(Exception):
     pass
 
 
-def _move_store_data(source: AbstractBaseUser, target: AbstractBaseUser) -> dict[str, int]:
+def _move_store_data(source: User, target: User) -> dict[str, int]:
     src, dst = get_customer(source), get_customer(target)
     moved = {
         "orders": Order.objects.filter(customer=src).update(customer=dst),
@@ -42,14 +46,12 @@ def _move_store_data(source: AbstractBaseUser, target: AbstractBaseUser) -> dict
     return moved
 
 
-def _move_social_accounts(source: AbstractBaseUser, target: AbstractBaseUser) -> dict[str, int]:
+def _move_social_accounts(source: User, target: User) -> dict[str, int]:
     from allauth.account.models import EmailAddress
     from allauth.socialaccount.models import SocialAccount
 
     moved = SocialAccount.objects.filter(user=source).update(user=target)
-    target_emails = set(
-        EmailAddress.objects.filter(user=target).values_list("email", flat=True)
-    )
+    target_emails = set(EmailAddress.objects.filter(user=target).values_list("email", flat=True))
     emails = 0
     for address in EmailAddress.objects.filter(user=source):
         if address.email.lower() in {e.lower() for e in target_emails}:
@@ -63,13 +65,11 @@ def _move_social_accounts(source: AbstractBaseUser, target: AbstractBaseUser) ->
 
 
 @transaction.atomic
-def merge_customers(
-    source: AbstractBaseUser, target: AbstractBaseUser, *, reason: str
-) -> MergeRecord:
+def merge_customers(source: User, target: User, *, reason: str) -> MergeRecord:
     """Move orders, points, coupons, social accounts and every registered app's data."""
     if source.pk == target.pk:
         raise MergeError("cannot merge a customer into itself")
-    user_model = type(source)
+    user_model = get_user_model()
     # Lock both rows in a fixed order so that concurrent merges cannot deadlock.
     locked = list(
         user_model._default_manager.select_for_update()

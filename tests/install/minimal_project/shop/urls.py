@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("kakaosync/", include("kakaosync.urls")),
+    path("keymap/", include("keymap.urls")),
+    path("", include("keymap.api_urls")),
+    path("shop/", include("store.urls")),
+]
