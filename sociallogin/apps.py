@@ -6,3 +6,19 @@ class SocialLoginConfig(AppConfig):
     name = "sociallogin"
     verbose_name = _("Social login")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from store import registry as store_registry
+        from store.signals import account_deleting
+
+        from . import checks as sociallogin_checks
+        from .config_section import SocialLoginSection
+        from .tombstones import on_account_deleting
+
+        checks.register(sociallogin_checks.check_adapter)
+        checks.register(sociallogin_checks.check_endpoints)
+        checks.register(sociallogin_checks.check_providers_installed)
+        account_deleting.connect(on_account_deleting, dispatch_uid="sociallogin.tombstones")
+        store_registry.register_config_section(SocialLoginSection())

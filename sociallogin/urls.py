@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "sociallogin"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("link/", views.link, name="link"),
+    path("link/cancel/", views.link_cancel, name="link_cancel"),
+]

@@ -1,0 +1,222 @@
+"""allauth's social-account adapter for the shop: ``SOCIALACCOUNT_ADAPTER``.
+
+- Apps come from the admin's provider settings through the cache (``config_cache``), never
+  from allauth's ``SocialApp`` table: no query per request once warm, and a save in the
+  admin reaches every worker that shares the cache.
+- Providers are our subclasses (``providers``), offered and accepted per request by
+  ``policy`` (age restriction, ``registry`` filters).
+- The platform's rules run in ``pre_social_login``: refused providers, deleted-account
+  tombstones, proof of ownership before linking to an existing account.
+- Signup: the social signup form is shown only when a field the admin made required for
+  the provider is missing; the customer is onboarded like any other.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any
+
+import requests
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount import app_settings as socialaccount_settings
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.base import AuthProcess
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from store.services.customers import onboard
+
+from . import linking, policy, registry, tombstones
+from .catalog import PROVIDERS
+from .config_cache import load_configs
+from .signup import missing_required, provider_profile
+
+logger = logging.getLogger("sociallogin.adapter")
+
+
+def _rewriting_request(original: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+    return original(method, registry.rewrite_url(url), *args, **kwargs)
+
+
+def _provider_view(request: HttpRequest | None, provider_id: str) -> bool:
+    match = getattr(request, "resolver_match", None)
+    name = getattr(match, "url_name", None) or ""
+    return name in (f"{provider_id}_login", f"{provider_id}_callback")
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    # --- apps and providers ----------------------------------------------------------
+
+    def list_apps(
+        self, request: HttpRequest | None, provider: str | None = None, client_id: str | None = None
+    ) -> list[SocialApp]:
+        configs = load_configs()
+        apps = []
+        for pid in policy.available_provider_ids(request):
+            if provider and pid != provider:
+                continue
+            config = configs[pid]
+            if client_id and config.client_id != client_id:
+                continue
+            apps.append(config.to_app())
+        return apps
+
+    def get_app(
+        self, request: HttpRequest | None, provider: str, client_id: str | None = None
+    ) -> SocialApp:
+        apps = self.list_apps(request, provider=provider, client_id=client_id)
+        if not apps:
+            raise SocialApp.DoesNotExist()
+        return apps[0]
+
+    def list_providers(self, request: HttpRequest) -> list[Any]:
+        configs = load_configs()
+        ret = []
+        for pid in policy.available_provider_ids(request):
+            cls = registry.provider_class(pid)
+            if cls is not None:
+                ret.append(cls(request=request, app=configs[pid].to_app()))
+        return ret
+
+    def get_provider(
+        self, request: HttpRequest, provider: str, client_id: str | None = None
+    ) -> Any:
+        cls = registry.provider_class(provider)
+        if cls is None:
+            return super().get_provider(request, provider, client_id=client_id)
+        reason = policy.refusal_reason(request, provider)
+        if reason is None:
+            return cls(request, app=self.get_app(request, provider, client_id=client_id))
+        if _provider_view(request, provider):
+            # Login and callback URLs of a provider that is off, age-restricted or
+            # filtered out for this browser: a clear page, not allauth's DoesNotExist.
+            raise ImmediateHttpResponse(policy.unavailable_response(request, provider, reason))
+        # Elsewhere (a customer's list of connected accounts) the provider is only named.
+        config = load_configs()[provider]
+        return cls(request, app=SocialApp(provider=provider, client_id=config.client_id))
+
+    # --- outbound HTTP ---------------------------------------------------------------
+
+    def get_requests_session(self) -> requests.Session:
+        session = requests.Session()
+        request = functools.partial(
+            session.request, timeout=socialaccount_settings.REQUESTS_TIMEOUT
+        )
+        session.request = functools.partial(_rewriting_request, request)  # type: ignore[method-assign]
+        return session
+
+    # --- the platform's rules --------------------------------------------------------
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
+        provider_id = sociallogin.account.provider
+        reason = policy.refusal_reason(request, provider_id)
+        if reason is not None and provider_id in PROVIDERS:
+            raise ImmediateHttpResponse(policy.unavailable_response(request, provider_id, reason))
+        if sociallogin.is_existing:
+            return
+        if provider_id in PROVIDERS and tombstones.is_tombstoned(
+            provider_id, sociallogin.account.uid
+        ):
+            logger.warning("social signup refused: provider=%s reason=deleted_account", provider_id)
+            raise ImmediateHttpResponse(
+                render(
+                    request,
+                    "sociallogin/deleted_account.html",
+                    {"provider_name": PROVIDERS[provider_id].name},
+                    status=403,
+                )
+            )
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            return
+        user = linking.existing_user_for(sociallogin)
+        if user is not None:
+            raise ImmediateHttpResponse(linking.start(request, sociallogin, user))
+
+    def on_authentication_error(
+        self,
+        request: HttpRequest,
+        provider: Any,
+        error: Any = None,
+        exception: Any = None,
+        extra_context: Any = None,
+    ) -> None:
+        # Class and message only: exceptions from OAuth clients never carry tokens here,
+        # but the provider's raw answer might, so it is not logged.
+        logger.warning(
+            "social login failed: provider=%s error=%s exception=%s%s",
+            getattr(provider, "id", provider),
+            error,
+            type(exception).__name__ if exception else "-",
+            f" ({str(exception)[:200]})" if isinstance(exception, ValidationError | str) else "",
+        )
+        super().on_authentication_error(request, provider, error, exception, extra_context)
+
+    # --- signup ----------------------------------------------------------------------
+
+    def _profile(self, sociallogin: Any) -> dict[str, Any]:
+        profile = provider_profile(sociallogin.account.provider, sociallogin.account.extra_data)
+        if not any(e.verified for e in sociallogin.email_addresses) and "email" in profile:
+            # An unverified address is offered for editing, never taken as given.
+            profile["email_unverified"] = profile.pop("email")
+        return profile
+
+    def is_auto_signup_allowed(self, request: HttpRequest, sociallogin: Any) -> bool:
+        config = load_configs().get(sociallogin.account.provider)
+        if config is not None:
+            profile = self._profile(sociallogin)
+            if "email_unverified" in profile:
+                profile["email"] = profile["email_unverified"]
+            if missing_required(config, profile):
+                return False
+        return super().is_auto_signup_allowed(request, sociallogin)
+
+    def get_signup_form_initial_data(self, sociallogin: Any) -> dict[str, Any]:
+        initial = super().get_signup_form_initial_data(sociallogin)
+        profile = self._profile(sociallogin)
+        initial.update({k: v for k, v in profile.items() if k != "email_unverified"})
+        if not initial.get("email") and profile.get("email_unverified"):
+            initial["email"] = profile["email_unverified"]
+        return initial
+
+    @transaction.atomic
+    def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> Any:
+        user = super().save_user(request, sociallogin, form=form)
+        provider_id = sociallogin.account.provider
+        values = self._profile(sociallogin)
+        if form is not None:
+            values.update({k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
+        profile = {k: values[k] for k in ("phone", "birthday", "gender") if values.get(k)}
+        if values.get("name"):
+            profile["nickname"] = str(values["name"])[:100]
+        if values.get("marketing_consent") is True:
+            profile["marketing_consent"] = True
+            profile["marketing_consent_at"] = timezone.now()
+        # Onboarding here, with the profile, makes allauth's user_signed_up (which the store
+        # also answers) a no-op: the welcome benefits are given exactly once.
+        onboard(user, provider_id, request=request, profile=profile)
+        if values.get("address") or values.get("terms_agreement"):
+            from .models import SocialSignupDetails
+
+            SocialSignupDetails.objects.update_or_create(
+                user=user,
+                defaults={
+                    "provider": provider_id,
+                    "address": str(values.get("address") or "")[:300],
+                    "terms_agreed_at": timezone.now() if values.get("terms_agreement") else None,
+                },
+            )
+        return user
+
+    def validate_disconnect(self, account: Any, accounts: Any) -> None:
+        user = account.user
+        others = [a for a in accounts if a.pk != account.pk]
+        if not others and not user.has_usable_password():
+            raise ValidationError(
+                _("This is your only way to log in. Set a password first, then disconnect.")
+            )

@@ -1,0 +1,51 @@
+"""Settings of the ``sociallogin`` app, read with the ``SOCIALLOGIN_`` prefix and a default each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+
+class AppSettings:
+    prefix = "SOCIALLOGIN_"
+
+    def _setting(self, name: str, default: Any) -> Any:
+        return getattr(settings, self.prefix + name, default)
+
+    @property
+    def PROVIDER_ENDPOINTS(self) -> dict[str, dict[str, str]]:
+        """Per provider id, real origin -> replacement origin, e.g.
+
+        ``{"naver": {"https://nid.naver.com": "http://127.0.0.1:9100"}}``. Used to point
+        allauth's providers at a sandbox on loopback; empty in production.
+        """
+        return dict(self._setting("PROVIDER_ENDPOINTS", {}) or {})
+
+    @property
+    def SANDBOX_URL(self) -> str:
+        """Base URL of ``python -m sociallogin.sandbox``; every provider goes there (dev)."""
+        return str(self._setting("SANDBOX_URL", "") or "").rstrip("/")
+
+    @property
+    def CACHE_TIMEOUT(self) -> int:
+        """Seconds the provider settings stay in the cache (saving invalidates at once)."""
+        return int(self._setting("CACHE_TIMEOUT", 3600))
+
+    @property
+    def TOMBSTONE_KEY(self) -> str:
+        """Key of the HMAC over deleted social accounts; defaults to one derived from SECRET_KEY."""
+        return str(self._setting("TOMBSTONE_KEY", "") or "")
+
+    @property
+    def LINK_CODE_TTL(self) -> int:
+        """Seconds a one-time code proving account ownership stays valid."""
+        return int(self._setting("LINK_CODE_TTL", 600))
+
+    @property
+    def LINK_CODE_ATTEMPTS(self) -> int:
+        """Wrong codes or passwords allowed before the linking attempt is dropped."""
+        return int(self._setting("LINK_CODE_ATTEMPTS", 5))
+
+
+app_settings = AppSettings()

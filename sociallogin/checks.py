@@ -1,0 +1,97 @@
+"""System checks of ``sociallogin`` (ids ``sociallogin.E…``/``sociallogin.W…``)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning
+
+from .app_settings import app_settings
+from .catalog import PROVIDERS
+
+ADAPTER = "sociallogin.adapter.SocialAccountAdapter"
+
+
+def check_adapter(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    from django.utils.module_loading import import_string
+
+    from .adapter import SocialAccountAdapter
+
+    path = getattr(settings, "SOCIALACCOUNT_ADAPTER", "")
+    try:
+        cls = import_string(path) if path else None
+    except ImportError:
+        cls = None
+    if cls is None or not issubclass(cls, SocialAccountAdapter):
+        return [
+            Error(
+                "SOCIALACCOUNT_ADAPTER does not use the shop's social adapter: provider "
+                "settings from the admin, the age restriction and tombstones are ignored.",
+                hint=f'Set SOCIALACCOUNT_ADAPTER = "{ADAPTER}" (or a subclass of it).',
+                id="sociallogin.E001",
+            )
+        ]
+    return []
+
+
+def check_endpoints(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    endpoints = app_settings.PROVIDER_ENDPOINTS
+    for provider_id, mapping in endpoints.items():
+        if provider_id not in PROVIDERS:
+            messages.append(
+                Error(
+                    f"SOCIALLOGIN_PROVIDER_ENDPOINTS names an unknown provider {provider_id!r}.",
+                    hint=f"Use one of: {', '.join(PROVIDERS)}.",
+                    id="sociallogin.E002",
+                )
+            )
+            continue
+        if not isinstance(mapping, dict):
+            messages.append(
+                Error(
+                    f"SOCIALLOGIN_PROVIDER_ENDPOINTS[{provider_id!r}] must map origins to origins.",
+                    id="sociallogin.E002",
+                )
+            )
+            continue
+        for real, replacement in mapping.items():
+            for url in (real, replacement):
+                parts = urlsplit(str(url))
+                if parts.scheme not in ("http", "https") or not parts.netloc:
+                    messages.append(
+                        Error(
+                            f"SOCIALLOGIN_PROVIDER_ENDPOINTS[{provider_id!r}]: {url!r} is not "
+                            "an http(s) URL.",
+                            id="sociallogin.E003",
+                        )
+                    )
+    if endpoints and not settings.DEBUG:
+        messages.append(
+            Warning(
+                "SOCIALLOGIN_PROVIDER_ENDPOINTS points providers away from their real servers "
+                "while DEBUG is off.",
+                hint="Remove SOCIALLOGIN_PROVIDER_ENDPOINTS in production.",
+                id="sociallogin.W001",
+            )
+        )
+    return messages
+
+
+def check_providers_installed(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    missing = [
+        f"allauth.socialaccount.providers.{pid}"
+        for pid in PROVIDERS
+        if f"allauth.socialaccount.providers.{pid}" not in settings.INSTALLED_APPS
+    ]
+    if missing:
+        return [
+            Error(
+                "allauth provider apps missing from INSTALLED_APPS: " + ", ".join(missing),
+                hint="Add them: their URLs (/accounts/<provider>/login/) come from those apps.",
+                id="sociallogin.E004",
+            )
+        ]
+    return []

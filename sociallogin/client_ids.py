@@ -1,0 +1,105 @@
+"""Client ID generations: archive links on a change, restore them on switching back.
+
+Provider user IDs are issued per client (app). When the admin changes a provider's client
+ID, the links made under the old one are moved to ``ArchivedSocialAccount`` with the old
+client ID (never deleted): those customers cannot log in with that provider until they
+link again. Switching back to an archived client ID restores its links.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from allauth.socialaccount.models import SocialAccount
+from django.db import transaction
+
+from .models import ArchivedSocialAccount, ClientIdChange
+
+logger = logging.getLogger("sociallogin.client_ids")
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    archived: int
+    restored: int
+
+
+def linked_count(provider_id: str) -> int:
+    """Customers linked to ``provider_id`` under its current client ID."""
+    return SocialAccount.objects.filter(provider=provider_id).count()
+
+
+def archived_counts(provider_id: str) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = (
+        ArchivedSocialAccount.objects.filter(provider=provider_id)
+        .values("client_id")
+        .annotate(n=Count("pk"))
+        .order_by("client_id")
+    )
+    return {r["client_id"]: r["n"] for r in rows}
+
+
+@transaction.atomic
+def change_client_id(
+    provider_id: str, old_client_id: str, new_client_id: str, *, changed_by: Any = None
+) -> ChangeResult:
+    if old_client_id == new_client_id:
+        return ChangeResult(0, 0)
+    current = list(SocialAccount.objects.select_for_update().filter(provider=provider_id))
+    archived = 0
+    if current and old_client_id:
+        ArchivedSocialAccount.objects.bulk_create(
+            [
+                ArchivedSocialAccount(
+                    provider=provider_id,
+                    client_id=old_client_id,
+                    user_id=a.user_id,
+                    uid=a.uid,
+                    extra_data=a.extra_data,
+                    date_joined=a.date_joined,
+                    last_login=a.last_login,
+                )
+                for a in current
+            ],
+            ignore_conflicts=True,
+        )
+        archived = len(current)
+    # Links without a known client ID (made before any was set) cannot be restored by
+    # switching back, but they are useless under the new one as well.
+    SocialAccount.objects.filter(pk__in=[a.pk for a in current]).delete()
+
+    restored = 0
+    to_restore = list(
+        ArchivedSocialAccount.objects.select_for_update().filter(
+            provider=provider_id, client_id=new_client_id
+        )
+    )
+    for row in to_restore:
+        if SocialAccount.objects.filter(provider=provider_id, uid=row.uid).exists():
+            continue
+        SocialAccount.objects.create(
+            provider=provider_id,
+            uid=row.uid,
+            user_id=row.user_id,
+            extra_data=row.extra_data,
+            date_joined=row.date_joined,
+            last_login=row.last_login,
+        )
+        row.delete()
+        restored += 1
+    ClientIdChange.objects.create(
+        provider=provider_id,
+        old_client_id=old_client_id,
+        new_client_id=new_client_id,
+        archived=archived,
+        restored=restored,
+        changed_by=changed_by if getattr(changed_by, "pk", None) else None,
+    )
+    logger.info(
+        "client ID of %s changed: %s link(s) archived, %s restored", provider_id, archived, restored
+    )
+    return ChangeResult(archived, restored)

@@ -1,0 +1,124 @@
+"""Linking a social login to an existing store account, after proof of ownership.
+
+A provider's email is trusted only when the provider marks it verified (our provider
+classes decide what counts). When such an address belongs to an existing account, the
+social account is not connected until the shopper proves they own that account, with its
+password or a one-time code sent to its address. The pending login waits in the session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+import time
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from store.models import StoreSettings
+
+from .app_settings import app_settings
+
+logger = logging.getLogger("sociallogin.linking")
+
+SESSION_KEY = "sociallogin_link"
+
+
+def existing_user_for(sociallogin: Any) -> Any | None:
+    """The active account owning one of the login's verified addresses, if any."""
+    emails = [e.email for e in sociallogin.email_addresses if e.verified and e.email]
+    if not emails:
+        return None
+    user_model = get_user_model()
+    for email in emails:
+        address = (
+            EmailAddress.objects.filter(email__iexact=email, user__is_active=True)
+            .select_related("user")
+            .first()
+        )
+        if address is not None:
+            return address.user
+        user = user_model._default_manager.filter(email__iexact=email, is_active=True).first()
+        if user is not None:
+            return user
+    return None
+
+
+def start(request: HttpRequest, sociallogin: Any, user: Any) -> HttpResponse:
+    request.session[SESSION_KEY] = {
+        "sociallogin": sociallogin.serialize(),
+        "user_id": user.pk,
+        "attempts": 0,
+        "code_hash": "",
+        "code_expires": 0,
+    }
+    logger.info(
+        "social login %s matches account %s: proof of ownership asked",
+        sociallogin.account.provider,
+        user.pk,
+    )
+    return HttpResponseRedirect(reverse("sociallogin:link"))
+
+
+def pending(request: HttpRequest) -> dict[str, Any] | None:
+    data = request.session.get(SESSION_KEY)
+    return data if isinstance(data, dict) else None
+
+
+def pending_user(data: dict[str, Any]) -> Any | None:
+    user_id = data.get("user_id")
+    if not isinstance(user_id, int | str):
+        return None
+    return get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
+
+
+def clear(request: HttpRequest) -> None:
+    request.session.pop(SESSION_KEY, None)
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def send_code(request: HttpRequest, data: dict[str, Any], user: Any) -> None:
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    data["code_hash"] = _hash(code)
+    data["code_expires"] = int(time.time()) + app_settings.LINK_CODE_TTL
+    request.session[SESSION_KEY] = data
+    store_name = StoreSettings.load().name
+    send_mail(
+        _("Your code for %(store)s") % {"store": store_name},
+        _(
+            "Someone (hopefully you) wants to connect a social account to your account at "
+            "%(store)s. Your code is %(code)s. It is valid for %(minutes)s minutes. If this "
+            "was not you, ignore this message."
+        )
+        % {"store": store_name, "code": code, "minutes": app_settings.LINK_CODE_TTL // 60},
+        None,
+        [user.email],
+    )
+    logger.info("ownership code sent to account %s", user.pk)
+
+
+def check_code(data: dict[str, Any], code: str) -> bool:
+    if not data.get("code_hash") or int(data.get("code_expires") or 0) < time.time():
+        return False
+    return hmac.compare_digest(data["code_hash"], _hash(code.strip()))
+
+
+def register_failure(request: HttpRequest, data: dict[str, Any]) -> bool:
+    """Count a wrong answer; True when the attempt is used up (and dropped)."""
+    data["attempts"] = int(data.get("attempts") or 0) + 1
+    if data["attempts"] >= app_settings.LINK_CODE_ATTEMPTS:
+        clear(request)
+        logger.warning("linking dropped after %s wrong answers", data["attempts"])
+        return True
+    request.session[SESSION_KEY] = data
+    return False

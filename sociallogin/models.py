@@ -1,0 +1,161 @@
+"""Provider settings per store, archived links, deleted-account tombstones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from store.fields import EncryptedTextField
+
+from .catalog import DEFAULT_SIGNUP_RULES, PROVIDERS
+
+
+def default_signup_fields() -> dict[str, str]:
+    return dict(DEFAULT_SIGNUP_RULES)
+
+
+class ProviderSettings(models.Model):
+    """One provider's settings, as the store admin entered them (one row per provider)."""
+
+    provider = models.CharField(
+        _("provider"),
+        max_length=20,
+        unique=True,
+        choices=[(p.id, p.name) for p in PROVIDERS.values()],
+    )
+    enabled = models.BooleanField(_("enabled"), default=False)
+    client_id = models.CharField(_("client ID"), max_length=255, blank=True)
+    secret = EncryptedTextField(_("secret"), blank=True, default="")
+    team_id = models.CharField(_("team ID"), max_length=20, blank=True)
+    key_id = models.CharField(_("key ID"), max_length=20, blank=True)
+    private_key = EncryptedTextField(_("private key"), blank=True, default="")
+    signup_fields = models.JSONField(_("signup fields"), default=default_signup_fields)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("social login")
+        verbose_name_plural = _("social login")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        info = PROVIDERS.get(self.provider)
+        return str(info.name if info else self.provider)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from .config_cache import invalidate
+
+        super().save(*args, **kwargs)
+        invalidate()
+        # A reader between our save and the commit may have cached the old row again.
+        transaction.on_commit(invalidate)
+
+
+class ClientIdChange(models.Model):
+    """Audit of a client ID change: how many links were archived and restored."""
+
+    provider = models.CharField(_("provider"), max_length=20)
+    old_client_id = models.CharField(_("old client ID"), max_length=255, blank=True)
+    new_client_id = models.CharField(_("new client ID"), max_length=255, blank=True)
+    archived = models.PositiveIntegerField(_("links archived"), default=0)
+    restored = models.PositiveIntegerField(_("links restored"), default=0)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("client ID change")
+        verbose_name_plural = _("client ID changes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.old_client_id} → {self.new_client_id}"
+
+
+class ArchivedSocialAccount(models.Model):
+    """A customer's link to a provider, set aside when the provider's client ID changed.
+
+    Provider user IDs are issued per client (app), so a link only means something under the
+    client ID it was made with. Switching back to that client ID restores it.
+    """
+
+    provider = models.CharField(_("provider"), max_length=20)
+    client_id = models.CharField(_("client ID"), max_length=255)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    uid = models.CharField(max_length=191)
+    extra_data = models.JSONField(default=dict)
+    date_joined = models.DateTimeField()
+    last_login = models.DateTimeField()
+    archived_at = models.DateTimeField(_("archived"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("archived social link")
+        verbose_name_plural = _("archived social links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "client_id", "uid"], name="sociallogin_archive_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["provider", "client_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.provider} ({self.client_id}) #{self.user_id}"
+
+
+class DeletedSocialAccount(models.Model):
+    """Tombstone of a social account whose customer deleted the account.
+
+    Holds a keyed HMAC of provider and provider user ID, never the ID itself, so the shop
+    can refuse a new signup with that account without keeping personal data.
+    """
+
+    provider = models.CharField(_("provider"), max_length=20)
+    digest = models.CharField(_("keyed hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("deleted"), default=timezone.now)
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("deleted social account")
+        verbose_name_plural = _("deleted social accounts")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.digest[:12]}…"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None
+
+
+class SocialSignupDetails(models.Model):
+    """What the social signup form asked beyond the store's customer profile."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="social_signup"
+    )
+    provider = models.CharField(_("provider"), max_length=20)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    terms_agreed_at = models.DateTimeField(_("terms agreed"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("social signup details")
+        verbose_name_plural = _("social signup details")
+
+    def __str__(self) -> str:
+        return f"{self.provider} #{self.user_id}"

@@ -1,0 +1,61 @@
+"""Which providers this request may use: enabled, not age-restricted, not filtered out."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from store.models import StoreSettings
+
+from . import registry
+from .catalog import PROVIDER_IDS, PROVIDERS
+from .config_cache import load_configs
+
+logger = logging.getLogger("sociallogin.policy")
+
+
+def available_provider_ids(request: HttpRequest | None) -> list[str]:
+    """Providers offered and accepted for ``request``, in the catalog's order."""
+    if StoreSettings.load().age_restricted:
+        return []
+    configs = load_configs()
+    ids = [pid for pid in PROVIDER_IDS if configs[pid].is_active]
+    return registry.filter_providers(request, ids)
+
+
+def refusal_reason(request: HttpRequest | None, provider_id: str) -> str | None:
+    """Why ``provider_id`` is not accepted for this request, or None when it is."""
+    if provider_id not in PROVIDERS:
+        return "unknown"
+    if StoreSettings.load().age_restricted:
+        return "age_restricted"
+    config = load_configs()[provider_id]
+    if not config.is_active:
+        return "disabled"
+    if provider_id not in registry.filter_providers(request, [provider_id]):
+        return "filtered"
+    return None
+
+
+def unavailable_response(request: HttpRequest, provider_id: str, reason: str) -> HttpResponse:
+    logger.warning("social login refused: provider=%s reason=%s", provider_id, reason)
+    messages = {
+        "age_restricted": _(
+            "This store sells age-restricted goods. Social login supplies no date of birth, "
+            "so please log in or sign up with a store ID."
+        ),
+        "filtered": _("This way of logging in is not available in this browser."),
+    }
+    message = messages.get(
+        reason, _("Logging in with this service is not available in this store.")
+    )
+    info = PROVIDERS.get(provider_id)
+    return render(
+        request,
+        "sociallogin/unavailable.html",
+        {"message": message, "provider_name": info.name if info else provider_id},
+        status=403 if reason in ("age_restricted", "filtered") else 404,
+    )

@@ -1,0 +1,160 @@
+"""Extension points other apps use to shape social login (call them in ``AppConfig.ready``).
+
+Stable names; ``kakaosync`` and ``keymap`` rely on them.
+
+**Endpoints.** allauth's provider adapters hard-code their hosts. Every server-to-server
+call allauth makes goes through ``SocialAccountAdapter.get_requests_session()`` and every
+browser redirect to a provider goes through our provider classes, so both rewrite the
+origin of a URL through one map, built from:
+
+- ``settings.SOCIALLOGIN_SANDBOX_URL``: every provider to ``python -m sociallogin.sandbox``;
+- ``settings.SOCIALLOGIN_PROVIDER_ENDPOINTS`` (``{"naver": {"https://nid.naver.com":
+  "http://127.0.0.1:9100"}}``), read on each use, so tests may override it;
+- ``set_endpoint(provider_id, real_origin, replacement_origin)``, for an app that owns a
+  provider's host settings (``kakaosync`` sets Kakao's from ``KAKAOSYNC_AUTH_BASE_URL`` and
+  ``KAKAOSYNC_API_BASE_URL``). Registered values win over the sandbox URL;
+  ``SOCIALLOGIN_PROVIDER_ENDPOINTS`` wins over both.
+
+``rewrite_url(url)`` applies the map (unknown origins pass unchanged).
+
+**Authorize parameters.** ``register_auth_params(provider_id, fn)`` with
+``fn(request) -> dict[str, str]``: extra query parameters for that provider's authorize
+redirect (Kakao Sync: ``service_terms``, ``channel_public_id``, ``prompt``). Functions run
+in registration order; later ones override earlier keys. A function may also read
+``request.GET``.
+
+**Provider filter.** ``register_provider_filter(fn)`` with
+``fn(request, provider_ids: list[str]) -> list[str]``: narrows which of the enabled
+providers are offered (login page buttons) and accepted (login and callback URLs) for this
+request, e.g. "only Kakao inside KakaoTalk's in-app browser". Filters can only remove
+providers; the age restriction of the store is applied before them.
+
+**Provider classes.** ``set_provider_class(provider_id, cls)`` replaces the provider class
+the adapter instantiates (a subclass of ``sociallogin.providers.KakaoProvider`` etc.), for an
+app that extends one provider. ``provider_class(provider_id)`` returns the current one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from .app_settings import app_settings
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+AuthParamsFn = Callable[["HttpRequest"], dict[str, str]]
+ProviderFilter = Callable[["HttpRequest", list[str]], list[str]]
+
+_endpoints: dict[str, dict[str, str]] = {}
+_auth_params: dict[str, list[AuthParamsFn]] = {}
+_provider_filters: list[ProviderFilter] = []
+_provider_classes: dict[str, type[Any]] = {}
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+# --- endpoints -------------------------------------------------------------------------
+
+
+def set_endpoint(provider_id: str, real_origin: str, replacement_origin: str) -> None:
+    """Send what ``provider_id`` addresses to ``real_origin`` to ``replacement_origin``."""
+    real, replacement = _origin(real_origin), replacement_origin.rstrip("/")
+    if real == _origin(replacement):
+        _endpoints.get(provider_id, {}).pop(real, None)
+        return
+    _endpoints.setdefault(provider_id, {})[real] = replacement
+
+
+def endpoint_map() -> dict[str, str]:
+    """Real origin -> replacement, over all providers (settings win)."""
+    merged: dict[str, str] = {}
+    if app_settings.SANDBOX_URL:
+        from .sandbox.endpoints import endpoints_for
+
+        for mapping in endpoints_for(app_settings.SANDBOX_URL).values():
+            merged.update(mapping)
+    for mapping in _endpoints.values():
+        merged.update(mapping)
+    for mapping in app_settings.PROVIDER_ENDPOINTS.values():
+        for real, replacement in (mapping or {}).items():
+            merged[_origin(real)] = str(replacement).rstrip("/")
+    return merged
+
+
+def rewrite_url(url: str, mapping: dict[str, str] | None = None) -> str:
+    """``url`` with its origin replaced when the map names it; else unchanged."""
+    mapping = endpoint_map() if mapping is None else mapping
+    if not mapping:
+        return url
+    replacement = mapping.get(_origin(url))
+    if replacement is None:
+        return url
+    parts = urlsplit(url)
+    new = urlsplit(replacement)
+    path = new.path.rstrip("/") + parts.path
+    return urlunsplit((new.scheme, new.netloc, path, parts.query, parts.fragment))
+
+
+# --- authorize parameters --------------------------------------------------------------
+
+
+def register_auth_params(provider_id: str, fn: AuthParamsFn) -> None:
+    fns = _auth_params.setdefault(provider_id, [])
+    if fn not in fns:
+        fns.append(fn)
+
+
+def auth_params(provider_id: str, request: HttpRequest) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for fn in _auth_params.get(provider_id, []):
+        params.update({str(k): str(v) for k, v in (fn(request) or {}).items()})
+    return params
+
+
+# --- provider filters ------------------------------------------------------------------
+
+
+def register_provider_filter(fn: ProviderFilter) -> None:
+    if fn not in _provider_filters:
+        _provider_filters.append(fn)
+
+
+def filter_providers(request: HttpRequest | None, provider_ids: list[str]) -> list[str]:
+    """Apply every registered filter; a filter can only remove providers."""
+    allowed = list(provider_ids)
+    if request is None:
+        return allowed
+    for fn in _provider_filters:
+        kept = set(fn(request, list(allowed)))
+        allowed = [p for p in allowed if p in kept]
+    return allowed
+
+
+# --- provider classes ------------------------------------------------------------------
+
+
+def set_provider_class(provider_id: str, cls: type[Any]) -> None:
+    _provider_classes[provider_id] = cls
+
+
+def provider_class(provider_id: str) -> type[Any] | None:
+    if provider_id not in _provider_classes:
+        from .providers import DEFAULT_PROVIDER_CLASSES
+
+        return DEFAULT_PROVIDER_CLASSES.get(provider_id)
+    return _provider_classes[provider_id]
+
+
+def unregister(fn: Any) -> None:
+    """Remove a registered auth-params function or provider filter (tests)."""
+    for fns in _auth_params.values():
+        if fn in fns:
+            fns.remove(fn)
+    if fn in _provider_filters:
+        _provider_filters.remove(fn)

@@ -1,0 +1,42 @@
+"""Template helpers for the social login buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from ..catalog import PROVIDERS
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def social_buttons(context: dict[str, Any], process: str = "login") -> list[dict[str, Any]]:
+    """The providers offered to this request, with their look and their login URL."""
+    from allauth.socialaccount.adapter import get_adapter
+
+    request: HttpRequest = context["request"]
+    buttons = []
+    for provider in get_adapter(request).list_providers(request):
+        info = PROVIDERS.get(provider.id)
+        if info is None:
+            continue
+        buttons.append(
+            {"id": provider.id, "name": info.name, "url": provider.get_login_url(request)}
+        )
+    return buttons
+
+
+@register.simple_tag(takes_context=True)
+def safe_next(context: dict[str, Any]) -> str:
+    """The ``next`` of this request when it stays on this site, else ''."""
+    request: HttpRequest = context["request"]
+    value = request.GET.get("next") or ""
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return ""

@@ -1,0 +1,117 @@
+"""Shopper pages of social login: proof of ownership before linking an existing account."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from allauth.account.utils import perform_login
+from allauth.socialaccount import app_settings as socialaccount_settings
+from allauth.socialaccount.internal.flows.login import record_authentication
+from allauth.socialaccount.models import SocialAccount, SocialLogin
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import linking, tombstones
+from .catalog import PROVIDERS
+from .forms import LinkCodeForm, LinkPasswordForm
+from .policy import refusal_reason, unavailable_response
+
+logger = logging.getLogger("sociallogin.views")
+
+
+def _mask(email: str) -> str:
+    local, _at, domain = email.partition("@")
+    return (local[:2] + "•" * max(1, len(local) - 2)) + "@" + domain if domain else ""
+
+
+@require_http_methods(["GET", "POST"])
+def link(request: HttpRequest) -> HttpResponse:
+    data = linking.pending(request)
+    user = linking.pending_user(data) if data else None
+    if data is None or user is None:
+        linking.clear(request)
+        messages.error(request, _("Nothing is waiting to be linked. Please log in again."))
+        return redirect("account_login")
+    try:
+        sociallogin = SocialLogin.deserialize(data["sociallogin"])
+    except (KeyError, ValueError, TypeError):
+        linking.clear(request)
+        return redirect("account_login")
+    provider_id = sociallogin.account.provider
+    reason = refusal_reason(request, provider_id)
+    if reason is not None:
+        linking.clear(request)
+        return unavailable_response(request, provider_id, reason)
+
+    password_form = LinkPasswordForm(prefix="pw")
+    code_form = LinkCodeForm(prefix="code")
+    action = request.POST.get("action") if request.method == "POST" else None
+    proven = False
+    if action == "password" and user.has_usable_password():
+        password_form = LinkPasswordForm(request.POST, prefix="pw")
+        if password_form.is_valid():
+            if user.check_password(password_form.cleaned_data["password"]):
+                proven = True
+            else:
+                password_form.add_error("password", _("This password is not right."))
+    elif action == "send_code":
+        linking.send_code(request, data, user)
+        messages.info(request, _("We sent a code to %(email)s.") % {"email": _mask(user.email)})
+        return redirect("sociallogin:link")
+    elif action == "code":
+        code_form = LinkCodeForm(request.POST, prefix="code")
+        if code_form.is_valid():
+            if linking.check_code(data, code_form.cleaned_data["code"]):
+                proven = True
+            else:
+                code_form.add_error("code", _("This code is wrong or has expired."))
+    if action in ("password", "code") and not proven and linking.register_failure(request, data):
+        messages.error(request, _("Too many wrong answers. Please start again."))
+        return redirect("account_login")
+    if proven:
+        return _connect_and_login(request, sociallogin, user)
+    return render(
+        request,
+        "sociallogin/link.html",
+        {
+            "provider_name": PROVIDERS[provider_id].name if provider_id in PROVIDERS else "",
+            "masked_email": _mask(user.email),
+            "has_password": user.has_usable_password(),
+            "code_sent": bool(data.get("code_hash")),
+            "password_form": password_form,
+            "code_form": code_form,
+        },
+    )
+
+
+def _connect_and_login(request: HttpRequest, sociallogin: SocialLogin, user: Any) -> HttpResponse:
+    linking.clear(request)
+    provider_id = sociallogin.account.provider
+    with transaction.atomic():
+        if tombstones.is_tombstoned(provider_id, sociallogin.account.uid):
+            return render(request, "sociallogin/deleted_account.html", status=403)
+        if SocialAccount.objects.filter(provider=provider_id, uid=sociallogin.account.uid).exists():
+            messages.error(request, _("This social account is already linked to an account."))
+            return redirect("account_login")
+        sociallogin.connect(request, user)
+    logger.info("social account %s linked to account %s after proof", provider_id, user.pk)
+    record_authentication(request, sociallogin)
+    return perform_login(
+        request,
+        user,
+        email_verification=socialaccount_settings.EMAIL_VERIFICATION,
+        redirect_url=sociallogin.get_redirect_url(request),
+        signal_kwargs={"sociallogin": sociallogin},
+    )
+
+
+@require_http_methods(["POST"])
+def link_cancel(request: HttpRequest) -> HttpResponse:
+    linking.clear(request)
+    messages.info(request, _("Linking cancelled."))
+    return redirect("account_login")
