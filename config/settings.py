@@ -93,6 +93,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTHENTICATION_BACKENDS = [
+    # Asks the partner's user database first when custom storage is on (keymap).
+    "keymap.backends.PartnerBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -122,6 +124,7 @@ ACCOUNT_LOGOUT_ON_GET = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_ADAPTER = "sociallogin.adapter.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "keymap.adapter.AccountAdapter"
 SOCIALACCOUNT_FORMS = {"signup": "sociallogin.forms.SocialSignupForm"}
 # Development: send every provider to the sociallogin sandbox (python -m sociallogin.sandbox).
 SOCIALLOGIN_SANDBOX_URL = os.environ.get("SOCIALLOGIN_SANDBOX_URL", "")

@@ -28,9 +28,8 @@ class AppSettings:
     @property
     def USER_ID_RATE_LIMIT(self) -> tuple[int, int]:
         """(attempts, seconds) for user-ID login, per client IP and per user ID each."""
-        value = self._setting("USER_ID_RATE_LIMIT", (10, 300))
-        attempts, seconds = value  # type: ignore[misc]
-        return int(attempts), int(seconds)
+        value: tuple[int, int] = self._setting("USER_ID_RATE_LIMIT", (10, 300))  # type: ignore[assignment]
+        return int(value[0]), int(value[1])
 
     @property
     def JWT_ALGORITHM(self) -> str:

@@ -6,3 +6,19 @@ class KeymapConfig(AppConfig):
     name = "keymap"
     verbose_name = _("User database")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from store import registry
+
+        from . import checks as keymap_checks
+        from . import receivers
+        from .config_section import KeymapSection
+        from .merging import move_partner_link
+
+        checks.register(keymap_checks.check_jwt, checks.Tags.security)
+        checks.register(keymap_checks.check_backend)
+        registry.register_config_section(KeymapSection())
+        registry.register_merge_handler("keymap", move_partner_link)
+        receivers.connect()

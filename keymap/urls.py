@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "keymap"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("login/user-id/", views.user_id_login, name="user_id_login"),
+]

@@ -1,0 +1,57 @@
+"""allauth's account adapter, for the partner's user database.
+
+- password login: a partner that cannot answer is "try again", not "wrong password";
+- signup: the partner's user-creation webhook runs before the user is saved, and its
+  refusal is shown on the signup form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from django import forms
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import render
+
+from . import flows
+from .webhooks import PartnerUnavailable
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any | None:
+        try:
+            return super().authenticate(request, **credentials)
+        except PartnerUnavailable as exc:
+            raise forms.ValidationError(exc.message, code="partner_unavailable") from None
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        data = getattr(form, "cleaned_data", {}) or {}
+        username = str(data.get("username") or "")
+        email = str(data.get("email") or "")
+        created = None
+        try:
+            created = flows.create_at_partner(username, email) if commit else None
+            if created is not None:
+                flows.refuse_if_linked(created)
+        except (flows.PartnerRefused, PartnerUnavailable) as exc:
+            self._refuse(request, form, exc.message)
+        if created is None:
+            return super().save_user(request, user, form, commit)
+        try:
+            with transaction.atomic():
+                saved = super().save_user(request, user, form, commit)
+                flows.after_signup(saved, created, username or email)
+        except flows.PartnerRefused as exc:
+            user.pk = None
+            self._refuse(request, form, exc.message)
+        return saved
+
+    def _refuse(self, request: HttpRequest, form: Any, message: Any) -> None:
+        from allauth.account.internal.templatekit import get_entrance_context_data
+
+        form.add_error(None, message)
+        context = {"form": form, **get_entrance_context_data(request)}
+        raise ImmediateHttpResponse(render(request, "account/signup.html", context))

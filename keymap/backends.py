@@ -1,0 +1,44 @@
+"""Store ID/password login through the partner's user-authentication webhook."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import BaseBackend
+from django.http import HttpRequest
+
+from . import flows
+
+
+class PartnerBackend(BaseBackend):
+    """Asks the partner; ``None`` on a refusal lets the other backends try (store admins).
+
+    A partner that cannot answer raises :class:`keymap.webhooks.PartnerUnavailable`,
+    which the account adapter turns into "the login service is unavailable".
+    """
+
+    def authenticate(  # type: ignore[override]
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        email: str | None = None,
+        **kwargs: Any,
+    ) -> Any | None:
+        login = (email or username or "").strip()
+        if not login or not password:
+            return None
+        user = flows.authenticate(request, login, password)
+        if user is not None and request is not None and hasattr(request, "session"):
+            request._keymap_login_type = flows.PARTNER_CHANNEL  # type: ignore[attr-defined]
+        return user if user is not None and user.is_active else None
+
+    def get_user(self, user_id: Any) -> Any | None:
+        from django.contrib.auth import get_user_model
+
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if user.is_active else None

@@ -1,0 +1,57 @@
+"""System checks of the user database (ids ``keymap.E…``/``keymap.W…``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning
+
+from .app_settings import app_settings
+
+
+def check_jwt(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    algorithm = app_settings.JWT_ALGORITHM
+    if algorithm not in {"RS256", "HS256"}:
+        return [
+            Error(
+                f"KEYMAP_JWT_ALGORITHM is {algorithm!r}.",
+                hint="Set KEYMAP_JWT_ALGORITHM to 'RS256' (default) or 'HS256'.",
+                id="keymap.E001",
+            )
+        ]
+    if algorithm == "HS256" and len(app_settings.JWT_HS256_SECRET) < 32:
+        return [
+            Error(
+                "KEYMAP_JWT_ALGORITHM is 'HS256' but KEYMAP_JWT_HS256_SECRET is missing or "
+                "shorter than 32 characters.",
+                hint="Set KEYMAP_JWT_HS256_SECRET to a long random string, or use RS256.",
+                id="keymap.E002",
+            )
+        ]
+    return []
+
+
+def check_backend(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    backend = "keymap.backends.PartnerBackend"
+    if backend not in settings.AUTHENTICATION_BACKENDS:
+        return [
+            Warning(
+                "The partner's user-authentication webhook is never asked: "
+                f"{backend} is not in AUTHENTICATION_BACKENDS.",
+                hint=f"Add '{backend}' first in AUTHENTICATION_BACKENDS.",
+                id="keymap.W001",
+            )
+        ]
+    adapter = getattr(settings, "ACCOUNT_ADAPTER", "")
+    if adapter != "keymap.adapter.AccountAdapter":
+        return [
+            Warning(
+                "Shop signup does not call the partner's user-creation webhook, and a partner "
+                "that is down reads as a wrong password: ACCOUNT_ADAPTER is "
+                f"{adapter or 'the default'}.",
+                hint="Set ACCOUNT_ADAPTER = 'keymap.adapter.AccountAdapter' (or subclass it).",
+                id="keymap.W002",
+            )
+        ]
+    return []

@@ -1,0 +1,281 @@
+"""The four partner flows: password login, signup, social login and user-ID login.
+
+Each one calls the partner first (the call and its recorded delivery stay outside the
+login's transaction), maps the answer through the admin's key name map, then writes
+everything of the login in one transaction, or nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from . import webhooks
+from .linking import apply_profile, creator, linked_user, unlinked_user
+from .mapping import MappingError, map_answer
+from .models import Config, Delivery, PartnerLink, Webhook, WebhookName, load
+from .webhooks import Answer, PartnerUnavailable
+
+logger = logging.getLogger("keymap.flows")
+
+SESSION_LOGIN_TYPE = "keymap.login_type"
+SESSION_USER_ID_LOGIN = "keymap.user_id_login"
+PARTNER_CHANNEL = "partner"
+
+
+class PartnerRefused(Exception):
+    """The partner said no (4xx): wrong credentials, no such user, signup refused."""
+
+    def __init__(self, message: Any, answer: Answer) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.answer = answer
+
+
+def mapped_values(hook: Webhook, answer: Answer) -> dict[str, Any]:
+    """The answer through the key name map; a fault marks the delivery as unusable."""
+    try:
+        return map_answer(hook.compiled_map, answer.data)
+    except MappingError as exc:
+        Delivery.objects.filter(pk=answer.delivery.pk).update(
+            outcome=Delivery.Outcome.BAD_ANSWER, error=f"key name map: {exc}"[:1000]
+        )
+        logger.warning("partner %s answer does not fit the key name map: %s", hook.name, exc)
+        raise PartnerUnavailable(
+            _("The partner's user database sent an answer the shop cannot use."),
+            answer.delivery,
+        ) from exc
+
+
+def _resolve(
+    config: Config,
+    values: dict[str, Any],
+    *,
+    candidate: Any | None,
+    partner_login: str | None,
+    create: Any,
+) -> tuple[Any, PartnerLink | None]:
+    """Which local customer a verified partner identity is (call inside a transaction)."""
+    custom_id = values.get("server_custom_id")
+    if custom_id and config.account_linking:
+        return linked_user(custom_id, candidate=candidate, create=create)
+    if candidate is not None:
+        return candidate, None
+    if partner_login:
+        link = (
+            PartnerLink.objects.select_related("user").filter(partner_login=partner_login).first()
+        )
+        if link is not None:
+            return link.user, link
+    if custom_id:
+        return unlinked_user(custom_id, create=create)
+    return create(), None
+
+
+# --- user authentication (store ID and password) -------------------------------------------
+
+
+def authenticate(request: HttpRequest | None, login: str, password: str) -> Any | None:
+    """The customer for a partner login, or ``None`` when the partner says no (4xx).
+
+    Raises :class:`PartnerUnavailable` when the partner cannot answer: the shopper must
+    hear "try again", not "wrong password".
+    """
+    config = load()
+    hook = config.webhook(WebhookName.USER_AUTHENTICATION)
+    if hook is None or not login or not password:
+        return None
+    answer = webhooks.authenticate_user(hook, login=login, password=password)
+    if not answer.ok:
+        return None
+    values = mapped_values(hook, answer)
+    partner_login = login.strip().lower()[:255]
+    with transaction.atomic():
+        user, link = _resolve(
+            config,
+            values,
+            candidate=None,
+            partner_login=partner_login,
+            create=creator(
+                PARTNER_CHANNEL,
+                username_hint=values.get("nickname") or login.split("@")[0],
+                email=login if "@" in login else "",
+                request=request,
+            ),
+        )
+        link = apply_profile(user, values, answer=answer.data, source=hook.name, link=link)
+        if (
+            link.partner_login is None
+            and not PartnerLink.objects.filter(partner_login=partner_login).exists()
+        ):
+            link.partner_login = partner_login
+            link.save(update_fields=["partner_login"])
+    return user
+
+
+# --- user creation (shop signup) -------------------------------------------------------------
+
+
+def create_at_partner(username: str, email: str) -> tuple[Webhook, Answer, dict[str, Any]] | None:
+    """Ask the partner to create the user before we do; ``PartnerRefused`` carries its reason."""
+    config = load()
+    hook = config.webhook(WebhookName.USER_CREATION)
+    if hook is None:
+        return None
+    answer = webhooks.create_user(hook, username=username, email=email, profile={})
+    if not answer.ok:
+        raise PartnerRefused(
+            answer.reason or _("The partner's user database refused this sign-up."), answer
+        )
+    return hook, answer, mapped_values(hook, answer)
+
+
+def after_signup(user: Any, created: tuple[Webhook, Answer, dict[str, Any]], login: str) -> None:
+    """Store the partner's answer on the new customer (inside the signup's transaction)."""
+    hook, answer, values = created
+    link = None
+    custom_id = values.get("server_custom_id")
+    if custom_id and load().account_linking:
+        owner, link = linked_user(custom_id, candidate=user, create=lambda: user)
+        if owner.pk != user.pk:
+            raise PartnerRefused(_ALREADY_LINKED, answer)
+    link = apply_profile(user, values, answer=answer.data, source=hook.name, link=link)
+    login = login.strip().lower()[:255]
+    if login and not PartnerLink.objects.filter(partner_login=login).exists():
+        link.partner_login = login
+        link.save(update_fields=["partner_login"])
+
+
+_ALREADY_LINKED = _(
+    "The partner's user database says you already have an account with this shop. "
+    "Please log in instead."
+)
+
+
+def refuse_if_linked(created: tuple[Webhook, Answer, dict[str, Any]]) -> None:
+    _hook, answer, values = created
+    custom_id = values.get("server_custom_id")
+    linking = bool(custom_id) and load().account_linking
+    if linking and PartnerLink.objects.filter(server_custom_id=custom_id, linked=True).exists():
+        raise PartnerRefused(_ALREADY_LINKED, answer)
+
+
+# --- social login ----------------------------------------------------------------------------
+
+
+def social_profile(sociallogin: Any) -> dict[str, Any]:
+    """What we tell the partner about a social account: the provider's profile, no tokens."""
+    account = sociallogin.account
+    email = ""
+    for address in getattr(sociallogin, "email_addresses", []) or []:
+        if address.email:
+            email = address.email
+            if address.verified:
+                break
+    if not email and sociallogin.user is not None:
+        email = getattr(sociallogin.user, "email", "") or ""
+    extra = account.extra_data if isinstance(account.extra_data, dict) else {}
+    return {"provider": account.provider, "uid": str(account.uid), "email": email, "profile": extra}
+
+
+def social_login(request: HttpRequest, sociallogin: Any) -> None:
+    """After allauth found (or not) the local account: ask the partner, map, maybe link.
+
+    With linking on and a ``server_custom_id`` in the answer, the login lands on the linked
+    customer: a new social account is connected to it, an existing one moves to it.
+    """
+    config = load()
+    hook = config.webhook(WebhookName.SOCIAL_LOGIN)
+    if hook is None:
+        return
+    sent = social_profile(sociallogin)
+    answer = webhooks.social_login(hook, **sent)
+    if not answer.ok:
+        raise PartnerRefused(
+            answer.reason or _("The partner's user database does not accept this social account."),
+            answer,
+        )
+    values = mapped_values(hook, answer)
+    custom_id = values.get("server_custom_id")
+    existing = sociallogin.is_existing
+    with transaction.atomic():
+        if custom_id and config.account_linking:
+            target, link = linked_user(
+                custom_id,
+                candidate=sociallogin.user if existing else None,
+                create=creator(
+                    sociallogin.account.provider,
+                    username_hint=values.get("nickname") or sent["email"].split("@")[0],
+                    email=sent["email"],
+                    request=request,
+                ),
+            )
+            if not existing:
+                sociallogin.connect(request, target)
+            elif sociallogin.account.user_id != target.pk:
+                logger.info(
+                    "social account %s moves to the customer linked to its partner ID",
+                    sociallogin.account.pk,
+                )
+                sociallogin.account.user = target
+                sociallogin.account.save(update_fields=["user"])
+                sociallogin.user = target
+            apply_profile(target, values, answer=answer.data, source=hook.name, link=link)
+        elif existing:
+            apply_profile(sociallogin.user, values, answer=answer.data, source=hook.name)
+        else:
+            # The customer does not exist yet: allauth's signup creates it, then
+            # ``pending_social_signup`` stores this answer on it.
+            request.session[_PENDING] = {
+                "provider": sent["provider"],
+                "uid": sent["uid"],
+                "values": {k: str(v) for k, v in values.items()},
+                "answer": answer.data,
+            }
+
+
+_PENDING = "keymap.pending_social"
+
+
+def pending_social_signup(request: HttpRequest, user: Any, sociallogin: Any) -> None:
+    pending = request.session.pop(_PENDING, None)
+    if not pending or pending.get("uid") != str(sociallogin.account.uid):
+        return
+    if pending.get("provider") != sociallogin.account.provider:
+        return
+    import datetime as dt
+
+    values: dict[str, Any] = dict(pending["values"])
+    if "birthday" in values:
+        values["birthday"] = dt.date.fromisoformat(values["birthday"])
+    apply_profile(user, values, answer=pending["answer"], source=WebhookName.SOCIAL_LOGIN)
+
+
+# --- user-ID login ---------------------------------------------------------------------------
+
+
+def validate_user_id(request: HttpRequest, user_id: str) -> Any | None:
+    """The customer for a partner user ID the partner confirmed (200), ``None`` on 404.
+
+    Raises :class:`PartnerRefused` on other 4xx and :class:`PartnerUnavailable` on faults.
+    """
+    config = load()
+    hook = config.webhook(WebhookName.USER_VALIDATION)
+    if hook is None:
+        return None
+    answer = webhooks.validate_user(hook, user_id=user_id)
+    if answer.status == 404:
+        return None
+    if not answer.ok:
+        raise PartnerRefused(answer.reason or _("The partner refused this user ID."), answer)
+    create = creator(PARTNER_CHANNEL, username_hint=f"user-{user_id}", request=request)
+    with transaction.atomic():
+        if config.account_linking:
+            user, _link = linked_user(user_id, create=create)
+        else:
+            user, _link = unlinked_user(user_id, create=create)
+    return user

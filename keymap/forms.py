@@ -1,0 +1,124 @@
+"""Forms of the user database; the admin and ``storeconfig import`` share them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from store.forms import SecretFormMixin
+
+from .mapping import ATTRIBUTES, KeyMapError, compile_key_map
+from .models import MAPPED_WEBHOOKS, Storage, UserDatabase, Webhook, WebhookName
+
+LINKING_NEEDS_ID = _(
+    "User account linking needs a key for server_custom_id in the key name map of at least "
+    "one webhook (user authentication, user creation or social login)."
+)
+
+
+def linking_problem(storage: str, account_linking: bool, key_maps: dict[str, dict]) -> Any:
+    """Why account linking cannot be on with these maps (``None`` when it can)."""
+    if not account_linking:
+        return None
+    if storage != Storage.CUSTOM:
+        return _("User account linking works only with custom storage.")
+    if not any((key_maps.get(name) or {}).get("server_custom_id") for name in MAPPED_WEBHOOKS):
+        return LINKING_NEEDS_ID
+    return None
+
+
+class UserDatabaseForm(forms.ModelForm):
+    class Meta:
+        model = UserDatabase
+        fields = ["storage", "account_linking"]
+
+
+class WebhookForm(SecretFormMixin, forms.ModelForm):
+    """One webhook; its key name map as one text input per profile attribute."""
+
+    secret_fields = ("secret",)
+
+    url = forms.URLField(label=_("URL"), max_length=500, required=False, assume_scheme="https")
+    map_birthday = forms.CharField(label=_("birthday"), required=False, max_length=200)
+    map_nickname = forms.CharField(label=_("nickname"), required=False, max_length=200)
+    map_first_name = forms.CharField(label=_("first_name"), required=False, max_length=200)
+    map_last_name = forms.CharField(label=_("last_name"), required=False, max_length=200)
+    map_gender = forms.CharField(label=_("gender"), required=False, max_length=200)
+    map_server_custom_id = forms.CharField(
+        label=_("server_custom_id"), required=False, max_length=200
+    )
+
+    class Meta:
+        model = Webhook
+        fields = ["enabled", "url", "secret", "timeout"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        key_map = self.instance.key_map or {}
+        for attribute in ATTRIBUTES:
+            self.fields[f"map_{attribute}"].initial = key_map.get(attribute, "")
+            self.fields[f"map_{attribute}"].help_text = _("Dotted key of the answer, e.g. %s") % (
+                "user_info.username"
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        key_map = {a: (data.get(f"map_{a}") or "").strip() for a in ATTRIBUTES}
+        key_map = {a: p for a, p in key_map.items() if p}
+        if key_map and self.instance.name == WebhookName.USER_VALIDATION:
+            raise forms.ValidationError(
+                _("The user-validation webhook answers only 200 or 404; it has no key name map.")
+            )
+        try:
+            compile_key_map(key_map)
+        except KeyMapError as exc:
+            self.add_error(f"map_{exc.attribute}", exc.message)
+        data["key_map"] = key_map
+        if data.get("enabled"):
+            if not data.get("url"):
+                self.add_error("url", _("A webhook that is on needs a URL."))
+            if not data.get("secret"):
+                self.add_error(
+                    "secret", _("A webhook that is on needs a signing secret for its calls.")
+                )
+        return data
+
+    def save(self, commit: bool = True) -> Webhook:
+        self.instance.key_map = self.cleaned_data.get("key_map", {})
+        return super().save(commit)
+
+
+class PreviewForm(forms.Form):
+    webhook = forms.ChoiceField(
+        label=_("Webhook"),
+        choices=[(w.value, w.label) for w in MAPPED_WEBHOOKS],
+        initial=WebhookName.USER_AUTHENTICATION,
+    )
+    sample = forms.CharField(
+        label=_("Sample answer (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 80, "spellcheck": "false"}),
+        max_length=1024 * 1024,
+    )
+
+    def clean_sample(self) -> Any:
+        try:
+            return json.loads(self.cleaned_data["sample"])
+        except ValueError as exc:
+            raise forms.ValidationError(_("This is not valid JSON: %s") % exc) from None
+
+
+class UserIdLoginForm(forms.Form):
+    user_id = forms.CharField(
+        label=_("User ID"),
+        max_length=255,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+
+    def clean_user_id(self) -> str:
+        value = self.cleaned_data["user_id"].strip()
+        if not value:
+            raise forms.ValidationError(_("Enter your user ID."))
+        return value

@@ -1,0 +1,161 @@
+"""Partner identities onto local customers, and account linking by ``server_custom_id``.
+
+Only a verified partner answer (mapped through the admin's key name map) ever reaches
+these functions: a ``server_custom_id`` never comes from what a shopper typed, except
+through the user-validation webhook's 200, which is the partner's confirmation.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+
+from store.services.customers import get_customer, onboard
+
+from .models import PartnerLink
+
+logger = logging.getLogger("keymap.linking")
+
+CUSTOMER_FIELDS = ("nickname", "birthday", "gender")
+USER_FIELDS = ("first_name", "last_name")
+
+
+def new_user(username_hint: str = "", email: str = "") -> Any:
+    """A local user for a partner identity: no usable password, the partner holds it."""
+    user_model = get_user_model()
+    base = "".join(c for c in username_hint.lower() if c.isalnum() or c in "._-")[:100]
+    username = base or "partner"
+    manager = user_model._default_manager
+    field = user_model.USERNAME_FIELD
+    while manager.filter(**{field: username}).exists():
+        username = f"{base or 'partner'}-{secrets.token_hex(3)}"
+    user = user_model(**{field: username})
+    if email and hasattr(user, "email"):
+        user.email = email
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def apply_profile(
+    user: Any,
+    values: dict[str, Any],
+    *,
+    answer: dict[str, Any],
+    source: str,
+    link: PartnerLink | None = None,
+) -> PartnerLink:
+    """Write the mapped values (unmapped attributes keep theirs) and the partner's answer."""
+    customer = get_customer(user)
+    changed = [f for f in CUSTOMER_FIELDS if f in values and getattr(customer, f) != values[f]]
+    for name in changed:
+        setattr(customer, name, values[name])
+    if changed:
+        customer.save(update_fields=changed)
+    user_changed = [
+        f for f in USER_FIELDS if f in values and hasattr(user, f) and getattr(user, f) != values[f]
+    ]
+    for name in user_changed:
+        setattr(user, name, values[name])
+    if user_changed:
+        user.save(update_fields=user_changed)
+    if link is None:
+        link, _created = PartnerLink.objects.get_or_create(user=user)
+    if "server_custom_id" in values and not link.linked:
+        link.server_custom_id = values["server_custom_id"]
+    link.partner_data = answer
+    link.source = source
+    link.save()
+    return link
+
+
+def linked_user(
+    server_custom_id: str,
+    *,
+    candidate: Any | None = None,
+    create: Callable[[], Any],
+) -> tuple[Any, PartnerLink]:
+    """The one customer linked to ``server_custom_id``; made so if nobody is yet.
+
+    Who becomes the linked customer, in order: the one already linked; ``candidate`` (the
+    customer this login is already on); the oldest customer who carries the ID from
+    before linking was on; a new customer from ``create``. Concurrent logins with the
+    same ID race on the partial unique index: the loser re-reads the winner's row.
+    Call inside a transaction.
+    """
+    for _attempt in range(3):
+        found = (
+            PartnerLink.objects.select_related("user")
+            .filter(server_custom_id=server_custom_id, linked=True)
+            .first()
+        )
+        if found is not None:
+            return found.user, found
+        try:
+            with transaction.atomic():
+                return _claim(server_custom_id, candidate, create)
+        except IntegrityError:
+            logger.info("concurrent link of a server_custom_id; re-reading the winner")
+    raise RuntimeError("server_custom_id link kept conflicting")  # pragma: no cover
+
+
+def _claim(
+    server_custom_id: str,
+    candidate: Any | None,
+    create: Callable[[], Any],
+) -> tuple[Any, PartnerLink]:
+    if candidate is None:
+        earlier = (
+            PartnerLink.objects.select_related("user")
+            .filter(server_custom_id=server_custom_id, user__is_active=True)
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if earlier is not None:
+            earlier.linked = True
+            earlier.save(update_fields=["linked", "updated_at"])
+            return earlier.user, earlier
+        candidate = create()
+    link, _created = PartnerLink.objects.get_or_create(user=candidate)
+    link.server_custom_id = server_custom_id
+    link.linked = True
+    link.save()
+    return candidate, link
+
+
+def unlinked_user(server_custom_id: str, *, create: Callable[[], Any]) -> tuple[Any, PartnerLink]:
+    """Without linking: the oldest customer carrying the ID, or a new one."""
+    found = (
+        PartnerLink.objects.select_related("user")
+        .filter(server_custom_id=server_custom_id, user__is_active=True)
+        .order_by("-linked", "created_at", "pk")
+        .first()
+    )
+    if found is not None:
+        return found.user, found
+    user = create()
+    link = PartnerLink.objects.create(user=user, server_custom_id=server_custom_id)
+    return user, link
+
+
+def creator(
+    channel: str,
+    *,
+    username_hint: str = "",
+    email: str = "",
+    request: HttpRequest | None = None,
+) -> Callable[[], Any]:
+    """A factory for a new partner customer, onboarded like every other customer."""
+
+    def create() -> Any:
+        user = new_user(username_hint, email)
+        onboard(user, channel, request=request)
+        return user
+
+    return create

@@ -1,0 +1,263 @@
+"""Custom user storage: settings, the partner's webhooks, links and recorded deliveries."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from store.fields import EncryptedTextField
+
+from .app_settings import app_settings
+from .mapping import CompiledKeyMap, compile_key_map
+
+SETTINGS_CACHE_KEY = "keymap:settings:v1"
+
+
+class Storage(models.TextChoices):
+    BUILTIN = "builtin", _("Built-in storage")
+    CUSTOM = "custom", _("Custom storage (the partner's user database)")
+
+
+class WebhookName(models.TextChoices):
+    USER_AUTHENTICATION = "user_authentication", _("User authentication")
+    USER_CREATION = "user_creation", _("User creation")
+    SOCIAL_LOGIN = "social_login", _("Social login")
+    USER_VALIDATION = "user_validation", _("User validation")
+
+
+# The user-validation webhook answers only "exists" (200) or "not found" (404).
+MAPPED_WEBHOOKS = (
+    WebhookName.USER_AUTHENTICATION,
+    WebhookName.USER_CREATION,
+    WebhookName.SOCIAL_LOGIN,
+)
+
+
+class UserDatabase(models.Model):
+    """The one row of custom-storage settings (pk is always 1), with its four webhooks."""
+
+    storage = models.CharField(
+        _("storage"), max_length=10, choices=Storage.choices, default=Storage.BUILTIN
+    )
+    account_linking = models.BooleanField(
+        _("enable user account linking"),
+        default=False,
+        help_text=_(
+            "All accounts whose partner answer carries the same server_custom_id become one "
+            "customer. Available only when server_custom_id is mapped in a key name map."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("user database")
+        verbose_name_plural = _("user database")
+
+    def __str__(self) -> str:
+        return str(_("User database"))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+        invalidate()
+
+
+class Webhook(models.Model):
+    """One of the partner's four webhooks; the secret signs our calls and is never shown."""
+
+    database = models.ForeignKey(
+        UserDatabase, on_delete=models.CASCADE, related_name="webhooks", default=1
+    )
+    name = models.CharField(_("webhook"), max_length=30, choices=WebhookName.choices, unique=True)
+    enabled = models.BooleanField(_("on"), default=False)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    secret = EncryptedTextField(_("signing secret"), blank=True)
+    timeout = models.FloatField(
+        _("timeout (seconds)"),
+        default=5.0,
+        validators=[MinValueValidator(0.5), MaxValueValidator(30.0)],
+    )
+    key_map = models.JSONField(_("key name map"), default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return str(self.get_name_display())
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        invalidate()
+
+    @property
+    def compiled_map(self) -> CompiledKeyMap:
+        # Compiled once per loaded settings object (they are cached between requests).
+        compiled = self.__dict__.get("_compiled")
+        if compiled is None:
+            compiled = compile_key_map(self.key_map or {})
+            self.__dict__["_compiled"] = compiled
+        return compiled
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.enabled and self.url)
+
+
+class Config:
+    """What a request needs to know, loaded once and cached (no query per login)."""
+
+    def __init__(self, database: UserDatabase, webhooks: dict[str, Webhook]) -> None:
+        self.database = database
+        self.webhooks = webhooks
+
+    @property
+    def custom(self) -> bool:
+        return self.database.storage == Storage.CUSTOM
+
+    @property
+    def account_linking(self) -> bool:
+        return self.custom and self.database.account_linking
+
+    def webhook(self, name: str) -> Webhook | None:
+        """The webhook if custom storage is on and it is switched on, else ``None``."""
+        hook = self.webhooks.get(name)
+        if not self.custom or hook is None or not hook.is_active:
+            return None
+        return hook
+
+
+_loaded: tuple[str, Config] | None = None
+
+
+def load() -> Config:
+    """The settings, rebuilt only when an admin saved (a version number in the shared cache).
+
+    The objects stay in this process: the decrypted secrets never go into the cache.
+    """
+    global _loaded
+    version = cache.get(SETTINGS_CACHE_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        if not cache.add(SETTINGS_CACHE_KEY, version, app_settings.SETTINGS_CACHE_TIMEOUT):
+            version = cache.get(SETTINGS_CACHE_KEY) or version
+    if _loaded is not None and _loaded[0] == version:
+        return _loaded[1]
+    database, _created = UserDatabase.objects.get_or_create(pk=1)
+    webhooks = {w.name: w for w in Webhook.objects.all()}
+    for name in WebhookName.values:
+        if name not in webhooks:
+            webhooks[name] = Webhook.objects.get_or_create(
+                name=name, defaults={"database": database}
+            )[0]
+    config = Config(database, webhooks)
+    _loaded = (version, config)
+    return config
+
+
+def invalidate() -> None:
+    def bump() -> None:
+        cache.set(SETTINGS_CACHE_KEY, uuid.uuid4().hex, app_settings.SETTINGS_CACHE_TIMEOUT)
+
+    bump()
+    # Again after commit: a worker that reloaded in between would keep the old values.
+    transaction.on_commit(bump)
+
+
+class PartnerLink(models.Model):
+    """What the partner told us about a customer: its user ID and its last answer.
+
+    ``linked`` marks the one customer that owns a ``server_custom_id`` under account
+    linking; the partial unique constraint makes that "one" hold under concurrent logins.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_link"
+    )
+    server_custom_id = models.CharField(
+        _("server_custom_id"), max_length=255, null=True, blank=True, db_index=True
+    )
+    linked = models.BooleanField(_("linked"), default=False)
+    partner_login = models.CharField(
+        _("login at the partner"), max_length=255, null=True, blank=True, unique=True
+    )
+    partner_data = models.JSONField(_("last partner answer"), default=dict, blank=True)
+    source = models.CharField(
+        _("last webhook"), max_length=30, choices=WebhookName.choices, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("partner link")
+        verbose_name_plural = _("partner links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["server_custom_id"],
+                condition=Q(linked=True),
+                name="keymap_one_linked_customer_per_server_custom_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(linked=False) | Q(server_custom_id__isnull=False),
+                name="keymap_linked_needs_server_custom_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.server_custom_id or '-'} → #{self.user_id}"
+
+
+class Delivery(models.Model):
+    """One call to the partner: what happened, never what was sent (no passwords)."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("Accepted")
+        REFUSED = "refused", _("Refused (4xx)")
+        NOT_FOUND = "not_found", _("Not found (404)")
+        UNAVAILABLE = "unavailable", _("Unavailable (down, slow or 5xx)")
+        BAD_ANSWER = "bad_answer", _("Unusable answer")
+
+    delivery_id = models.UUIDField(_("delivery ID"), default=uuid.uuid4, unique=True)
+    webhook = models.CharField(_("webhook"), max_length=30, choices=WebhookName.choices)
+    url = models.CharField(_("URL"), max_length=500)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    duration_ms = models.FloatField(_("duration (ms)"))
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.webhook} {self.delivery_id}"
+
+
+class SigningKey(models.Model):
+    """An RS256 key for the shop's JWTs; the newest active one signs, all active verify."""
+
+    kid = models.CharField(_("key ID"), max_length=64, unique=True)
+    private_key = EncryptedTextField(_("private key"))
+    public_jwk = models.JSONField(_("public key (JWK)"))
+    active = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("token signing key")
+        verbose_name_plural = _("token signing keys")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return str(self.kid)

@@ -1,0 +1,68 @@
+"""Glue between allauth's signals and the partner flows."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+
+from . import flows
+from .webhooks import PartnerUnavailable
+
+logger = logging.getLogger("keymap.receivers")
+
+
+def _on_pre_social_login(sender: Any, request: Any, sociallogin: Any, **kwargs: Any) -> None:
+    from allauth.core.exceptions import ImmediateHttpResponse
+    from allauth.socialaccount.providers.base import AuthProcess
+
+    if sociallogin.state.get("process") == AuthProcess.CONNECT:
+        # Connecting from the account page: the shopper is already logged in; linking
+        # follows logins, not connections.
+        return
+    try:
+        flows.social_login(request, sociallogin)
+    except (flows.PartnerRefused, PartnerUnavailable) as exc:
+        messages.error(request, exc.message)
+        raise ImmediateHttpResponse(HttpResponseRedirect(reverse("account_login"))) from None
+
+
+def _on_user_signed_up(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    sociallogin = kwargs.get("sociallogin")
+    if sociallogin is None or request is None or not hasattr(request, "session"):
+        return
+    from store.services.customers import onboard
+
+    # Idempotent: makes sure the store's welcome ran first, whatever the receiver order.
+    onboard(user, sociallogin.account.provider, request=request)
+    flows.pending_social_signup(request, user, sociallogin)
+
+
+def _on_user_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """Remember how the session logged in (the JWT's ``type``); user-ID is the weakest."""
+    if request is None or not hasattr(request, "session"):
+        return
+    sociallogin = kwargs.get("sociallogin")
+    if getattr(request, "_keymap_user_id_login", False):
+        login_type = "server_custom_id"
+        request.session[flows.SESSION_USER_ID_LOGIN] = True
+    else:
+        if sociallogin is not None:
+            login_type = sociallogin.account.provider
+        else:
+            login_type = getattr(request, "_keymap_login_type", "store")
+        request.session.pop(flows.SESSION_USER_ID_LOGIN, None)
+    request.session[flows.SESSION_LOGIN_TYPE] = login_type
+
+
+def connect() -> None:
+    from allauth.account.signals import user_signed_up
+    from allauth.socialaccount.signals import pre_social_login
+    from django.contrib.auth.signals import user_logged_in
+
+    pre_social_login.connect(_on_pre_social_login, dispatch_uid="keymap.social_login")
+    user_signed_up.connect(_on_user_signed_up, dispatch_uid="keymap.social_signup")
+    user_logged_in.connect(_on_user_logged_in, dispatch_uid="keymap.login_type")

@@ -1,0 +1,79 @@
+"""User-ID login (the partner's user-validation webhook)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from . import flows, ratelimit
+from .app_settings import app_settings
+from .forms import UserIdLoginForm
+from .models import WebhookName, load
+from .webhooks import PartnerUnavailable
+
+logger = logging.getLogger("keymap.views")
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: a forwarded header would let anyone pick their own bucket.
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+@never_cache
+@sensitive_post_parameters("user_id")
+def user_id_login(request: HttpRequest) -> HttpResponse:
+    available = load().webhook(WebhookName.USER_VALIDATION) is not None
+    form = UserIdLoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and available and form.is_valid():
+        user_id = form.cleaned_data["user_id"]
+        limit, period = app_settings.USER_ID_RATE_LIMIT
+        if not (
+            ratelimit.hit("ip", _client_ip(request), limit=limit, period=period)
+            and ratelimit.hit("id", user_id, limit=limit, period=period)
+        ):
+            form.add_error(None, _("Too many attempts. Please wait a few minutes and try again."))
+            status = 429
+        else:
+            try:
+                user = flows.validate_user_id(request, user_id)
+            except (flows.PartnerRefused, PartnerUnavailable) as exc:
+                form.add_error(None, exc.message)
+                status = 503 if isinstance(exc, PartnerUnavailable) else 400
+            else:
+                if user is None or not user.is_active:
+                    form.add_error("user_id", _("There is no user with this ID."))
+                else:
+                    request._keymap_user_id_login = True  # type: ignore[attr-defined]
+                    login(request, user, backend="keymap.backends.PartnerBackend")  # type: ignore[arg-type]
+                    messages.success(
+                        request,
+                        _(
+                            "You are logged in with your user ID. Log in with your password "
+                            "or a social account to see your personal details."
+                        ),
+                    )
+                    return redirect(_next_url(request))
+    return render(
+        request,
+        "keymap/user_id_login.html",
+        {"form": form, "available": available, "next": request.GET.get("next", "")},
+        status=status,
+    )
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return "/account/"

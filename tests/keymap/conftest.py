@@ -1,0 +1,80 @@
+"""Fixtures of the keymap tests: the user database configured against a partner URL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+SECRET = "partner-signing-secret"
+PARTNER = "http://partner.test"
+SEED_ANSWER: dict[str, Any] = {
+    "user": {"player_id": "12345678", "email": "user@example.com"},
+    "user_info": {
+        "username": "gamer123",
+        "user_first_name": "John",
+        "user_last_name": "Doe",
+        "gender": "male",
+        "birthday": "1990-05-15",
+        "country": "US",
+        "language": "en",
+    },
+    "subscription_status": "active",
+    "loyalty_level": "gold",
+}
+SEED_MAP = {
+    "nickname": "user_info.username",
+    "server_custom_id": "user.player_id",
+    "first_name": "user_info.user_first_name",
+    "last_name": "user_info.user_last_name",
+    "gender": "user_info.gender",
+    "birthday": "user_info.birthday",
+}
+PATHS = {
+    "user_authentication": "/webhooks/user-authentication",
+    "user_creation": "/webhooks/user-creation",
+    "social_login": "/webhooks/social-login",
+    "user_validation": "/webhooks/user-validation",
+}
+
+
+def answer(player_id: str = "12345678", username: str = "gamer123", **info: Any) -> dict:
+    data = {
+        "user": {"player_id": player_id, "email": f"{username}@example.com"},
+        "user_info": {**SEED_ANSWER["user_info"], "username": username, **info},
+        "subscription_status": "active",
+        "loyalty_level": "gold",
+    }
+    return data
+
+
+def configure_partner(
+    base_url: str = PARTNER,
+    *,
+    linking: bool = False,
+    key_map: dict[str, str] | None = None,
+    timeout: float = 2.0,
+    enabled: tuple[str, ...] = tuple(PATHS),
+) -> None:
+    from keymap.models import UserDatabase, Webhook, invalidate, load
+
+    load()
+    UserDatabase.objects.filter(pk=1).update(storage="custom", account_linking=linking)
+    for name, path in PATHS.items():
+        Webhook.objects.filter(name=name).update(
+            enabled=name in enabled,
+            url=base_url + path,
+            timeout=timeout,
+            key_map={} if name == "user_validation" else (SEED_MAP if key_map is None else key_map),
+        )
+        hook = Webhook.objects.get(name=name)
+        hook.secret = SECRET
+        hook.save()
+    invalidate()
+
+
+@pytest.fixture
+def partner(db: Any) -> Callable[..., None]:
+    configure_partner()
+    return configure_partner

@@ -1,0 +1,92 @@
+"""The partner client: signed JSON POSTs, limits, and every fault recorded, no secrets."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+import requests
+import responses
+
+from keymap import webhooks
+from keymap.models import Delivery, load
+from keymap.webhooks import PartnerUnavailable
+
+from .conftest import PARTNER, SECRET, SEED_ANSWER
+
+URL = PARTNER + "/webhooks/user-authentication"
+
+
+def _hook():
+    return load().webhooks["user_authentication"]
+
+
+@responses.activate
+def test_signed_post_and_recorded_delivery(partner, caplog) -> None:
+    responses.post(URL, json=SEED_ANSWER)
+    caplog.set_level(logging.INFO, logger="keymap")
+    answer = webhooks.authenticate_user(_hook(), login="gamer123", password="hunter2-pass")
+    assert answer.ok and answer.data == SEED_ANSWER
+    sent = responses.calls[0].request
+    assert sent.headers["X-Store-Webhook"] == "user_authentication"
+    assert webhooks.verify(SECRET, sent.body, sent.headers["X-Store-Signature"])
+    assert sent.headers["X-Store-Signature"].startswith("sha256=")
+    assert json.loads(sent.body) == {"login": "gamer123", "password": "hunter2-pass"}
+    delivery = Delivery.objects.get()
+    assert str(delivery.delivery_id) == sent.headers["X-Store-Delivery"]
+    assert delivery.outcome == "ok" and delivery.status_code == 200
+    recorded = " ".join(str(v) for v in Delivery.objects.values().get().values())
+    assert "hunter2-pass" not in recorded and SECRET not in recorded
+    assert "hunter2-pass" not in caplog.text and SECRET not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "outcome", "fragment"),
+    [
+        ({"status": 503}, "unavailable", "HTTP 503"),
+        ({"status": 302, "headers": {"Location": "http://evil.test/"}}, "unavailable", "redirect"),
+        ({"body": "<html>hi</html>"}, "bad_answer", "not JSON"),
+        ({"json": [SEED_ANSWER]}, "bad_answer", "not an object"),
+        ({"body": b"{" + b" " * (1024 * 1024 + 10) + b"}"}, "bad_answer", "larger than"),
+        ({"body": requests.ConnectionError("refused")}, "unavailable", "ConnectionError"),
+        ({"body": requests.ReadTimeout("slow")}, "unavailable", "no answer within"),
+    ],
+)
+@responses.activate
+def test_faults_raise_unavailable_and_are_recorded(partner, kwargs, outcome, fragment) -> None:
+    responses.post(URL, **kwargs)
+    with pytest.raises(PartnerUnavailable) as exc:
+        webhooks.authenticate_user(_hook(), login="a", password="b")
+    delivery = Delivery.objects.get()
+    assert delivery.outcome == outcome
+    assert fragment in delivery.error
+    assert exc.value.delivery == delivery
+    assert len(responses.calls) == 1  # never retried, never followed
+
+
+@responses.activate
+def test_refusal_carries_the_partners_reason(partner) -> None:
+    responses.post(URL, status=409, json={"message": "Name taken at the partner"})
+    answer = webhooks.authenticate_user(_hook(), login="a", password="b")
+    assert not answer.ok and answer.reason == "Name taken at the partner"
+    assert Delivery.objects.get().outcome == "refused"
+
+
+def test_real_slow_partner_times_out(partner, settings) -> None:
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    accepted = []
+    threading.Thread(target=lambda: accepted.append(server.accept()), daemon=True).start()
+    from .conftest import configure_partner
+
+    configure_partner(f"http://127.0.0.1:{port}", timeout=0.5)
+    with pytest.raises(PartnerUnavailable):
+        webhooks.validate_user(load().webhooks["user_validation"], user_id="1")
+    assert Delivery.objects.get().error.startswith("no answer within 0.5")
+    server.close()
