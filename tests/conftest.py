@@ -36,6 +36,8 @@ TEST_SECRETS_KEY = "pPpNRgYMJPfKy2D8Fr8ZVJpxHz5m6WpqvVYZ2Js4x6o="
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any) -> None:
     settings.STORE_SECRETS_KEY = TEST_SECRETS_KEY
+    # Assertions read English messages; Korean is tested explicitly (tests/test_i18n.py).
+    settings.LANGUAGE_CODE = "en"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

@@ -97,3 +97,13 @@ def test_no_string_is_missing_from_the_catalogue(app: str, tmp_path: Path) -> No
         assert result.returncode == 0, f"{app} ({domain}) has untranslated strings:\n" + (
             result.stderr
         )
+
+
+@pytest.mark.django_db
+def test_shop_speaks_korean_and_english(client) -> None:
+    korean = client.get("/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "상품" in korean and '<html lang="ko">' in korean
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Products" in english and '<html lang="en">' in english
+    client.post("/i18n/setlang/", {"language": "ko", "next": "/"})
+    assert "상품" in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
