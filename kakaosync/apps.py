@@ -2,7 +2,42 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def point_kakao_endpoints(**kwargs: object) -> None:
+    """Send allauth's Kakao calls to the hosts of ``KAKAOSYNC_*_BASE_URL`` (e.g. a sandbox)."""
+    setting = kwargs.get("setting")
+    if setting is not None and not str(setting).startswith("KAKAOSYNC_"):
+        return
+    from sociallogin import registry
+
+    from .app_settings import app_settings
+
+    registry.set_endpoint("kakao", "https://kauth.kakao.com", app_settings.AUTH_BASE_URL)
+    registry.set_endpoint("kakao", "https://kapi.kakao.com", app_settings.API_BASE_URL)
+
+
 class KakaoSyncConfig(AppConfig):
     name = "kakaosync"
     verbose_name = _("Kakao Sync")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.core import checks
+        from django.core.signals import setting_changed
+
+        from sociallogin import registry
+        from store import registry as store_registry
+
+        from . import checks as kakaosync_checks
+        from . import inapp, receivers
+        from .config_section import KakaoSyncSection
+
+        checks.register(kakaosync_checks.check_hosts)
+        checks.register(kakaosync_checks.check_middleware, checks.Tags.security)
+        checks.register(kakaosync_checks.check_adapter)
+        checks.register(kakaosync_checks.check_configuration, checks.Tags.database)
+        store_registry.register_config_section(KakaoSyncSection())
+        registry.register_auth_params("kakao", inapp.kakao_auth_params)
+        registry.register_provider_filter(inapp.provider_filter)
+        point_kakao_endpoints()
+        setting_changed.connect(point_kakao_endpoints, dispatch_uid="kakaosync.endpoints")
+        receivers.connect()

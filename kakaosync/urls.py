@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import inapp_views, views
 
 app_name = "kakaosync"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("webhooks/unlink/", views.unlink_webhook, name="webhook_unlink"),
+    path("webhooks/channel/", views.channel_webhook, name="webhook_channel"),
+    path("login/", inapp_views.kakao_only_login, name="kakao_only"),
+    path("connect/", inapp_views.claim_account, name="claim_account"),
+]

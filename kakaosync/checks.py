@@ -1,0 +1,95 @@
+"""System checks of Kakao Sync (ids ``kakaosync.E…``/``kakaosync.W…``)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning
+
+from .app_settings import app_settings
+
+MIDDLEWARE = "kakaosync.middleware.KakaoInAppBrowserMiddleware"
+
+
+def check_hosts(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    for name, value in (
+        ("KAKAOSYNC_AUTH_BASE_URL", app_settings.AUTH_BASE_URL),
+        ("KAKAOSYNC_API_BASE_URL", app_settings.API_BASE_URL),
+    ):
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            messages.append(
+                Error(
+                    f"{name} is not an http(s) URL: {value!r}.",
+                    hint=f"Set {name} to Kakao's host (the default) or a Kakao sandbox, "
+                    "e.g. http://127.0.0.1:8100.",
+                    id="kakaosync.E001",
+                )
+            )
+        elif parts.scheme == "http" and not settings.DEBUG:
+            messages.append(
+                Warning(
+                    f"{name} uses plain http while DEBUG is off: tokens would travel unencrypted.",
+                    hint="Use https (Kakao's hosts) outside development.",
+                    id="kakaosync.W001",
+                )
+            )
+    return messages
+
+
+def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    if MIDDLEWARE in settings.MIDDLEWARE:
+        return []
+    return [
+        Warning(
+            "The Kakao in-app browser restriction is not enforced on the server: "
+            f"{MIDDLEWARE} is not in MIDDLEWARE.",
+            hint="Add it after allauth's AccountMiddleware.",
+            id="kakaosync.W002",
+        )
+    ]
+
+
+def check_adapter(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    adapter = getattr(settings, "SOCIALACCOUNT_ADAPTER", "")
+    if adapter.startswith("sociallogin."):
+        return []
+    return [
+        Error(
+            "Kakao Sync extends Kakao login through the social-login app, but "
+            "SOCIALACCOUNT_ADAPTER is not sociallogin's adapter.",
+            hint='Set SOCIALACCOUNT_ADAPTER = "sociallogin.adapter.SocialAccountAdapter".',
+            id="kakaosync.E002",
+        )
+    ]
+
+
+def check_configuration(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """Database check (``manage.py check --database default``): settings saved before a
+    later change (Kakao login switched off) no longer hold."""
+    if not databases:
+        return []
+    from django.db import DatabaseError
+
+    from .conf import kakao_login_status, load_config
+
+    try:
+        config = load_config()
+        status = kakao_login_status() if config.enabled else "ok"
+    except DatabaseError:
+        return []
+    if config.enabled and status != "ok":
+        return [
+            Warning(
+                "Kakao Sync is ON but Kakao login is off or has no REST API key: Kakao Sync "
+                "is not offered.",
+                hint="Switch the Kakao provider on in Social login, or Kakao Sync off.",
+                id="kakaosync.W003",
+            )
+        ]
+    return []

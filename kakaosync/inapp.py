@@ -1,0 +1,46 @@
+"""KakaoTalk's in-app browser: detection and the "Kakao ID only" policy.
+
+Kakao's rule: the User-Agent contains ``KAKAOTALK`` (iOS ``… KAKAOTALK 10.3.1``, Android
+``…;KAKAOTALK 2410310``). With the store's option on, such a browser is offered and accepted
+Kakao login only; every other browser (PC, mobile web, other in-app browsers) is untouched.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from .conf import load_config, sync_active
+
+SESSION_AUTO_LOGIN = "kakaosync_auto_login"
+SESSION_CLAIM = "kakaosync_claim"
+
+
+def is_kakaotalk(request: HttpRequest) -> bool:
+    return "KAKAOTALK" in request.headers.get("User-Agent", "").upper()
+
+
+def restriction_active(request: HttpRequest) -> bool:
+    """Kakao-only login applies to this request (cheap for other browsers: no cache read)."""
+    if not is_kakaotalk(request):
+        return False
+    if not load_config().kakao_only_in_app_browser:
+        return False
+    return sync_active() is not None
+
+
+def provider_filter(request: HttpRequest, provider_ids: list[str]) -> list[str]:
+    """``sociallogin`` provider filter: only Kakao inside KakaoTalk when the option is on."""
+    if restriction_active(request):
+        return [p for p in provider_ids if p == "kakao"]
+    return provider_ids
+
+
+def kakao_auth_params(request: HttpRequest) -> dict[str, str]:
+    """``sociallogin`` authorize parameters: Kakao Sync's terms and channel."""
+    config = sync_active()
+    if config is None:
+        return {}
+    params = {"service_terms": ",".join(config.term_tags)}
+    if config.channel_public_id:
+        params["channel_public_id"] = config.channel_public_id
+    return params

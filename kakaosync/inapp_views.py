@@ -1,0 +1,135 @@
+"""Pages of the KakaoTalk in-app browser: Kakao-only login, and connecting a store ID."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import inapp
+from .forms import ClaimAccountForm
+
+logger = logging.getLogger("kakaosync.inapp")
+
+PROVIDER_NAMES = {
+    "naver": "Naver",
+    "google": "Google",
+    "facebook": "Facebook",
+    "apple": "Apple",
+    "line": "LINE",
+}
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.GET.get("next") or request.POST.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _refusal_message(refused: str, provider: str) -> str:
+    if refused == "password":
+        return _(
+            "Logging in with a store ID and password is not available in the KakaoTalk browser."
+        )
+    if refused == "signup":
+        return _("Signing up with a store ID is not available in the KakaoTalk browser.")
+    if refused == "provider":
+        return _("%(provider)s login is not available in the KakaoTalk browser.") % {
+            "provider": PROVIDER_NAMES.get(provider, provider)
+        }
+    if refused == "other":
+        return _("This way of logging in is not available in the KakaoTalk browser.")
+    return ""
+
+
+def kakao_only_page(
+    request: HttpRequest, *, refused: str = "", provider: str = "", status: int = 200
+) -> HttpResponse:
+    """The login page inside KakaoTalk: Kakao only, first trying automatic login."""
+    if refused:
+        logger.info("in-app browser: %s refused (%s)", refused, provider or request.path)
+    next_url = _next_url(request)
+    params = {"process": "login", **({"next": next_url} if next_url else {})}
+    query = "?" + urlencode(params)
+    auto = (
+        not refused
+        and not request.user.is_authenticated
+        and request.session.get(inapp.SESSION_AUTO_LOGIN) is None
+    )
+    if auto:
+        request.session[inapp.SESSION_AUTO_LOGIN] = "pending"
+    claim_id = request.session.get(inapp.SESSION_CLAIM)
+    return render(
+        request,
+        "kakaosync/kakao_only.html",
+        {
+            "refusal": _refusal_message(refused, provider),
+            "kakao_login_url": reverse("kakao_login") + query,
+            "auto_login_url": reverse("kakao_login") + query + "&auth_params=prompt%3Dnone",
+            "auto_login": auto,
+            "claim_pending": bool(claim_id),
+            "next": next_url,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET"])
+def kakao_only_login(request: HttpRequest) -> HttpResponse:
+    if not inapp.restriction_active(request):
+        return redirect("account_login")
+    return kakao_only_page(request)
+
+
+def _find_account(login: str):  # type: ignore[no-untyped-def]
+    user_model = get_user_model()
+    login = login.strip()
+    if not login:
+        return None
+    return (
+        user_model._default_manager.filter(
+            Q(**{f"{user_model.USERNAME_FIELD}__iexact": login}) | Q(email__iexact=login),
+            is_active=True,
+        )
+        .exclude(email="")
+        .first()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def claim_account(request: HttpRequest) -> HttpResponse:
+    """An existing store-ID customer names their account before logging in with Kakao.
+
+    After the Kakao login, a one-time code goes to that account's email (the social-login
+    app's proof of ownership); only then are the accounts connected.
+    """
+    if not inapp.restriction_active(request):
+        return redirect("account_login")
+    form = ClaimAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = _find_account(form.cleaned_data["login"])
+        if user is None:
+            form.add_error("login", _("We found no store account with this store ID or email."))
+        else:
+            request.session[inapp.SESSION_CLAIM] = user.pk
+            messages.info(
+                request,
+                _(
+                    "Now log in with Kakao. We will then send a one-time code to the email "
+                    "address of your store account to connect the two."
+                ),
+            )
+            logger.info("in-app browser: account %s claimed before Kakao login", user.pk)
+            return redirect("kakaosync:kakao_only")
+    return render(request, "kakaosync/claim_account.html", {"form": form})

@@ -1,0 +1,64 @@
+"""``kakaosync.middleware.KakaoInAppBrowserMiddleware``: the in-app policy on the server.
+
+Hiding buttons is not enough: inside KakaoTalk (option on) the password login, the store
+signup, the other login methods and every other provider's URLs answer with a page that
+explains why and offers Kakao. Add it after allauth's ``AccountMiddleware``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from . import inapp
+from .inapp_views import kakao_only_page
+
+# Other ways of logging in or joining, refused inside KakaoTalk (url names).
+REFUSED_VIEWS = {
+    "account_login_code",
+    "account_confirm_login_code",
+    "account_request_login_code",
+    "keymap:user_id_login",
+}
+OTHER_PROVIDERS = {"naver", "google", "facebook", "apple", "line"}
+AUTO_LOGIN_ERRORS = {"consent_required", "login_required", "interaction_required"}
+
+
+class KakaoInAppBrowserMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        if not inapp.is_kakaotalk(request):
+            return None
+        match = request.resolver_match
+        name = match.view_name if match else ""
+        if (
+            name == "kakao_callback"
+            and request.GET.get("error") in AUTO_LOGIN_ERRORS
+            and request.session.get(inapp.SESSION_AUTO_LOGIN) == "pending"
+        ):
+            # The automatic prompt=none attempt found no member: show the Kakao button.
+            request.session[inapp.SESSION_AUTO_LOGIN] = "done"
+            return redirect("kakaosync:kakao_only")
+        if not inapp.restriction_active(request):
+            return None
+        if name in ("account_login", "account_signup"):
+            if request.method == "POST":
+                reason = "password" if name == "account_login" else "signup"
+                return kakao_only_page(request, refused=reason, status=403)
+            return kakao_only_page(request)
+        if name in REFUSED_VIEWS:
+            return kakao_only_page(request, refused="other", status=403)
+        provider, _sep, suffix = name.rpartition("_")
+        if suffix in ("login", "callback") and provider in OTHER_PROVIDERS:
+            return kakao_only_page(request, refused="provider", provider=provider, status=403)
+        return None

@@ -1,0 +1,137 @@
+"""Kakao Sync at login: read the customer's service terms and channel relation, store them.
+
+``fetch`` runs before anything is written (allauth's ``pre_social_login``): a Kakao fault
+stops the login with a clear page and no account is created. ``store`` runs once the
+customer exists (``user_logged_in``) and writes one row, so a Sync login costs the two
+Kakao calls and a few queries over a plain Kakao login.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from store.services.customers import get_customer
+
+from . import client
+from .conf import SyncConfig
+from .models import ChannelStatus, KakaoSyncMember
+
+logger = logging.getLogger("kakaosync.sync")
+
+STATE_KEY = "kakaosync"
+
+
+class SyncRefused(Exception):
+    """The Kakao answer does not allow a Kakao Sync signup (e.g. a required term missing)."""
+
+
+def fetch(access_token: str, config: SyncConfig) -> dict[str, Any]:
+    """The two Kakao calls of a Sync login, as JSON-safe data (it waits in the session)."""
+    terms = client.get_service_terms(access_token, tags=config.term_tags or None)
+    channel = None
+    if config.channel_public_id:
+        relations = client.get_channels(access_token, channel_public_ids=[config.channel_public_id])
+        channel = relations.relation_to(config.channel_public_id)
+    return {
+        "user_id": terms.user_id,
+        "terms": [
+            {
+                "tag": t.tag,
+                "required": t.required,
+                "agreed": t.agreed,
+                "agreed_at": t.agreed_at.isoformat() if t.agreed_at else None,
+            }
+            for t in terms.terms
+        ],
+        "channel_public_id": config.channel_public_id,
+        "channel": channel,
+        "read_at": timezone.now().isoformat(),
+    }
+
+
+def check_signup(data: dict[str, Any], config: SyncConfig, uid: str) -> None:
+    """A new customer must have agreed to every required term of the store."""
+    if str(data.get("user_id")) != str(uid):
+        raise SyncRefused("service terms answer is for another Kakao user")
+    agreed = {t["tag"] for t in data.get("terms", []) if t.get("agreed")}
+    missing = [t.tag for t in config.terms if t.required and t.tag not in agreed]
+    if missing:
+        raise SyncRefused(f"required terms not agreed: {', '.join(missing)}")
+
+
+def _dt(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None
+
+
+def store(
+    user: Any,
+    data: dict[str, Any],
+    config: SyncConfig,
+    *,
+    extra_data: dict[str, Any],
+    is_signup: bool,
+) -> KakaoSyncMember:
+    """Write the Sync data on the customer (one transaction, skipped when unchanged)."""
+    account = extra_data.get("kakao_account") if isinstance(extra_data, dict) else None
+    account = account if isinstance(account, dict) else {}
+    synched_at = _dt(extra_data.get("synched_at")) if isinstance(extra_data, dict) else None
+    marketing = any(
+        t.get("agreed") for t in data.get("terms", []) if t.get("tag") in config.marketing_tags
+    )
+    channel = data.get("channel")
+    now = timezone.now()
+    with transaction.atomic():
+        member = (
+            KakaoSyncMember.objects.select_for_update()
+            .select_related("user__customer")
+            .filter(user=user)
+            .first()
+        )
+        created = member is None
+        if member is None:
+            member = KakaoSyncMember(user=user)
+        member.kakao_user_id = int(data["user_id"])
+        member.app_id = config.app_id
+        member.joined_via_sync = member.joined_via_sync or is_signup or synched_at is not None
+        member.synched_at = member.synched_at or synched_at
+        member.terms = data.get("terms", [])
+        member.phone_consented = bool(account.get("phone_number"))
+        if channel in ChannelStatus.values and (
+            channel != member.channel_status
+            or member.channel_public_id != data.get("channel_public_id")
+        ):
+            member.channel_status = channel
+            member.channel_public_id = data.get("channel_public_id") or ""
+            member.channel_updated_at = now
+        member.unlinked_at = None
+        member.unlink_reason = ""
+        member.needs_recovery = False
+        member.last_read_at = now
+        member.save()
+        # select_related filled it for a returning member (reverse one-to-one: getattr is safe)
+        customer = (None if created else getattr(member.user, "customer", None)) or get_customer(
+            user
+        )
+        if customer.marketing_consent != marketing and (marketing or config.marketing_tags):
+            customer.marketing_consent = marketing
+            customer.marketing_consent_at = now if marketing else None
+            customer.save(update_fields=["marketing_consent", "marketing_consent_at"])
+    logger.info(
+        "kakao sync stored for user %s (signup=%s, channel=%s, marketing=%s)",
+        user.pk,
+        is_signup,
+        channel,
+        marketing,
+    )
+    return member

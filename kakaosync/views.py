@@ -1,0 +1,54 @@
+"""Kakao Sync's pages and webhook endpoints (thin: the work is in plain modules)."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from . import webhooks
+
+logger = logging.getLogger("kakaosync.views")
+
+
+def _params(request: HttpRequest) -> dict[str, str]:
+    """Kakao sends form parameters (GET query or POST body); JSON is accepted too."""
+    params: dict[str, str] = {k: str(v) for k, v in request.GET.items()}
+    if request.method == "POST":
+        if request.content_type == "application/json":
+            try:
+                body = json.loads(request.body or b"{}")
+            except (ValueError, UnicodeDecodeError):
+                body = None
+            if isinstance(body, dict):
+                params.update({str(k): str(v) for k, v in body.items() if v is not None})
+        else:
+            params.update({k: str(v) for k, v in request.POST.items()})
+    return params
+
+
+def _answer(result: webhooks.Result) -> HttpResponse:
+    return JsonResponse({"result": result.outcome}, status=result.status)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unlink_webhook(request: HttpRequest) -> HttpResponse:
+    params = _params(request)
+    result = webhooks.verify(request, params, check_app=True) or webhooks.handle_unlink(params)
+    webhooks.record(request, "unlink", params, result, "referrer_type")
+    return _answer(result)
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def channel_webhook(request: HttpRequest) -> HttpResponse:
+    params = _params(request)
+    # The channel webhook carries no app_id in every form Kakao sends; the key suffices.
+    result = webhooks.verify(request, params, check_app="app_id" in params)
+    result = result or webhooks.handle_channel(params)
+    webhooks.record(request, "channel", params, result, "event")
+    return _answer(result)

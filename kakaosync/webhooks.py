@@ -1,0 +1,163 @@
+"""Kakao's webhooks: unlink (a user left our app at Kakao) and channel (added / blocked).
+
+Verification first (admin key in constant time, then the App ID), then a short piece of
+work in one transaction, then the answer: Kakao wants 200 within 3 seconds, also for a
+user we do not know, and pauses a webhook that keeps failing. Every delivery is recorded,
+forged ones included (without the key they carried).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .conf import load_config
+from .models import ChannelStatus, KakaoSyncMember, WebhookDelivery
+
+logger = logging.getLogger("kakaosync.webhooks")
+
+UNLINK_REFERRERS = {
+    "UNLINK_FROM_APPS",
+    "UNLINK_FROM_ADMIN",
+    "ACCOUNT_DELETE",
+    "FORCED_ACCOUNT_DELETE",
+    "INCOMPLETE_SIGN_UP",
+}
+CHANNEL_EVENTS = {"added": ChannelStatus.ADDED, "blocked": ChannelStatus.BLOCKED}
+
+Outcome = WebhookDelivery.Outcome
+
+
+@dataclass
+class Result:
+    status: int
+    outcome: str
+    user_id: int | None = None
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def verify(request: HttpRequest, params: dict[str, str], *, check_app: bool) -> Result | None:
+    """None when the call carries our admin key (and App ID); else the refusal."""
+    config = load_config()
+    if not config.enabled or not config.admin_key_token:
+        return Result(401, Outcome.DISABLED)
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, given = header.partition(" ")
+    expected = str(config.admin_key)
+    if scheme != "KakaoAK" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
+        return Result(401, Outcome.UNAUTHORIZED)
+    if check_app and params.get("app_id", "") != str(config.app_id):
+        return Result(403, Outcome.WRONG_APP)
+    return None
+
+
+def record(
+    request: HttpRequest, kind: str, params: dict[str, str], result: Result, event_key: str
+) -> None:
+    WebhookDelivery.objects.create(
+        kind=kind,
+        method=request.method or "",
+        app_id=params.get("app_id", "")[:30],
+        kakao_user_id=params.get("user_id", params.get("id", ""))[:30],
+        event=params.get(event_key, "")[:40],
+        outcome=result.outcome,
+        status_code=result.status,
+        user_id=result.user_id,
+        remote_addr=_client_ip(request),
+    )
+    level = logging.INFO if result.status == 200 else logging.WARNING
+    logger.log(
+        level,
+        "kakao %s webhook: %s %s user=%s -> %s %s",
+        kind,
+        params.get(event_key, "-")[:40],
+        params.get("app_id", "-")[:30],
+        params.get("user_id", params.get("id", "-"))[:30],
+        result.status,
+        result.outcome,
+    )
+
+
+def _only_kakao_login(user: Any, remaining_social: int) -> bool:
+    return remaining_social == 0 and not user.has_usable_password()
+
+
+def handle_unlink(params: dict[str, str]) -> Result:
+    from allauth.socialaccount.models import SocialAccount
+
+    user_id = params.get("user_id", "")
+    referrer = params.get("referrer_type", "")
+    if not user_id.isdigit() or len(user_id) > 20 or referrer not in UNLINK_REFERRERS:
+        return Result(400, Outcome.BAD_REQUEST)
+    with transaction.atomic():
+        account = (
+            SocialAccount.objects.select_for_update()
+            .select_related("user")
+            .filter(provider="kakao", uid=user_id)
+            .first()
+        )
+        member = KakaoSyncMember.objects.filter(kakao_user_id=int(user_id)).first()
+        if account is None:
+            if member is not None and member.unlinked_at is not None:
+                return Result(200, Outcome.DUPLICATE, member.user_id)
+            return Result(200, Outcome.UNKNOWN_USER)
+        user = account.user
+        account.delete()
+        remaining = SocialAccount.objects.filter(user=user).count()
+        only_kakao = _only_kakao_login(user, remaining)
+        if member is not None and member.user_id == user.pk:
+            member.unlinked_at = timezone.now()
+            member.unlink_reason = referrer
+            member.needs_recovery = only_kakao
+            member.save(update_fields=["unlinked_at", "unlink_reason", "needs_recovery"])
+        elif only_kakao:
+            KakaoSyncMember.objects.update_or_create(
+                user=user,
+                defaults={
+                    "kakao_user_id": int(user_id),
+                    "unlinked_at": timezone.now(),
+                    "unlink_reason": referrer,
+                    "needs_recovery": True,
+                },
+            )
+    logger.info(
+        "kakao link of user %s removed (%s)%s",
+        user.pk,
+        referrer,
+        "; flagged for email recovery" if only_kakao else "",
+    )
+    return Result(200, Outcome.PROCESSED, user.pk)
+
+
+def handle_channel(params: dict[str, str]) -> Result:
+    event = params.get("event", "")
+    kakao_id = params.get("id", "")
+    id_type = params.get("id_type", "app_user_id")
+    if event not in CHANNEL_EVENTS or not kakao_id or len(kakao_id) > 40:
+        return Result(400, Outcome.BAD_REQUEST)
+    if id_type != "app_user_id" or not kakao_id.isdigit():
+        # open_id and other id types name no customer of ours.
+        return Result(200, Outcome.UNKNOWN_USER)
+    config = load_config()
+    channel = params.get("channel_public_id", "")
+    if channel and config.channel_public_id and channel != config.channel_public_id:
+        return Result(200, Outcome.UNKNOWN_USER)
+    status = CHANNEL_EVENTS[event]
+    updated = KakaoSyncMember.objects.filter(kakao_user_id=int(kakao_id)).first()
+    if updated is None:
+        return Result(200, Outcome.UNKNOWN_USER)
+    KakaoSyncMember.objects.filter(pk=updated.pk).update(
+        channel_status=status,
+        channel_public_id=config.channel_public_id or channel,
+        channel_updated_at=timezone.now(),
+    )
+    return Result(200, Outcome.PROCESSED, updated.user_id)
