@@ -33,7 +33,18 @@ class Sandbox:
 
 
 # Each app with an external API adds its sandbox here.
-SANDBOXES: list[Sandbox] = []
+SANDBOXES: list[Sandbox] = [
+    # keymap: the partner's user database (seeded into the shop by `keymap_seed_demo`).
+    Sandbox(
+        "partner",
+        "keymap.sandbox",
+        8766,
+        env={
+            "KEYMAP_DEMO_PARTNER_URL": "http://127.0.0.1:8766",
+            "KEYMAP_DEMO_PARTNER_SECRET": "demo-partner-secret",
+        },
+    ),
+]
 
 
 def _wait_for(port: int, timeout: float = 15.0) -> None:
