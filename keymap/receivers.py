@@ -45,20 +45,25 @@ def _on_user_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> N
     """Remember how the session logged in (the JWT's ``type``); user-ID is the weakest."""
     if request is None or not hasattr(request, "session"):
         return
-    sociallogin = kwargs.get("sociallogin")
     if getattr(request, "_keymap_user_id_login", False):
         login_type = "server_custom_id"
         request.session[flows.SESSION_USER_ID_LOGIN] = True
     else:
-        if sociallogin is not None:
-            login_type = sociallogin.account.provider
-        else:
-            login_type = getattr(request, "_keymap_login_type", "store")
+        login_type = getattr(request, "_keymap_login_type", "store")
         request.session.pop(flows.SESSION_USER_ID_LOGIN, None)
     request.session[flows.SESSION_LOGIN_TYPE] = login_type
 
 
+def _on_allauth_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """allauth's own signal comes after Django's and names the social login, if any."""
+    sociallogin = kwargs.get("sociallogin")
+    if sociallogin is not None and request is not None and hasattr(request, "session"):
+        request.session.pop(flows.SESSION_USER_ID_LOGIN, None)
+        request.session[flows.SESSION_LOGIN_TYPE] = sociallogin.account.provider
+
+
 def connect() -> None:
+    from allauth.account.signals import user_logged_in as allauth_logged_in
     from allauth.account.signals import user_signed_up
     from allauth.socialaccount.signals import pre_social_login
     from django.contrib.auth.signals import user_logged_in
@@ -66,3 +71,4 @@ def connect() -> None:
     pre_social_login.connect(_on_pre_social_login, dispatch_uid="keymap.social_login")
     user_signed_up.connect(_on_user_signed_up, dispatch_uid="keymap.social_signup")
     user_logged_in.connect(_on_user_logged_in, dispatch_uid="keymap.login_type")
+    allauth_logged_in.connect(_on_allauth_logged_in, dispatch_uid="keymap.social_login_type")

@@ -1,0 +1,151 @@
+"""The social-login webhook through allauth's real Kakao provider (Kakao and partner mocked)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import responses
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from keymap.models import Delivery, PartnerLink
+
+from .conftest import PARTNER, PATHS, answer, configure_partner
+
+User = get_user_model()
+SOCIAL = PARTNER + PATHS["social_login"]
+VALIDATE = PARTNER + PATHS["user_validation"]
+
+
+def kakao_user(uid: int = 4242, email: str = "minji@example.com") -> dict[str, Any]:
+    return {
+        "id": uid,
+        "connected_at": "2026-01-01T00:00:00Z",
+        "kakao_account": {
+            "profile": {"nickname": "Minji"},
+            "email": email,
+            "is_email_valid": True,
+            "is_email_verified": True,
+        },
+    }
+
+
+@pytest.fixture
+def mocked(db) -> Iterator[responses.RequestsMock]:
+    from sociallogin.models import ProviderSettings
+
+    ProviderSettings.objects.update_or_create(
+        provider="kakao",
+        defaults={"enabled": True, "client_id": "kakao-client", "secret": "kakao-secret"},
+    )
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.add(
+            responses.POST,
+            "https://kauth.kakao.com/oauth/token",
+            json={"access_token": "at", "token_type": "bearer", "expires_in": 3600},
+        )
+        yield rsps
+
+
+def kakao_login(client, rsps, uid: int = 4242, email: str = "minji@example.com"):
+    rsps.upsert(responses.GET, "https://kapi.kakao.com/v2/user/me", json=kakao_user(uid, email))
+    resp = client.post("/accounts/kakao/login/")
+    assert resp.status_code == 302, resp.content[:500]
+    state = parse_qs(urlsplit(resp["Location"]).query)["state"][0]
+    return client.get("/accounts/kakao/login/callback/", {"code": "c0de", "state": state})
+
+
+def _session_user(client) -> Any:
+    return User.objects.get(pk=client.session["_auth_user_id"])
+
+
+def test_seed_flow_user_id_login_then_social_login_is_linked(client, partner, mocked) -> None:
+    configure_partner(linking=True)
+    mocked.add(responses.POST, VALIDATE, status=200)
+    client.post(reverse("keymap:user_id_login"), {"user_id": "12345678"})
+    first = _session_user(client)
+    client.post("/accounts/logout/")
+    mocked.add(responses.POST, SOCIAL, json=answer(player_id="12345678", username="gamer123"))
+    response = kakao_login(client, mocked)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _session_user(client) == first
+    assert SocialAccount.objects.get(provider="kakao").user == first
+    first.customer.refresh_from_db()
+    assert first.customer.nickname == "gamer123"
+    assert User.objects.count() == 1
+    assert client.session["keymap.login_type"] == "kakao"
+    assert "keymap.user_id_login" not in client.session
+    sent = next(c.request for c in mocked.calls if c.request.url == SOCIAL)
+    assert b'"provider":"kakao"' in sent.body and b'"uid":"4242"' in sent.body
+    assert b"minji@example.com" in sent.body and b'"at"' not in sent.body  # no token sent
+    # And again: the returning social login stays on the linked customer.
+    client.post("/accounts/logout/")
+    kakao_login(client, mocked)
+    assert _session_user(client) == first
+
+
+def test_first_social_login_with_linking_creates_the_linked_customer(
+    client, partner, mocked
+) -> None:
+    configure_partner(linking=True)
+    mocked.add(responses.POST, SOCIAL, json=answer(player_id="555"))
+    assert kakao_login(client, mocked).status_code == 302
+    user = _session_user(client)
+    assert user.partner_link.linked and user.partner_link.server_custom_id == "555"
+    assert user.customer.join_channel == "kakao"
+    # A second, different Kakao account the partner also calls 555 lands on the same customer.
+    client.post("/accounts/logout/")
+    kakao_login(client, mocked, uid=9999, email="other@example.com")
+    assert _session_user(client) == user
+    assert SocialAccount.objects.filter(user=user).count() == 2
+
+
+def test_existing_social_account_moves_to_the_linked_customer(client, partner, mocked) -> None:
+    configure_partner(linking=False)
+    mocked.add(responses.POST, SOCIAL, json=answer(player_id="777"))
+    kakao_login(client, mocked)
+    social_user = _session_user(client)
+    client.post("/accounts/logout/")
+    configure_partner(linking=True)
+    mocked.add(responses.POST, VALIDATE, status=200)
+    # Another customer already owns 777 under linking (user-ID login came first).
+    owner = User.objects.create_user("owner")
+    PartnerLink.objects.create(user=owner, server_custom_id="777", linked=True)
+    PartnerLink.objects.filter(user=social_user).update(server_custom_id="777")
+    kakao_login(client, mocked)
+    assert _session_user(client) == owner
+    assert SocialAccount.objects.get().user == owner
+
+
+def test_without_linking_the_answer_feeds_the_new_customer(client, partner, mocked) -> None:
+    mocked.add(responses.POST, SOCIAL, json=answer(player_id="321", username="PartnerNick"))
+    response = kakao_login(client, mocked)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = _session_user(client)
+    assert user.customer.nickname == "PartnerNick"
+    assert user.partner_link.server_custom_id == "321" and not user.partner_link.linked
+    assert user.partner_link.partner_data["loyalty_level"] == "gold"
+
+
+@pytest.mark.parametrize(
+    ("mock", "message"),
+    [
+        ({"status": 403, "json": {"message": "Banned at the partner."}}, "Banned at the partner."),
+        ({"status": 500}, "unavailable"),
+        ({"json": answer(player_id="")}, "cannot use"),
+    ],
+)
+def test_partner_faults_leave_nothing_behind(client, partner, mocked, mock, message) -> None:
+    configure_partner(linking=True)
+    mocked.add(responses.POST, SOCIAL, **mock)
+    response = kakao_login(client, mocked)
+    assert response.status_code == 302 and response["Location"] == reverse("account_login")
+    page = client.get(response["Location"]).content.decode()
+    assert message in page
+    assert "_auth_user_id" not in client.session
+    assert not User.objects.exists() and not SocialAccount.objects.exists()
+    assert Delivery.objects.filter(webhook="social_login").count() == 1
