@@ -47,6 +47,10 @@ SANDBOXES: list[Sandbox] = [
 ]
 
 
+# Management commands that seed the demo, in order (each idempotent).
+SEED_COMMANDS: list[str] = ["seed_demo"]
+
+
 def _wait_for(port: int, timeout: float = 15.0) -> None:
     import socket
 
@@ -59,36 +63,51 @@ def _wait_for(port: int, timeout: float = 15.0) -> None:
     raise SystemExit(f"nothing answers on {HOST}:{port}")
 
 
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    # `kill`/`timeout` send SIGTERM: stop the sandboxes and the shop as Ctrl-C would.
+    signal.signal(signal.SIGTERM, _on_sigterm)
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     env.setdefault("STORE_SECRETS_KEY", "demo-only-secrets-key-change-me")
-    procs: list[subprocess.Popen[bytes]] = []
+    env["DEMO_SHOP_URL"] = f"http://{HOST}:{SHOP_PORT}"
     for box in SANDBOXES:
         env.update(box.env)
-        env.update({"DEMO_SHOP_URL": f"http://{HOST}:{SHOP_PORT}"})
-        cmd = [PY, "-m", box.module, "--host", HOST, "--port", str(box.port)]
-        procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env))
-        _wait_for(box.port)
-        print(f"  {box.name} sandbox: http://{HOST}:{box.port}/")
+    procs: list[subprocess.Popen[bytes]] = []
     try:
+        for box in SANDBOXES:
+            cmd = [PY, "-m", box.module, "--host", HOST, "--port", str(box.port)]
+            procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env))
+            _wait_for(box.port)
+            print(f"  {box.name} sandbox: http://{HOST}:{box.port}/")
         manage = [PY, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], check=True, env=env)
-        subprocess.run([*manage, "seed_demo"], check=True, env=env)
+        for command in SEED_COMMANDS:
+            subprocess.run([*manage, command], check=True, env=env)
         print(f"\n  Shop: http://{HOST}:{SHOP_PORT}/   Admin: http://{HOST}:{SHOP_PORT}/admin/\n")
-        return subprocess.call(
+        shop = subprocess.Popen(
             [*manage, "runserver", f"{HOST}:{SHOP_PORT}", "--noreload"], env=env
         )
+        procs.append(shop)
+        return shop.wait()
     except KeyboardInterrupt:
         return 0
     finally:
-        for proc in procs:
-            proc.send_signal(signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        _stop(procs)
 
 
 if __name__ == "__main__":
