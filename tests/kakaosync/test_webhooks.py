@@ -1,0 +1,144 @@
+"""Kakao's unlink and channel webhooks: verified, recorded, and quick."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kakaosync.models import KakaoSyncMember, WebhookDelivery
+from store.models import Customer, Order
+from store.services.customers import onboard
+
+from .conftest import ADMIN_KEY, APP_ID, CHANNEL
+
+pytestmark = pytest.mark.django_db
+URL = "/kakaosync/webhooks/unlink/"
+AUTH = {"HTTP_AUTHORIZATION": f"KakaoAK {ADMIN_KEY}"}
+
+
+def make_kakao_customer(uid: int = 1001, *, password: bool = False, email: str = "k@example.com"):
+    user = get_user_model().objects.create_user(f"kakao{uid}", email=email)
+    if password:
+        user.set_password("pw-123456")
+    else:
+        user.set_unusable_password()
+    user.save()
+    onboard(user, "kakao")
+    SocialAccount.objects.create(user=user, provider="kakao", uid=str(uid), extra_data={})
+    KakaoSyncMember.objects.create(
+        user=user, kakao_user_id=uid, joined_via_sync=True, channel_public_id=CHANNEL
+    )
+    return user
+
+
+def params(uid: int = 1001, referrer: str = "UNLINK_FROM_APPS", app_id: int = APP_ID):
+    return {"app_id": str(app_id), "user_id": str(uid), "referrer_type": referrer}
+
+
+def test_unlink_removes_link_keeps_orders_and_flags_recovery(client, sync_on):
+    user = make_kakao_customer()
+    customer = Customer.objects.get(user=user)
+    Order.objects.create(number="O-1", customer=customer, subtotal=100, total=100)
+    resp = client.post(URL, params(referrer="ACCOUNT_DELETE"), **AUTH)
+    assert resp.status_code == 200
+    assert not SocialAccount.objects.filter(user=user).exists()
+    member = KakaoSyncMember.objects.get(user=user)
+    assert member.unlinked_at and member.unlink_reason == "ACCOUNT_DELETE"
+    assert member.needs_recovery  # Kakao was the only way in
+    assert Order.objects.filter(customer=customer).count() == 1
+    user.refresh_from_db()
+    assert user.is_active
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.outcome, delivery.status_code, delivery.user_id) == ("processed", 200, user.pk)
+
+
+def test_unlink_with_a_password_does_not_flag(client, sync_on):
+    user = make_kakao_customer(password=True)
+    assert client.get(URL, params(), **AUTH).status_code == 200  # GET works as well
+    assert not KakaoSyncMember.objects.get(user=user).needs_recovery
+
+
+def test_unknown_user_still_200_and_replay_is_duplicate(client, sync_on):
+    assert client.post(URL, params(uid=999), **AUTH).status_code == 200
+    make_kakao_customer()
+    assert client.post(URL, params(), **AUTH).status_code == 200
+    assert client.post(URL, params(), **AUTH).status_code == 200
+    outcomes = list(WebhookDelivery.objects.order_by("pk").values_list("outcome", flat=True))
+    assert outcomes == ["unknown_user", "processed", "duplicate"]
+
+
+@pytest.mark.parametrize(
+    "headers,status,outcome",
+    [
+        ({}, 401, "unauthorized"),
+        ({"HTTP_AUTHORIZATION": "KakaoAK wrong-key-123"}, 401, "unauthorized"),
+        ({"HTTP_AUTHORIZATION": f"Bearer {ADMIN_KEY}"}, 401, "unauthorized"),
+    ],
+)
+def test_forged_calls_change_nothing(client, sync_on, headers, status, outcome):
+    user = make_kakao_customer()
+    resp = client.post(URL, params(), **headers)
+    assert resp.status_code == status
+    assert SocialAccount.objects.filter(user=user).exists()
+    assert KakaoSyncMember.objects.get(user=user).unlinked_at is None
+    assert WebhookDelivery.objects.get().outcome == outcome
+
+
+def test_wrong_app_is_403(client, sync_on):
+    user = make_kakao_customer()
+    assert client.post(URL, params(app_id=1), **AUTH).status_code == 403
+    assert SocialAccount.objects.filter(user=user).exists()
+    assert WebhookDelivery.objects.get().outcome == "wrong_app"
+
+
+def test_bad_parameters_are_400(client, sync_on):
+    make_kakao_customer()
+    assert client.post(URL, params(referrer="NOPE"), **AUTH).status_code == 400
+    assert client.post(URL, {"app_id": str(APP_ID), "user_id": "x"}, **AUTH).status_code == 400
+    assert SocialAccount.objects.count() == 1
+
+
+def test_disabled_sync_refuses(client, kakao_login):
+    assert client.post(URL, params(), **AUTH).status_code == 401
+
+
+def test_webhook_is_cheap(client, sync_on):
+    make_kakao_customer()
+    client.post(URL, params(uid=5), **AUTH)  # warm the settings cache
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.post(URL, params(), **AUTH).status_code == 200
+    assert len(ctx.captured_queries) <= 12, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_channel_webhook_updates_status(client, sync_on):
+    user = make_kakao_customer()
+    url = "/kakaosync/webhooks/channel/"
+    resp = client.post(url, {"event": "added", "id": "1001", "id_type": "app_user_id"}, **AUTH)
+    assert resp.status_code == 200
+    assert KakaoSyncMember.objects.get(user=user).channel_status == "ADDED"
+    resp = client.post(
+        url,
+        '{"event": "blocked", "id": "1001", "id_type": "app_user_id"}',
+        content_type="application/json",
+        **AUTH,
+    )
+    assert resp.status_code == 200
+    assert KakaoSyncMember.objects.get(user=user).channel_status == "BLOCKED"
+    assert client.post(url, {"event": "added", "id": "1001"}).status_code == 401
+    assert KakaoSyncMember.objects.get(user=user).channel_status == "BLOCKED"
+    assert client.post(url, {"event": "weird", "id": "1001"}, **AUTH).status_code == 400
+    assert client.post(url, {"event": "added", "id": "42"}, **AUTH).status_code == 200
+    assert client.get(url, **AUTH).status_code == 405
+
+
+def test_sandbox_sends_a_webhook_the_shop_accepts(
+    transactional_db, live_server, sync_on, kakao_sandbox
+):
+    user = make_kakao_customer()
+    kakao_sandbox.state.config.shop_url = live_server.url
+    status, _body = kakao_sandbox.send_unlink_webhook(1001, "UNLINK_FROM_APPS")
+    assert status == 200
+    assert not SocialAccount.objects.filter(user=user).exists()
