@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Turns an unexpected error in a provider login/callback view into a login error page.
+    "sociallogin.middleware.ProviderErrorMiddleware",
     "kakaosync.middleware.KakaoInAppBrowserMiddleware",
 ]
 

@@ -135,6 +135,7 @@ class AppleProvider(ShopProviderMixin, _Apple):
     def validate_response(self, data: Any) -> None:
         _require_uid(data, "sub")
         _require_strings(data, "email")
+        _require_dicts(data, ("name",))
 
 
 class LineProvider(ShopProviderMixin, _Line):

@@ -73,3 +73,60 @@ def start_login(client: Client, provider: str = "kakao", **params: str) -> str:
 def social_login(client: Client, provider: str = "kakao", **params: str) -> Any:
     state = start_login(client, provider, **params)
     return client.get(f"/accounts/{provider}/login/callback/", {"code": "c0de", "state": state})
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[Any]:
+    from sociallogin.sandbox.server import start_in_thread
+
+    server = start_in_thread()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def use_sandbox(sandbox: Any, settings: Any) -> Any:
+    settings.SOCIALLOGIN_SANDBOX_URL = sandbox.base_url
+    return sandbox
+
+
+def sandbox_login(
+    client: Client, provider: str = "kakao", *, decision: str = "agree", **user: str
+) -> Any:
+    """Drive a login through the real sandbox: authorize, consent, then the shop callback."""
+    import requests
+
+    resp = client.post(f"/accounts/{provider}/login/")
+    assert resp.status_code == 302, resp.content[:300]
+    authorize = requests.get(resp["Location"], timeout=5)
+    assert authorize.status_code == 200, authorize.text[:300]
+    query = {k: v[0] for k, v in parse_qs(urlsplit(resp["Location"]).query).items()}
+    form = {
+        "client_id": query["client_id"],
+        "redirect_uri": query["redirect_uri"],
+        "state": query.get("state", ""),
+        "nonce": query.get("nonce", ""),
+        "uid": "777",
+        "name": "Sandbox User",
+        "email": "sandbox@example.com",
+        "email_verified": "on",
+        "email_valid": "on",
+        "decision": decision,
+        **user,
+    }
+    consent_url = resp["Location"].split(f"/{provider}/", 1)[0] + f"/{provider}/_consent"
+    back = requests.post(consent_url, data=form, allow_redirects=False, timeout=5)
+    if provider == "apple":
+        import html
+        import re
+
+        fields = {
+            k: html.unescape(v) for k, v in re.findall(r'name="(\w+)" value="([^"]*)"', back.text)
+        }
+        posted = client.post(f"/accounts/{provider}/login/callback/", fields)
+        assert posted.status_code == 302
+        return client.get(posted["Location"])
+    assert back.status_code == 302, back.text[:300]
+    callback = urlsplit(back.headers["Location"])
+    return client.get(callback.path, {k: v[0] for k, v in parse_qs(callback.query).items()})

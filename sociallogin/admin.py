@@ -1,0 +1,204 @@
+"""The "Social login" page of the Django admin, and the tombstones and archives behind it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.socialaccount.models import SocialAccount
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from store.admin import StoreSettingsAdmin
+from store.forms import StoreSettingsForm
+from store.models import StoreSettings
+
+from .catalog import PROVIDER_IDS, PROVIDERS
+from .config_cache import load_configs
+from .forms import ProviderSettingsForm
+from .models import ArchivedSocialAccount, ClientIdChange, DeletedSocialAccount, ProviderSettings
+
+
+def provider_forms(data: Any = None) -> list[ProviderSettingsForm]:
+    rows = {r.provider: r for r in ProviderSettings.objects.all()}
+    return [
+        ProviderSettingsForm(
+            data=data, instance=rows.get(pid) or ProviderSettings(provider=pid), prefix=pid
+        )
+        for pid in PROVIDER_IDS
+    ]
+
+
+@admin.register(ProviderSettings)
+class ProviderSettingsAdmin(admin.ModelAdmin):
+    """One page for the six providers instead of a list of rows."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def change_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return HttpResponseRedirect(reverse("admin:sociallogin_providersettings_changelist"))
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        if not self.has_view_or_change_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        can_change = self.has_change_permission(request)
+        if request.method == "POST" and can_change:
+            forms_ = provider_forms(request.POST)
+            if all(f.is_valid() for f in forms_):
+                with transaction.atomic():
+                    for f in forms_:
+                        if f.has_changed() or not f.instance.pk:
+                            f.save(changed_by=request.user)
+                messages.success(request, _("Social login settings saved. They are in effect now."))
+                return HttpResponseRedirect(request.path)
+            messages.error(request, _("Please correct the errors below."))
+        else:
+            forms_ = provider_forms()
+        return TemplateResponse(
+            request,
+            "sociallogin/admin/social_login.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Social login"),
+                "opts": self.model._meta,
+                "can_change": can_change,
+                "providers": [self._provider_context(request, f) for f in forms_],
+                "age_restricted": StoreSettings.load().age_restricted,
+                "active_count": sum(1 for c in load_configs().values() if c.enabled),
+                "store_settings_url": reverse("admin:store_storesettings_change", args=[1]),
+            },
+        )
+
+    def _provider_context(self, request: HttpRequest, form: ProviderSettingsForm) -> dict[str, Any]:
+        pid = form.instance.provider
+        archived = (
+            ArchivedSocialAccount.objects.filter(provider=pid)
+            .values("client_id")
+            .annotate(n=Count("pk"))
+            .order_by("client_id")
+        )
+        return {
+            "id": pid,
+            "info": PROVIDERS[pid],
+            "form": form,
+            "redirect_uri": request.build_absolute_uri(reverse(f"{pid}_callback")),
+            "linked": SocialAccount.objects.filter(provider=pid).count(),
+            "archived": list(archived),
+        }
+
+
+class AgeRestrictionStoreSettingsForm(StoreSettingsForm):
+    """Store settings that ask before the age restriction switches social login off."""
+
+    switch_off_social_login = forms.BooleanField(
+        label=gettext_lazy("Switch off every social login provider"), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        turning_on = data.get("age_restricted") and not self.instance.age_restricted
+        enabled = [PROVIDERS[p].name for p, c in load_configs().items() if c.enabled]
+        if turning_on and enabled and not data.get("switch_off_social_login"):
+            self.add_error(
+                "age_restricted",
+                _(
+                    "Social login is ON (%(providers)s). It supplies no date of birth, so an "
+                    "age-restricted store cannot use it: tick \u201cSwitch off every social "
+                    "login provider\u201d to save."
+                )
+                % {"providers": ", ".join(str(n) for n in enabled)},
+            )
+        return data
+
+    def save(self, commit: bool = True) -> Any:
+        obj = super().save(commit=commit)
+        if self.cleaned_data.get("switch_off_social_login") and obj.age_restricted:
+            for row in ProviderSettings.objects.filter(enabled=True):
+                row.enabled = False
+                row.save(update_fields=["enabled", "updated_at"])
+        return obj
+
+
+class SocialAwareStoreSettingsAdmin(StoreSettingsAdmin):
+    form = AgeRestrictionStoreSettingsForm
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets: list[Any] = list(super().get_fieldsets(request, obj))
+        title, options = fieldsets[0]
+        options = {**options, "fields": [*options["fields"], "switch_off_social_login"]}
+        fieldsets[0] = (title, options)
+        return fieldsets
+
+
+# The store's settings page gains the question "switch social login off?".
+if admin.site.is_registered(StoreSettings):
+    admin.site.unregister(StoreSettings)
+admin.site.register(StoreSettings, SocialAwareStoreSettingsAdmin)
+
+
+@admin.register(DeletedSocialAccount)
+class DeletedSocialAccountAdmin(admin.ModelAdmin):
+    list_display = ["provider", "short_digest", "created_at", "lifted_at", "lifted_by"]
+    list_filter = ["provider", ("lifted_at", admin.EmptyFieldListFilter)]
+    readonly_fields = ["provider", "digest", "created_at", "lifted_at", "lifted_by"]
+    actions = ["lift"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("keyed hash"))
+    def short_digest(self, obj: DeletedSocialAccount) -> str:
+        return obj.digest[:16] + "…"
+
+    @admin.action(description=gettext_lazy("Lift the block: allow joining again"))
+    def lift(self, request: HttpRequest, queryset: QuerySet[DeletedSocialAccount]) -> None:
+        count = queryset.filter(lifted_at__isnull=True).update(
+            lifted_at=timezone.now(), lifted_by=request.user
+        )
+        self.message_user(request, _("%(count)s block(s) lifted.") % {"count": count})
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ArchivedSocialAccount)
+class ArchivedSocialAccountAdmin(ReadOnly):
+    list_display = ["provider", "client_id", "user", "archived_at"]
+    list_filter = ["provider", "client_id"]
+    search_fields = ["user__username", "user__email"]
+    exclude = ["extra_data", "uid"]
+
+
+@admin.register(ClientIdChange)
+class ClientIdChangeAdmin(ReadOnly):
+    list_display = [
+        "created_at",
+        "provider",
+        "old_client_id",
+        "new_client_id",
+        "archived",
+        "restored",
+        "changed_by",
+    ]
+    list_filter = ["provider"]
