@@ -136,3 +136,19 @@ def test_product_list_query_count(client, django_assert_max_num_queries) -> None
     client.get("/")
     with django_assert_max_num_queries(2):
         assert client.get("/").status_code == 200
+
+
+def test_account_page_query_count_does_not_grow_with_orders(
+    client, django_assert_max_num_queries
+) -> None:
+    from store.services.orders import Item, place_order
+
+    set_welcome(points=100, coupon_value=1000)
+    customer = make_customer()
+    client.force_login(customer.user)
+    for _ in range(8):
+        place_order(customer, [Item(make_product(), 2)])
+    client.get("/account/")
+    with django_assert_max_num_queries(12):
+        response = client.get("/account/")
+    assert response.content.decode().count("ORD-") == 8
