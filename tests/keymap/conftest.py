@@ -78,3 +78,15 @@ def configure_partner(
 def partner(db: Any) -> Callable[..., None]:
     configure_partner()
     return configure_partner
+
+
+@pytest.fixture
+def partner_sandbox() -> Any:
+    """The real partner sandbox on a loopback port, for as long as the test runs."""
+    from keymap.sandbox import start
+
+    server, sandbox, base_url = start(SECRET)
+    sandbox.base_url = base_url
+    yield sandbox
+    server.shutdown()
+    server.server_close()
