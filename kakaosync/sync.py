@@ -8,7 +8,9 @@ Kakao calls and a few queries over a plain Kakao login.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -65,6 +67,11 @@ def check_signup(data: dict[str, Any], config: SyncConfig, uid: str) -> None:
         raise SyncRefused(f"required terms not agreed: {', '.join(missing)}")
 
 
+@contextlib.contextmanager
+def _no_transaction() -> Iterator[None]:
+    yield
+
+
 def _dt(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
@@ -91,35 +98,41 @@ def store(
     )
     channel = data.get("channel")
     now = timezone.now()
-    with transaction.atomic():
-        member = (
-            KakaoSyncMember.objects.select_for_update()
-            .select_related("user__customer")
-            .filter(user=user)
-            .first()
+    member = KakaoSyncMember.objects.select_related("user__customer").filter(user=user).first()
+    created = member is None
+    if member is None:
+        member = KakaoSyncMember(user=user)
+    fields: dict[str, Any] = {
+        "kakao_user_id": int(data["user_id"]),
+        "app_id": config.app_id,
+        "joined_via_sync": member.joined_via_sync or is_signup or synched_at is not None,
+        "synched_at": member.synched_at or synched_at,
+        "terms": data.get("terms", []),
+        "phone_consented": bool(account.get("phone_number")),
+        "unlinked_at": None,
+        "unlink_reason": "",
+        "needs_recovery": False,
+        "last_read_at": now,
+    }
+    if channel in ChannelStatus.values and (
+        channel != member.channel_status
+        or member.channel_public_id != data.get("channel_public_id")
+    ):
+        fields.update(
+            channel_status=channel,
+            channel_public_id=data.get("channel_public_id") or "",
+            channel_updated_at=now,
         )
-        created = member is None
-        if member is None:
-            member = KakaoSyncMember(user=user)
-        member.kakao_user_id = int(data["user_id"])
-        member.app_id = config.app_id
-        member.joined_via_sync = member.joined_via_sync or is_signup or synched_at is not None
-        member.synched_at = member.synched_at or synched_at
-        member.terms = data.get("terms", [])
-        member.phone_consented = bool(account.get("phone_number"))
-        if channel in ChannelStatus.values and (
-            channel != member.channel_status
-            or member.channel_public_id != data.get("channel_public_id")
-        ):
-            member.channel_status = channel
-            member.channel_public_id = data.get("channel_public_id") or ""
-            member.channel_updated_at = now
-        member.unlinked_at = None
-        member.unlink_reason = ""
-        member.needs_recovery = False
-        member.last_read_at = now
-        member.save()
-        # select_related filled it for a returning member (reverse one-to-one: getattr is safe)
+    with transaction.atomic() if created else _no_transaction():
+        if created:
+            for key, value in fields.items():
+                setattr(member, key, value)
+            member.save()
+        else:
+            # One UPDATE, atomic by itself: a returning Sync login costs two queries.
+            KakaoSyncMember.objects.filter(pk=member.pk).update(**fields)
+            for key, value in fields.items():
+                setattr(member, key, value)
         customer = (None if created else getattr(member.user, "customer", None)) or get_customer(
             user
         )

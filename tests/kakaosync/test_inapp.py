@@ -1,0 +1,145 @@
+"""The KakaoTalk in-app browser: Kakao only, enforced on the server; others unaffected."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import get_user_model
+from django.core import mail
+
+from kakaosync.inapp import SESSION_AUTO_LOGIN
+from kakaosync.models import KakaoSyncMember, KakaoSyncSettings
+from sociallogin.models import ProviderSettings
+
+from .conftest import shop_kakao_login
+
+pytestmark = pytest.mark.django_db
+
+KAKAOTALK_IOS = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Mobile/15E148 KAKAOTALK 10.3.1"
+)
+KAKAOTALK_ANDROID = (
+    "Mozilla/5.0 (Linux; Android 14; SM-S918N Build/UP1A; wv) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Version/4.0 Chrome/120.0 Mobile Safari/537.36;KAKAOTALK 2410310"
+)
+NAVER_INAPP = "Mozilla/5.0 (Linux; Android 14) ... NAVER(inapp; search; 1000; 12.0.0)"
+DESKTOP = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36"
+
+
+@pytest.fixture
+def restricted(sync_on):
+    KakaoSyncSettings.objects.filter(pk=1).update(kakao_only_in_app_browser=True)
+    from kakaosync.models import invalidate_settings
+
+    invalidate_settings()
+    ProviderSettings.objects.update_or_create(
+        provider="naver", defaults={"enabled": True, "client_id": "n", "secret": "s"}
+    )
+    return sync_on
+
+
+@pytest.mark.parametrize("ua", [KAKAOTALK_IOS, KAKAOTALK_ANDROID])
+def test_login_and_signup_pages_offer_kakao_only(client, restricted, ua):
+    for url in ("/accounts/login/", "/accounts/signup/"):
+        resp = client.get(url, HTTP_USER_AGENT=ua)
+        assert resp.status_code == 200
+        html = resp.content.decode()
+        assert 'data-testid="kakao-only"' in html
+        assert "/accounts/kakao/login/" in html
+        assert "/accounts/naver/login/" not in html
+        assert 'name="password"' not in html
+
+
+@pytest.mark.parametrize(
+    "method,url,data",
+    [
+        ("post", "/accounts/login/", {"login": "x", "password": "y"}),
+        ("post", "/accounts/signup/", {"email": "a@b.c", "username": "a", "password1": "x"}),
+        ("post", "/accounts/naver/login/", {}),
+        ("get", "/accounts/naver/login/callback/", {"code": "c", "state": "s"}),
+        ("post", "/keymap/login/user-id/", {"user_id": "x"}),
+    ],
+)
+def test_other_ways_are_refused_on_the_server(client, restricted, method, url, data):
+    resp = getattr(client, method)(url, data, HTTP_USER_AGENT=KAKAOTALK_IOS)
+    assert resp.status_code == 403
+    html = resp.content.decode()
+    assert 'data-testid="kakao-only-refusal"' in html
+    assert "/accounts/kakao/login/" in html
+    assert get_user_model().objects.count() == 0
+
+
+@pytest.mark.parametrize("ua", [DESKTOP, NAVER_INAPP, ""])
+def test_other_browsers_are_unaffected(client, restricted, ua):
+    resp = client.get("/accounts/login/", HTTP_USER_AGENT=ua)
+    assert resp.status_code == 200
+    assert 'data-testid="kakao-only"' not in resp.content.decode()
+    assert client.post("/accounts/naver/login/", HTTP_USER_AGENT=ua).status_code == 302
+
+
+def test_option_off_changes_nothing_inside_kakaotalk(client, sync_on):
+    resp = client.get("/accounts/login/", HTTP_USER_AGENT=KAKAOTALK_IOS)
+    assert 'data-testid="kakao-only"' not in resp.content.decode()
+
+
+def test_login_page_tries_prompt_none_once(client, restricted, use_kakao_sandbox):
+    html = client.get("/accounts/login/", HTTP_USER_AGENT=KAKAOTALK_IOS).content.decode()
+    action = re.search(r'<form method="post" action="([^"]+)" id="kakao-auto-login"', html)
+    assert action
+    url = action.group(1).replace("&amp;", "&")
+    resp = client.post(url, HTTP_USER_AGENT=KAKAOTALK_IOS)
+    authorize = parse_qs(urlsplit(resp["Location"]).query)
+    assert authorize["prompt"] == ["none"]
+    assert authorize["service_terms"] == ["terms_of_service,privacy_policy,marketing"]
+    # Not logged in to Kakao: the sandbox answers login_required -> back to the Kakao button.
+    import requests
+
+    back = requests.get(resp["Location"], allow_redirects=False, timeout=5)
+    parts = urlsplit(back.headers["Location"])
+    assert parse_qs(parts.query)["error"] == ["login_required"]
+    resp = client.get(f"{parts.path}?{parts.query}", HTTP_USER_AGENT=KAKAOTALK_IOS)
+    assert resp.status_code == 302 and resp["Location"] == "/kakaosync/login/"
+    html = client.get("/accounts/login/", HTTP_USER_AGENT=KAKAOTALK_IOS).content.decode()
+    assert 'id="kakao-auto-login"' not in html  # no loop
+    assert client.session[SESSION_AUTO_LOGIN] == "done"
+
+
+def test_existing_customer_connects_after_code(client, restricted, use_kakao_sandbox):
+    user = get_user_model().objects.create_user(
+        "shopper", email="old-address@example.com", password="pw-123456"
+    )
+    resp = client.post("/kakaosync/connect/", {"login": "shopper"}, HTTP_USER_AGENT=KAKAOTALK_IOS)
+    assert resp.status_code == 302
+    # Kakao user 1002 has another email than the store account.
+    resp, _ = shop_kakao_login(
+        client,
+        use_kakao_sandbox,
+        ua=KAKAOTALK_IOS,
+        person="1002",
+        terms=["terms_of_service", "privacy_policy"],
+    )
+    assert resp.status_code == 302 and resp["Location"] == "/sociallogin/link/"
+    assert not SocialAccount.objects.exists()
+    link_url = resp["Location"]
+    client.post(link_url, {"action": "send_code"}, HTTP_USER_AGENT=KAKAOTALK_IOS)
+    assert mail.outbox[-1].to == ["old-address@example.com"]
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+    resp = client.post(
+        link_url, {"action": "code", "code-code": code}, HTTP_USER_AGENT=KAKAOTALK_IOS
+    )
+    assert resp.status_code == 302, resp.content.decode()[:2000]
+    account = SocialAccount.objects.get(provider="kakao")
+    assert account.user == user
+    member = KakaoSyncMember.objects.get(user=user)
+    assert member.kakao_user_id == 1002
+    assert get_user_model().objects.count() == 1
+
+
+def test_claim_of_unknown_account(client, restricted):
+    resp = client.post("/kakaosync/connect/", {"login": "nobody"}, HTTP_USER_AGENT=KAKAOTALK_IOS)
+    assert resp.status_code == 200
+    assert "We found no store account" in resp.content.decode()
