@@ -30,7 +30,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from store.services.customers import onboard
+from store.models import Customer
 
 from . import linking, policy, registry, tombstones
 from .catalog import PROVIDERS
@@ -197,9 +197,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if values.get("marketing_consent") is True:
             profile["marketing_consent"] = True
             profile["marketing_consent_at"] = timezone.now()
-        # Onboarding here, with the profile, makes allauth's user_signed_up (which the store
-        # also answers) a no-op: the welcome benefits are given exactly once.
-        onboard(user, provider_id, request=request, profile=profile)
+        # The profile row is created here with what the provider (or the form) gave; the
+        # store's onboarding on allauth's user_signed_up then adds the welcome benefits to
+        # it, exactly once, as for every other customer.
+        Customer.objects.create(user=user, join_channel=provider_id, **profile)
         if values.get("address") or values.get("terms_agreement"):
             from .models import SocialSignupDetails
 

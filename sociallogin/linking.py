@@ -15,7 +15,6 @@ import secrets
 import time
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -36,19 +35,13 @@ def existing_user_for(sociallogin: Any) -> Any | None:
     emails = [e.email for e in sociallogin.email_addresses if e.verified and e.email]
     if not emails:
         return None
-    user_model = get_user_model()
+    from django.db.models import Q
+
+    match = Q()
     for email in emails:
-        address = (
-            EmailAddress.objects.filter(email__iexact=email, user__is_active=True)
-            .select_related("user")
-            .first()
-        )
-        if address is not None:
-            return address.user
-        user = user_model._default_manager.filter(email__iexact=email, is_active=True).first()
-        if user is not None:
-            return user
-    return None
+        match |= Q(email__iexact=email) | Q(emailaddress__email__iexact=email)
+    # One query for both places an address can live (the user row, allauth's table).
+    return get_user_model()._default_manager.filter(match, is_active=True).order_by("pk").first()
 
 
 def start(request: HttpRequest, sociallogin: Any, user: Any) -> HttpResponse:

@@ -1,0 +1,99 @@
+"""Bad input: each gets a clear page or a 4xx, nothing half-created, a log line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import responses
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import get_user_model
+
+from .conftest import kakao_user, mock_kakao, start_login
+
+User = get_user_model()
+
+
+def test_unknown_provider_is_404(client: Any) -> None:
+    assert client.post("/accounts/myspace/login/").status_code == 404
+
+
+def test_disabled_provider_login_and_callback_are_clear_404(
+    client: Any, db: Any, caplog: Any
+) -> None:
+    resp = client.post("/accounts/naver/login/")
+    assert resp.status_code == 404
+    assert 'data-testid="social-unavailable"' in resp.content.decode()
+    assert client.get("/accounts/naver/login/callback/?code=x&state=y").status_code == 404
+    assert any("reason=disabled" in r.getMessage() for r in caplog.records)
+
+
+def test_tampered_state_is_refused(client: Any, kakao: Any, mocked: Any, caplog: Any) -> None:
+    mock_kakao(mocked)
+    start_login(client)
+    resp = client.get("/accounts/kakao/login/callback/", {"code": "c", "state": "forged"})
+    assert resp.status_code == 401
+    assert 'data-testid="social-error"' in resp.content.decode()
+    assert not User.objects.exists()
+    assert len(mocked.calls) == 0  # no token request with a forged state
+
+
+def test_replayed_callback_creates_nothing_twice(client: Any, kakao: Any, mocked: Any) -> None:
+    mock_kakao(mocked)
+    state = start_login(client)
+    first = client.get("/accounts/kakao/login/callback/", {"code": "c", "state": state})
+    assert first.status_code == 302
+    client.logout()
+    replay = client.get("/accounts/kakao/login/callback/", {"code": "c", "state": state})
+    assert replay.status_code == 401
+    assert User.objects.count() == 1 and SocialAccount.objects.count() == 1
+
+
+def test_missing_code_is_an_error(client: Any, kakao: Any) -> None:
+    state = start_login(client)
+    resp = client.get("/accounts/kakao/login/callback/", {"state": state})
+    assert resp.status_code == 401
+
+
+def test_provider_token_error_is_a_clear_page_without_tokens_in_logs(
+    client: Any, kakao: Any, mocked: Any, caplog: Any
+) -> None:
+    mocked.add(
+        responses.POST,
+        "https://kauth.kakao.com/oauth/token",
+        json={"error": "invalid_grant", "error_code": "KOE320"},
+        status=400,
+    )
+    state = start_login(client)
+    resp = client.get("/accounts/kakao/login/callback/", {"code": "c", "state": state})
+    assert resp.status_code == 401
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "social login failed: provider=kakao" in logged
+    assert "kakao-secret" not in logged and "at-secret-token" not in logged
+
+
+def test_wrong_types_from_provider(client: Any, kakao: Any, mocked: Any) -> None:
+    mock_kakao(mocked, {"id": True, "kakao_account": {}})
+    state = start_login(client)
+    resp = client.get("/accounts/kakao/login/callback/", {"code": "c", "state": state})
+    assert resp.status_code == 401
+    assert not User.objects.exists()
+
+
+def test_open_redirect_next_is_not_followed(client: Any, kakao: Any, mocked: Any) -> None:
+    mock_kakao(mocked)
+    state = start_login(client, next="https://evil.example/steal")
+    resp = client.get("/accounts/kakao/login/callback/", {"code": "c", "state": state})
+    assert resp.status_code == 302
+    assert "evil.example" not in resp["Location"]
+
+
+def test_local_next_is_kept(client: Any, kakao: Any, mocked: Any) -> None:
+    mock_kakao(mocked, kakao_user(uid=5))
+    state = start_login(client, next="/products/x/")
+    resp = client.get("/accounts/kakao/login/callback/", {"code": "c", "state": state})
+    assert resp["Location"] == "/products/x/"
+
+
+def test_login_page_button_does_not_echo_a_foreign_next(client: Any, kakao: Any) -> None:
+    page = client.get("/accounts/login/?next=https://evil.example/").content.decode()
+    assert "evil.example" not in page.split('data-testid="social-buttons"')[1]

@@ -1,0 +1,149 @@
+"""storeconfig section, the admin page, the cache, system checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sociallogin import checks
+from sociallogin.config_cache import load_configs
+from sociallogin.config_section import SocialLoginSection
+from sociallogin.models import ProviderSettings
+from store.config import ConfigError, export_config, import_config
+
+
+def test_export_hides_secrets_unless_asked(kakao: Any) -> None:
+    data = export_config()["sociallogin"]["providers"]
+    assert data["kakao"]["enabled"] is True
+    assert data["kakao"]["secret"] == "***"
+    assert set(data) == {"kakao", "naver", "google", "facebook", "apple", "line"}
+    assert "private_key" in data["apple"] and "secret" not in data["apple"]
+    secret = export_config(with_secrets=True)["sociallogin"]["providers"]["kakao"]["secret"]
+    assert secret == "kakao-secret"
+
+
+def test_import_roundtrip_and_validation(db: Any) -> None:
+    import_config(
+        {
+            "sociallogin": {
+                "providers": {
+                    "naver": {
+                        "enabled": True,
+                        "client_id": "nv",
+                        "secret": "nv-secret",
+                        "signup_fields": {"phone": "required"},
+                    }
+                }
+            }
+        }
+    )
+    row = ProviderSettings.objects.get(provider="naver")
+    assert row.enabled and row.secret == "nv-secret" and row.signup_fields["phone"] == "required"
+    assert load_configs()["naver"].is_active
+    with pytest.raises(ConfigError) as err:
+        import_config({"sociallogin": {"providers": {"google": {"enabled": True}}}})
+    assert err.value.path.startswith("sociallogin.providers.google")
+    with pytest.raises(ConfigError) as err:
+        import_config(
+            {"sociallogin": {"providers": {"naver": {"signup_fields": {"x": "required"}}}}}
+        )
+    assert err.value.path == "sociallogin.providers.naver.signup_fields.x"
+    with pytest.raises(ConfigError):
+        import_config({"sociallogin": {"providers": {"naver": {"enabled": "yes"}}}})
+    # "***" (an export without secrets) keeps the stored secret.
+    SocialLoginSection().apply({"providers": {"naver": {"secret": "***"}}})
+    assert ProviderSettings.objects.get(provider="naver").secret == "nv-secret"
+
+
+def test_secret_is_encrypted_at_rest(kakao: Any) -> None:
+    with connection.cursor() as cur:
+        cur.execute("SELECT secret FROM sociallogin_providersettings WHERE provider='kakao'")
+        raw = cur.fetchone()[0]
+    assert "kakao-secret" not in raw
+    from allauth.socialaccount.models import SocialApp
+
+    assert not SocialApp.objects.exists()
+
+
+def test_cache_serves_apps_without_queries_and_save_invalidates(kakao: Any, rf: Any) -> None:
+    from allauth.socialaccount.adapter import get_adapter
+
+    request = rf.get("/")
+    adapter = get_adapter(request)
+    adapter.list_apps(request)
+    with CaptureQueriesContext(connection) as ctx:
+        apps = adapter.list_apps(request)
+    assert len(ctx.captured_queries) == 0
+    assert [a.client_id for a in apps] == ["kakao-client"]
+    assert apps[0].secret == "kakao-secret"
+    kakao.client_id = "changed"
+    kakao.save()
+    assert adapter.list_apps(request)[0].client_id == "changed"
+
+
+@pytest.fixture
+def admin_client(client: Any, django_user_model: Any) -> Any:
+    user = django_user_model.objects.create_superuser("boss", "boss@example.com", "pw")
+    client.force_login(user)
+    return client
+
+
+def _post_data(**overrides: str) -> dict[str, str]:
+    from sociallogin.catalog import DEFAULT_SIGNUP_RULES, PROVIDER_IDS
+
+    data: dict[str, str] = {}
+    for pid in PROVIDER_IDS:
+        for name, rule in DEFAULT_SIGNUP_RULES.items():
+            data[f"{pid}-rule_{name}"] = rule
+    data.update(overrides)
+    return data
+
+
+def test_admin_page_lists_six_providers_with_redirect_uris(admin_client: Any) -> None:
+    page = admin_client.get("/admin/sociallogin/providersettings/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    for pid in ("kakao", "naver", "google", "facebook", "apple", "line"):
+        assert f'data-provider="{pid}"' in html
+        assert f"http://testserver/accounts/{pid}/login/callback/" in html
+
+
+def test_admin_save_validates_and_takes_effect(admin_client: Any, client: Any) -> None:
+    bad = admin_client.post(
+        "/admin/sociallogin/providersettings/", _post_data(**{"naver-enabled": "on"})
+    )
+    assert bad.status_code == 200
+    assert "Required to switch this provider on." in bad.content.decode()
+    assert not ProviderSettings.objects.filter(enabled=True).exists()
+    ok = admin_client.post(
+        "/admin/sociallogin/providersettings/",
+        _post_data(**{"naver-enabled": "on", "naver-client_id": "nid", "naver-secret": "nsec"}),
+    )
+    assert ok.status_code == 302
+    assert ProviderSettings.objects.get(provider="naver").secret == "nsec"
+    page = admin_client.get("/admin/sociallogin/providersettings/").content.decode()
+    assert "nsec" not in page  # never rendered back
+    admin_client.logout()
+    assert 'data-provider="naver"' in client.get("/accounts/login/").content.decode()
+
+
+def test_system_checks(settings: Any) -> None:
+    assert checks.check_adapter() == []
+    settings.SOCIALACCOUNT_ADAPTER = "allauth.socialaccount.adapter.DefaultSocialAccountAdapter"
+    assert [m.id for m in checks.check_adapter()] == ["sociallogin.E001"]
+    settings.SOCIALLOGIN_PROVIDER_ENDPOINTS = {"myspace": {}, "kakao": {"ftp://x": "http://y"}}
+    ids = {m.id for m in checks.check_endpoints()}
+    assert {"sociallogin.E002", "sociallogin.E003"} <= ids
+    settings.SOCIALLOGIN_PROVIDER_ENDPOINTS = {"kakao": {"https://kauth.kakao.com": "http://h"}}
+    settings.DEBUG = False
+    assert [m.id for m in checks.check_endpoints()] == ["sociallogin.W001"]
+    assert checks.check_providers_installed() == []
+
+
+def test_storeconfig_command_runs(kakao: Any, capsys: Any) -> None:
+    call_command("storeconfig", "export")
+    assert '"sociallogin"' in capsys.readouterr().out
