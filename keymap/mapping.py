@@ -265,18 +265,18 @@ def _server_custom_id(attribute: str, path: str, value: Any) -> str:
     return text
 
 
-def _json_type(value: Any) -> str:
+def _json_type(value: Any) -> Any:
     if isinstance(value, bool):
-        return "true/false"
+        return _("true/false")
     if isinstance(value, int | float):
-        return "a number"
+        return _("a number")
     if isinstance(value, str):
-        return "text"
+        return _("text")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "an object"
-    return "null"
+        return _("an object")
+    return _("null")
 
 
 _NORMALISERS: dict[str, Callable[[str, str, Any], Any]] = {
