@@ -44,11 +44,23 @@ SANDBOXES: list[Sandbox] = [
             "KEYMAP_DEMO_PARTNER_SECRET": "demo-partner-secret",
         },
     ),
+    # kakaosync: Kakao (kauth + kapi) with Kakao Sync's consent screen and webhooks.
+    Sandbox(
+        "kakao",
+        "kakaosync.sandbox",
+        8767,
+        env={
+            "KAKAOSYNC_AUTH_BASE_URL": "http://127.0.0.1:8767",
+            "KAKAOSYNC_API_BASE_URL": "http://127.0.0.1:8767",
+            "KAKAO_SANDBOX_REST_API_KEY": "",  # the sandbox takes any REST API key
+            "KAKAOSYNC_DEMO_SEED": "1",
+        },
+    ),
 ]
 
 
 # Management commands that seed the demo, in order (each idempotent).
-SEED_COMMANDS: list[str] = ["seed_demo"]
+SEED_COMMANDS: list[str] = ["seed_demo", "kakaosync_seed_demo"]
 
 
 def _wait_for(port: int, timeout: float = 15.0) -> None:

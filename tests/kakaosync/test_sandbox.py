@@ -204,3 +204,22 @@ def test_send_unlink_webhook_from_page_and_cli(sandbox):
     finally:
         shop.shutdown()
         shop.server_close()
+
+
+def test_runs_standalone_as_a_module():
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kakaosync.sandbox", "--host", "127.0.0.1", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stdout.readline()
+        base = line.split(" on ", 1)[1].split("/ ", 1)[0]
+        resp = requests.get(base + "/", timeout=5)
+        assert resp.status_code == 200 and "Admin key" in resp.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)

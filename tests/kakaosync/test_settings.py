@@ -214,3 +214,14 @@ def test_database_check_warns_when_kakao_login_goes_off(sync_on, kakao_login):
     kakao_login.save()
     assert [m.id for m in checks.check_configuration(databases=["default"])] == ["kakaosync.W003"]
     assert sync_active() is None
+
+
+def test_demo_seed_configures_kakao_sync_for_the_sandbox(db, monkeypatch):
+    call_command("kakaosync_seed_demo")
+    assert not KakaoSyncSettings.objects.exists()  # only with KAKAOSYNC_DEMO_SEED=1
+    monkeypatch.setenv("KAKAOSYNC_DEMO_SEED", "1")
+    call_command("kakaosync_seed_demo")
+    assert sync_active() is not None
+    assert load_config().kakao_only_in_app_browser
+    call_command("kakaosync_seed_demo")  # idempotent
+    assert KakaoSyncSettings.objects.get(pk=1).service_terms.count() == 3
