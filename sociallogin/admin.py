@@ -116,8 +116,8 @@ class AgeRestrictionStoreSettingsForm(StoreSettingsForm):
                 "age_restricted",
                 _(
                     "Social login is ON (%(providers)s). It supplies no date of birth, so an "
-                    "age-restricted store cannot use it: tick \u201cSwitch off every social "
-                    "login provider\u201d to save."
+                    "age-restricted store cannot use it: tick “Switch off every social "
+                    "login provider” to save."
                 )
                 % {"providers": ", ".join(str(n) for n in enabled)},
             )
