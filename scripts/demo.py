@@ -56,6 +56,14 @@ SANDBOXES: list[Sandbox] = [
             "KAKAOSYNC_DEMO_SEED": "1",
         },
     ),
+    # sociallogin: Naver, Google, Facebook, Apple and LINE (Kakao stays on kakaosync's sandbox,
+    # whose hosts kakaosync registers and which win over this URL).
+    Sandbox(
+        "social",
+        "sociallogin.sandbox",
+        8768,
+        env={"SOCIALLOGIN_SANDBOX_URL": "http://127.0.0.1:8768"},
+    ),
 ]
 
 
