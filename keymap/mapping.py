@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,11 +53,15 @@ class _Field:
     path: str
     keys: tuple[str | int, ...]
     normalise: Callable[[str, str, Any], Any]
+    get: Callable[[Any], Any]
 
 
 @dataclass(frozen=True, slots=True)
 class CompiledKeyMap:
     fields: tuple[_Field, ...] = ()
+    fast: Callable[[dict], dict[str, Any] | None] = field(
+        default=lambda answer: {}, compare=False, repr=False
+    )
 
     @property
     def attributes(self) -> tuple[str, ...]:
@@ -123,11 +128,42 @@ def compile_key_map(key_map: Any) -> CompiledKeyMap:
         if path is None or path == "":
             continue
         keys = parse_path(attribute, path)
-        fields.append(_Field(attribute, path, keys, _NORMALISERS[attribute]))
+        fields.append(_Field(attribute, path, keys, _NORMALISERS[attribute], _getter(keys)))
     for attribute in key_map:
         if attribute not in _NORMALISERS:
             raise KeyMapError(str(attribute)[:50], "", _("unknown profile attribute"))
-    return CompiledKeyMap(tuple(fields))
+    return CompiledKeyMap(tuple(fields), _fast_path(fields))
+
+
+def _fast_path(fields: list[_Field]) -> Callable[[dict], dict[str, Any] | None]:
+    """One Python function for the whole map, generated once: the lookups unrolled.
+
+    The generated source refers to keys only by index into constants (``K[i][j]``), never
+    by their text, so nothing an admin types becomes code. It returns ``None`` when a value
+    is missing or null (the slow path then says which) and lets ``MappingError`` through.
+    """
+    lines = ["def fast(answer):", "    values = {}"]
+    for i, f in enumerate(fields):
+        if all(type(k) is str for k in f.keys):
+            lines.append(f"    v = answer.get(K[{i}][0], M)")
+            for j in range(1, len(f.keys)):
+                lines.append(f"    v = v.get(K[{i}][{j}], M) if type(v) is dict else M")
+        else:
+            lines.append(f"    v = lookup(answer, K[{i}])")
+        lines.append("    if v is M or v is None:")
+        lines.append("        return None")
+        lines.append(f"    values[A[{i}]] = N[{i}](A[{i}], P[{i}], v)")
+    lines.append("    return values")
+    namespace: dict[str, Any] = {
+        "K": tuple(f.keys for f in fields),
+        "A": tuple(f.attribute for f in fields),
+        "P": tuple(f.path for f in fields),
+        "N": tuple(f.normalise for f in fields),
+        "M": _MISSING,
+        "lookup": _lookup,
+    }
+    exec(compile("\n".join(lines), "<keymap>", "exec"), namespace)  # noqa: S102 - see docstring
+    return namespace["fast"]
 
 
 def _lookup(data: Any, keys: tuple[str | int, ...]) -> Any:
@@ -148,6 +184,27 @@ def _lookup(data: Any, keys: tuple[str | int, ...]) -> Any:
     return data
 
 
+def _getter(keys: tuple[str | int, ...]) -> Callable[[Any], Any]:
+    """A lookup specialised once for its path: the common short text paths unrolled."""
+    if all(type(k) is str for k in keys):
+        if len(keys) == 1:
+            (k0,) = keys
+
+            def get1(data: Any) -> Any:
+                return data.get(k0, _MISSING)
+
+            return get1
+        if len(keys) == 2:
+            k0, k1 = keys
+
+            def get2(data: Any) -> Any:
+                inner = data.get(k0, _MISSING)
+                return inner.get(k1, _MISSING) if type(inner) is dict else _MISSING
+
+            return get2
+    return lambda data: _lookup(data, keys)
+
+
 def apply_key_map(compiled: CompiledKeyMap, answer: Any) -> MappingResult:
     """Read each mapped attribute from ``answer``; JSON ``null`` means "not provided"."""
     result = MappingResult()
@@ -158,7 +215,7 @@ def apply_key_map(compiled: CompiledKeyMap, answer: Any) -> MappingResult:
             )
         return result
     for f in compiled.fields:
-        value = _lookup(answer, f.keys)
+        value = f.get(answer)
         if value is _MISSING:
             result.errors[f.attribute] = MappingError(
                 f.attribute, f.path, _("the key is missing from the answer")
@@ -179,6 +236,14 @@ def apply_key_map(compiled: CompiledKeyMap, answer: Any) -> MappingResult:
 
 def map_answer(compiled: CompiledKeyMap, answer: Any) -> dict[str, Any]:
     """Like :func:`apply_key_map` but raises the first error: for logins, all or nothing."""
+    if type(answer) is dict:
+        try:
+            values = compiled.fast(answer)
+        except MappingError:
+            values = None
+        if values is not None:
+            return values
+    # Something is missing or wrong: the slow path finds every error, in a stable order.
     result = apply_key_map(compiled, answer)
     result.raise_first()
     return result.values
@@ -203,7 +268,7 @@ def _birthday(attribute: str, path: str, value: Any) -> dt.date:
     try:
         if len(text) == 8 and text.isascii() and text.isdigit():
             day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        elif len(text) == 10 and text[4] == "-" and text[7] == "-":
+        elif len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
             day = dt.date.fromisoformat(text)
         else:
             raise ValueError(text)
@@ -211,9 +276,20 @@ def _birthday(attribute: str, path: str, value: Any) -> dt.date:
         raise MappingError(
             attribute, path, _("expected a date as YYYY-MM-DD or YYYYMMDD")
         ) from None
-    if day.year < 1900 or day > dt.date.today():
+    if day.year < 1900 or day > _today():
         raise MappingError(attribute, path, _("the date is not a plausible birthday"))
     return day
+
+
+_today_cache: list[Any] = [0.0, dt.date.min]
+
+
+def _today() -> dt.date:
+    # date.today() costs more than the rest of the check; a minute-old "today" is fine.
+    now = time.monotonic()
+    if now - _today_cache[0] > 60:
+        _today_cache[0], _today_cache[1] = now, dt.date.today()
+    return _today_cache[1]
 
 
 _GENDERS = {
