@@ -16,6 +16,8 @@ HERE = Path(__file__).resolve().parent
 # Explicit list: add a benchmark here when you add its script.
 BENCHMARKS: list[str] = [
     "sociallogin_login.py",
+    "kakaosync_login.py",
+    "kakaosync_webhook.py",
 ]
 
 

@@ -48,12 +48,14 @@ def _token(sociallogin: Any) -> str:
 def on_pre_social_login(sender: Any, request: HttpRequest, sociallogin: Any, **kwargs: Any) -> None:
     if sociallogin.account.provider != "kakao":
         return
+    # allauth's is_existing asks the database; a looked-up login already carries its user.
+    is_new = sociallogin.user.pk is None
     config = sync_active()
     if config is not None:
         access_token = _token(sociallogin)
         try:
             data = sync.fetch(access_token, config)
-            if not sociallogin.is_existing:
+            if is_new:
                 sync.check_signup(data, config, sociallogin.account.uid)
         except client.KakaoError as exc:
             logger.warning("kakao sync login stopped: %s", exc)
@@ -69,7 +71,7 @@ def on_pre_social_login(sender: Any, request: HttpRequest, sociallogin: Any, **k
             ) from exc
         sociallogin.state[sync.STATE_KEY] = data
     claim = request.session.pop(inapp.SESSION_CLAIM, None) if hasattr(request, "session") else None
-    if claim and not sociallogin.is_existing:
+    if claim and is_new:
         from django.contrib.auth import get_user_model
 
         from sociallogin import linking

@@ -38,9 +38,11 @@ def _answer(result: webhooks.Result) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unlink_webhook(request: HttpRequest) -> HttpResponse:
     params = _params(request)
-    result = webhooks.verify(request, params, check_app=True) or webhooks.handle_unlink(params)
-    webhooks.record(request, "unlink", params, result, "referrer_type")
-    return _answer(result)
+    refused = webhooks.verify(request, params, check_app=True)
+    if refused is not None:
+        webhooks.record(request, "unlink", params, refused, "referrer_type")
+        return _answer(refused)
+    return _answer(webhooks.process_unlink(request, params))
 
 
 @csrf_exempt

@@ -80,6 +80,10 @@ def send_webhook(
 class KakaoSandboxHandler(BaseHTTPRequestHandler):
     server: KakaoSandboxServer
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in one write (flushed after each request): with keep-alive,
+    # two small writes meet the client's delayed ACK and cost ~40 ms per call.
+    wbufsize = 64 * 1024
+    disable_nagle_algorithm = True
 
     # --- plumbing ---------------------------------------------------------------------
 

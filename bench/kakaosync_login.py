@@ -1,0 +1,190 @@
+#!/usr/bin/env python
+"""Kakao Sync login vs plain allauth Kakao login, in the same run, against the Kakao sandbox.
+
+Both sides are a returning customer's Kakao login through allauth (the shop's callback:
+token and user/me over HTTP on loopback, then the login); the Sync side adds its two Kakao
+calls (service terms, channel relation) and its row. Timed: the shop's callback request
+(in-process test client, SQLite file). Target: ≤ 2 extra Kakao calls and ≤ 3 extra queries.
+``python bench/kakaosync_login.py [--n N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kakaosync.sandbox import SandboxConfig, start_in_thread
+from kakaosync.sandbox.server import KakaoSandboxHandler
+from kakaosync.sandbox.state import CONSENT_ITEMS
+
+TERMS = {"terms_of_service": True, "privacy_policy": True, "marketing": False}
+SANDBOX = start_in_thread(
+    SandboxConfig(app_id=777, rest_api_key="rest", admin_key="adminkey0123", service_terms=TERMS)
+)
+TMP = tempfile.mkdtemp(prefix="kakaosync-bench-")
+# SQLite file by default; scripts/with_postgres.py (DATABASE_URL) runs it on PostgreSQL.
+if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/bench.sqlite3"
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "KAKAOSYNC_AUTH_BASE_URL": SANDBOX.base_url,
+        "KAKAOSYNC_API_BASE_URL": SANDBOX.base_url,
+        "STORE_SECRETS_KEY": "pPpNRgYMJPfKy2D8Fr8ZVJpxHz5m6WpqvVYZ2Js4x6o=",
+    }
+)
+
+import django  # noqa: E402
+
+django.setup()
+logging.disable(logging.WARNING)
+
+import requests  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+from kakaosync.conf import load_config  # noqa: E402
+from kakaosync.models import KakaoSyncSettings, ServiceTerm, invalidate_settings  # noqa: E402
+from sociallogin.models import ProviderSettings  # noqa: E402
+
+_calls = {"n": 0}
+_route = KakaoSandboxHandler._route
+
+
+def _counting_route(self: KakaoSandboxHandler) -> None:
+    _calls["n"] += 1
+    _route(self)
+
+
+KakaoSandboxHandler._route = _counting_route  # type: ignore[method-assign]
+
+
+def setup() -> None:
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    ProviderSettings.objects.create(provider="kakao", enabled=True, client_id="rest")
+    row = KakaoSyncSettings.objects.create(
+        pk=1,
+        enabled=True,
+        app_id=777,
+        admin_key="adminkey0123",
+        channel_public_id="_benchch",
+        quick_signup_confirmed=True,
+    )
+    for i, (tag, required) in enumerate(TERMS.items()):
+        ServiceTerm.objects.create(
+            settings=row, tag=tag, title=tag, required=required, marketing=not required, position=i
+        )
+
+
+def set_sync(on: bool) -> None:
+    KakaoSyncSettings.objects.filter(pk=1).update(enabled=on)
+    invalidate_settings()
+    load_config()
+
+
+class Shopper:
+    """A browser: the shop's test client plus a Kakao session at the sandbox."""
+
+    def __init__(self, person: int) -> None:
+        self.client = Client()
+        self.kakao = requests.Session()
+        resp = self.kakao.post(
+            f"{SANDBOX.base_url}/sandbox/login",
+            data={"person": str(person), "next": "/"},
+            allow_redirects=False,
+        )
+        assert resp.status_code == 302
+
+    def callback_url(self) -> str:
+        resp = self.client.post("/accounts/kakao/login/", {"process": "login"})
+        authorize = self.kakao.get(resp["Location"], allow_redirects=False)
+        if authorize.status_code == 200:  # first time: the consent screen
+            form = {
+                "action": "agree",
+                "item": list(CONSENT_ITEMS),
+                "term": list(TERMS),
+                "channel": "_benchch",
+            }
+            query = dict(p.split("=", 1) for p in urlsplit(resp["Location"]).query.split("&"))
+            from urllib.parse import unquote_plus
+
+            form.update({k: unquote_plus(v) for k, v in query.items()})
+            authorize = self.kakao.post(
+                f"{SANDBOX.base_url}/oauth/authorize/consent", data=form, allow_redirects=False
+            )
+        location = urlsplit(authorize.headers["Location"])
+        return f"{location.path}?{location.query}"
+
+    def login(self) -> tuple[float, int, int]:
+        url = self.callback_url()
+        before = _calls["n"]
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            resp = self.client.get(url)
+            elapsed = time.perf_counter() - start
+        assert resp.status_code == 302 and resp["Location"] == "/account/", resp["Location"]
+        kakao_calls = _calls["n"] - before
+        self.client.logout()
+        return elapsed, len(ctx.captured_queries), kakao_calls
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=100, help="logins per side")
+    args = parser.parse_args()
+    setup()
+    plain, sync = Shopper(1001), Shopper(1002)
+    set_sync(False)
+    plain.login()  # signup, then warm
+    plain.login()
+    set_sync(True)
+    sync.login()
+    sync.login()
+    results: dict[str, list[tuple[float, int, int]]] = {"plain": [], "sync": []}
+    block = 10
+    for _ in range(max(1, args.n // block)):
+        for name, shopper, on in (("plain", plain, False), ("sync", sync, True)):
+            set_sync(on)
+            shopper.login()  # untimed: first login after the switch
+            for _ in range(block):
+                results[name].append(shopper.login())
+
+    def summary(name: str) -> tuple[float, float, int, int]:
+        times = sorted(r[0] for r in results[name])
+        p90 = times[int(len(times) * 0.9) - 1]
+        return statistics.median(times) * 1000, p90 * 1000, results[name][0][1], results[name][0][2]
+
+    p_med, p_p90, p_q, p_calls = summary("plain")
+    s_med, s_p90, s_q, s_calls = summary("sync")
+    n = len(results["plain"])
+    print(f"returning Kakao login, {n} per side, {connection.vendor}, sandbox on loopback")
+    print(
+        f"  plain allauth Kakao login: median {p_med:6.2f} ms  p90 {p_p90:6.2f} ms  "
+        f"{p_q} queries  {p_calls} Kakao calls"
+    )
+    print(
+        f"  Kakao Sync login:          median {s_med:6.2f} ms  p90 {s_p90:6.2f} ms  "
+        f"{s_q} queries  {s_calls} Kakao calls"
+    )
+    print(
+        f"  ratio sync/plain: median {s_med / p_med:.2f}x  p90 {s_p90 / p_p90:.2f}x; "
+        f"extra queries {s_q - p_q} (target <= 3), extra Kakao calls {s_calls - p_calls} "
+        f"(target <= 2)"
+    )
+    SANDBOX.shutdown()
+
+
+if __name__ == "__main__":
+    main()
