@@ -34,7 +34,7 @@ from store.models import Customer
 
 from . import linking, policy, registry, tombstones
 from .catalog import PROVIDERS
-from .config_cache import load_configs
+from .config_cache import configs_for
 from .signup import missing_required, provider_profile
 
 logger = logging.getLogger("sociallogin.adapter")
@@ -56,7 +56,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def list_apps(
         self, request: HttpRequest | None, provider: str | None = None, client_id: str | None = None
     ) -> list[SocialApp]:
-        configs = load_configs()
+        configs = configs_for(request)
         apps = []
         for pid in policy.available_provider_ids(request):
             if provider and pid != provider:
@@ -76,7 +76,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return apps[0]
 
     def list_providers(self, request: HttpRequest) -> list[Any]:
-        configs = load_configs()
+        configs = configs_for(request)
         ret = []
         for pid in policy.available_provider_ids(request):
             cls = registry.provider_class(pid)
@@ -98,7 +98,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             # filtered out for this browser: a clear page, not allauth's DoesNotExist.
             raise ImmediateHttpResponse(policy.unavailable_response(request, provider, reason))
         # Elsewhere (a customer's list of connected accounts) the provider is only named.
-        config = load_configs()[provider]
+        config = configs_for(request)[provider]
         return cls(request, app=SocialApp(provider=provider, client_id=config.client_id))
 
     # --- outbound HTTP ---------------------------------------------------------------
@@ -167,7 +167,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return profile
 
     def is_auto_signup_allowed(self, request: HttpRequest, sociallogin: Any) -> bool:
-        config = load_configs().get(sociallogin.account.provider)
+        config = configs_for(None).get(sociallogin.account.provider)
         if config is not None:
             profile = self._profile(sociallogin)
             if "email_unverified" in profile:

@@ -8,6 +8,7 @@ Once warm, serving the providers costs no database query.
 from __future__ import annotations
 
 import functools
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ from .catalog import DEFAULT_SIGNUP_RULES, PROVIDER_IDS, PROVIDERS, Rule
 if TYPE_CHECKING:
     from allauth.socialaccount.models import SocialApp
 
-CACHE_KEY = "sociallogin:providers:v1"
+CACHE_KEY = "sociallogin:providers:v2"
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class ProviderConfig:
     secret_token: str = ""
     private_key_token: str = ""
 
-    @property
+    @functools.cached_property
     def is_complete(self) -> bool:
         info = PROVIDERS[self.provider]
         values = {
@@ -100,16 +101,39 @@ def _from_db() -> dict[str, dict[str, Any]]:
     return data
 
 
+# Per-process copy of the objects built from the cached data, keyed by the data's version:
+# a warm request then costs one cache read and no object construction.
+_built: tuple[str, dict[str, ProviderConfig]] = ("", {})
+
+
 def load_configs() -> dict[str, ProviderConfig]:
     """Every provider's config, in catalog order (unsaved providers are OFF)."""
+    global _built
     data = cache.get(CACHE_KEY)
     if data is None:
-        data = _from_db()
+        data = {"version": uuid.uuid4().hex, "providers": _from_db()}
         cache.set(CACHE_KEY, data, app_settings.CACHE_TIMEOUT)
-    return {
-        pid: ProviderConfig(**data[pid]) if pid in data else ProviderConfig(provider=pid)
+    version, built = _built
+    if version == data["version"]:
+        return built
+    providers = data["providers"]
+    built = {
+        pid: ProviderConfig(**providers[pid]) if pid in providers else ProviderConfig(provider=pid)
         for pid in PROVIDER_IDS
     }
+    _built = (data["version"], built)
+    return built
+
+
+def configs_for(request: Any) -> dict[str, ProviderConfig]:
+    """``load_configs()``, read once per request."""
+    if request is None:
+        return load_configs()
+    configs = getattr(request, "_sociallogin_configs", None)
+    if configs is None:
+        configs = load_configs()
+        request._sociallogin_configs = configs
+    return configs
 
 
 def get_config(provider_id: str) -> ProviderConfig | None:

@@ -12,32 +12,54 @@ from store.models import StoreSettings
 
 from . import registry
 from .catalog import PROVIDER_IDS, PROVIDERS
-from .config_cache import load_configs
+from .config_cache import configs_for
 
 logger = logging.getLogger("sociallogin.policy")
 
 
+_MEMO_ATTR = "_sociallogin_available"
+
+
 def available_provider_ids(request: HttpRequest | None) -> list[str]:
-    """Providers offered and accepted for ``request``, in the catalog's order."""
+    """Providers offered and accepted for ``request``, in the catalog's order.
+
+    Computed once per request (the adapter asks several times per login step).
+    """
+    memo = getattr(request, _MEMO_ATTR, None) if request is not None else None
+    if memo is not None:
+        return list(memo)
+    ids = _compute(request)
+    if request is not None:
+        setattr(request, _MEMO_ATTR, tuple(ids))
+    return ids
+
+
+def _compute(request: HttpRequest | None) -> list[str]:
     if StoreSettings.load().age_restricted:
         return []
-    configs = load_configs()
+    configs = configs_for(request)
     ids = [pid for pid in PROVIDER_IDS if configs[pid].is_active]
     return registry.filter_providers(request, ids)
+
+
+def forget(request: HttpRequest) -> None:
+    """Drop the per-request answer (after settings change within the request)."""
+    for attr in (_MEMO_ATTR, "_sociallogin_configs"):
+        if hasattr(request, attr):
+            delattr(request, attr)
 
 
 def refusal_reason(request: HttpRequest | None, provider_id: str) -> str | None:
     """Why ``provider_id`` is not accepted for this request, or None when it is."""
     if provider_id not in PROVIDERS:
         return "unknown"
+    if provider_id in available_provider_ids(request):
+        return None
     if StoreSettings.load().age_restricted:
         return "age_restricted"
-    config = load_configs()[provider_id]
-    if not config.is_active:
+    if not configs_for(request)[provider_id].is_active:
         return "disabled"
-    if provider_id not in registry.filter_providers(request, [provider_id]):
-        return "filtered"
-    return None
+    return "filtered"
 
 
 def unavailable_response(request: HttpRequest, provider_id: str, reason: str) -> HttpResponse:

@@ -82,7 +82,8 @@ def test_cache_serves_apps_without_queries_and_save_invalidates(kakao: Any, rf: 
     assert apps[0].secret == "kakao-secret"
     kakao.client_id = "changed"
     kakao.save()
-    assert adapter.list_apps(request)[0].client_id == "changed"
+    # The next request (on any worker sharing the cache) sees the change.
+    assert adapter.list_apps(rf.get("/"))[0].client_id == "changed"
 
 
 @pytest.fixture
