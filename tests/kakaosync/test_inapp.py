@@ -143,3 +143,10 @@ def test_claim_of_unknown_account(client, restricted):
     resp = client.post("/kakaosync/connect/", {"login": "nobody"}, HTTP_USER_AGENT=KAKAOTALK_IOS)
     assert resp.status_code == 200
     assert "We found no store account" in resp.content.decode()
+
+
+def test_kakao_only_page_speaks_korean(client, restricted):
+    resp = client.get("/accounts/login/", HTTP_USER_AGENT=KAKAOTALK_IOS, HTTP_ACCEPT_LANGUAGE="ko")
+    html = resp.content.decode()
+    assert "카카오로 계속하기" in html
+    assert "카카오톡 브라우저에서" in html
