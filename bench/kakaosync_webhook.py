@@ -147,8 +147,16 @@ def pct(values: list[float], p: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=500, help="deliveries (and trivial requests)")
+    parser.add_argument(
+        "--wal",
+        action="store_true",
+        help="SQLite in WAL mode (default: the demo's rollback journal)",
+    )
     args = parser.parse_args()
     setup(args.n)
+    if args.wal and connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode=WAL")
     server, base = serve()
     fire([(f"{base}/bench/trivial/", None)] * CONCURRENCY)  # warm threads and connections
     trivial_times, trivial_status = fire([(f"{base}/bench/trivial/", None)] * args.n)
@@ -170,7 +178,7 @@ def main() -> None:
     remaining = SocialAccount.objects.filter(provider="kakao").count()
     print(
         f"{args.n} requests each, {CONCURRENCY} concurrent, threaded WSGI server, "
-        f"{connection.vendor}"
+        f"{connection.vendor}{' (WAL)' if args.wal and connection.vendor == 'sqlite' else ''}"
     )
     print(
         f"  trivial view:   p50 {pct(trivial_times, 0.5):7.1f} ms"

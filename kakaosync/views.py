@@ -37,20 +37,28 @@ def _answer(result: webhooks.Result) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unlink_webhook(request: HttpRequest) -> HttpResponse:
-    params = _params(request)
-    refused = webhooks.verify(request, params, check_app=True)
-    if refused is not None:
-        webhooks.record(request, "unlink", params, refused, "referrer_type")
-        return _answer(refused)
-    return _answer(webhooks.process_unlink(request, params))
+    result = webhooks.deliver(
+        request,
+        "unlink",
+        _params(request),
+        check_app=True,
+        event_key="referrer_type",
+        handler=webhooks.handle_unlink,
+    )
+    return _answer(result)
 
 
 @csrf_exempt
 @require_http_methods(["POST"])
 def channel_webhook(request: HttpRequest) -> HttpResponse:
     params = _params(request)
-    # The channel webhook carries no app_id in every form Kakao sends; the key suffices.
-    result = webhooks.verify(request, params, check_app="app_id" in params)
-    result = result or webhooks.handle_channel(params)
-    webhooks.record(request, "channel", params, result, "event")
+    result = webhooks.deliver(
+        request,
+        "channel",
+        params,
+        # The channel webhook does not always carry app_id; the admin key suffices then.
+        check_app="app_id" in params,
+        event_key="event",
+        handler=webhooks.handle_channel,
+    )
     return _answer(result)

@@ -142,3 +142,26 @@ def test_sandbox_sends_a_webhook_the_shop_accepts(
     status, _body = kakao_sandbox.send_unlink_webhook(1001, "UNLINK_FROM_APPS")
     assert status == 200
     assert not SocialAccount.objects.filter(user=user).exists()
+
+
+def test_burst_of_deliveries_all_answered_200(transactional_db, live_server, sync_on):
+    """Kakao may deliver many unlinks at once: every one gets its 200 and is handled."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    users = [make_kakao_customer(2000 + i, email=f"b{i}@example.com") for i in range(20)]
+
+    def send(i: int) -> int:
+        return requests.post(
+            f"{live_server.url}{URL}",
+            data=params(uid=2000 + i),
+            headers={"Authorization": f"KakaoAK {ADMIN_KEY}"},
+            timeout=30,
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(send, range(20)))
+    assert statuses == [200] * 20
+    assert not SocialAccount.objects.filter(user__in=users).exists()
+    assert WebhookDelivery.objects.filter(outcome="processed").count() == 20
