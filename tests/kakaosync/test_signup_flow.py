@@ -117,3 +117,80 @@ def test_kakao_down_during_sync_shows_page_and_writes_nothing(
     assert not KakaoSyncMember.objects.exists()
     assert get_user_model().objects.count() == 0
     assert "kakao sync login stopped" in caplog.text
+
+
+@pytest.fixture
+def broken_kakao_api(use_kakao_sandbox):
+    """Replace one sandbox endpoint's answer for a test."""
+    from kakaosync.sandbox.server import KakaoSandboxHandler
+
+    originals = {}
+
+    def breaker(name, answer):
+        originals.setdefault(name, getattr(KakaoSandboxHandler, name))
+        setattr(KakaoSandboxHandler, name, answer)
+
+    yield breaker
+    for name, original in originals.items():
+        setattr(KakaoSandboxHandler, name, original)
+
+
+def _not_json(self):
+    self._send(200, b"<html>maintenance</html>", "text/html")
+
+
+def _expired(self):
+    self._kapi_error(401, -401, "this access token does not exist")
+
+
+@pytest.mark.parametrize(
+    "endpoint,answer,status,message",
+    [
+        ("service_terms", _not_json, 502, b"cannot read"),
+        ("channels_v2", _expired, 502, b"did not accept the login"),
+    ],
+)
+def test_bad_kakao_answers_show_a_page_and_write_nothing(
+    client, sync_on, use_kakao_sandbox, broken_kakao_api, endpoint, answer, status, message
+):
+    broken_kakao_api(endpoint, answer)
+    resp, _ = shop_kakao_login(client, use_kakao_sandbox, terms=ALL_TERMS)
+    assert resp.status_code == status
+    assert message in resp.content
+    assert not SocialAccount.objects.exists()
+    assert get_user_model().objects.count() == 0
+
+
+def test_required_term_not_agreed_refuses_signup(client, sync_on, kakao_sandbox, settings):
+    # The shop requires a term that the Kakao app (sandbox) lets users skip.
+    kakao_sandbox.state.config.service_terms["privacy_policy"] = False
+    settings.KAKAOSYNC_AUTH_BASE_URL = kakao_sandbox.base_url
+    settings.KAKAOSYNC_API_BASE_URL = kakao_sandbox.base_url
+    resp, _ = shop_kakao_login(client, kakao_sandbox, terms=["terms_of_service"])
+    assert resp.status_code == 400
+    assert b"required terms" in resp.content
+    assert not SocialAccount.objects.exists()
+    assert not KakaoSyncMember.objects.exists()
+
+
+def test_missing_kakao_account_goes_to_the_signup_form(
+    client, sync_on, use_kakao_sandbox, broken_kakao_api
+):
+    def bare_user(self):
+        user_id = self._bearer_user()
+        if user_id is not None:
+            self._json(200, {"id": user_id, "connected_at": "2026-11-21T10:00:00Z"})
+
+    broken_kakao_api("user_me", bare_user)
+    resp, _ = shop_kakao_login(client, use_kakao_sandbox, terms=ALL_TERMS)
+    # No email from Kakao: the social signup form asks for it; nothing is created yet.
+    assert resp.status_code == 302 and "signup" in resp["Location"]
+    assert not SocialAccount.objects.exists()
+    assert not KakaoSyncMember.objects.exists()
+    # The customer completes the form: the Kakao Sync data read at login is stored then.
+    resp = client.post(resp["Location"], {"email": "bare@example.com", "name": "Bare"})
+    assert resp.status_code == 302, resp.content.decode()[:2000]
+    member = KakaoSyncMember.objects.get(kakao_user_id=1001)
+    assert member.joined_via_sync and member.channel_status == "NONE"
+    assert {t["tag"] for t in member.terms if t["agreed"]} == set(ALL_TERMS)
+    assert member.user.customer.marketing_consent

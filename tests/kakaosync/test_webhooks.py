@@ -165,3 +165,14 @@ def test_burst_of_deliveries_all_answered_200(transactional_db, live_server, syn
     assert statuses == [200] * 20
     assert not SocialAccount.objects.filter(user__in=users).exists()
     assert WebhookDelivery.objects.filter(outcome="processed").count() == 20
+
+
+def test_flagged_customer_recovers_by_email(client, sync_on):
+    from django.core import mail
+
+    user = make_kakao_customer(email="only-kakao@example.com")
+    client.post(URL, params(), **AUTH)
+    assert KakaoSyncMember.objects.get(user=user).needs_recovery
+    resp = client.post("/accounts/password/reset/", {"email": "only-kakao@example.com"})
+    assert resp.status_code == 302
+    assert mail.outbox and mail.outbox[-1].to == ["only-kakao@example.com"]
