@@ -49,9 +49,9 @@ def change_client_id(
 ) -> ChangeResult:
     if old_client_id == new_client_id:
         return ChangeResult(0, 0)
-    current = list(SocialAccount.objects.select_for_update().filter(provider=provider_id))
     archived = 0
-    if current and old_client_id:
+    if old_client_id:
+        current = list(SocialAccount.objects.select_for_update().filter(provider=provider_id))
         ArchivedSocialAccount.objects.bulk_create(
             [
                 ArchivedSocialAccount(
@@ -65,12 +65,16 @@ def change_client_id(
                 )
                 for a in current
             ],
-            ignore_conflicts=True,
+            # A link left archived under this client ID (not restorable at the time) gives
+            # way to the newer one for the same provider user.
+            update_conflicts=True,
+            unique_fields=["provider", "client_id", "uid"],
+            update_fields=["user", "extra_data", "date_joined", "last_login", "archived_at"],
         )
+        SocialAccount.objects.filter(pk__in=[a.pk for a in current]).delete()
         archived = len(current)
-    # Links without a known client ID (made before any was set) cannot be restored by
-    # switching back, but they are useless under the new one as well.
-    SocialAccount.objects.filter(pk__in=[a.pk for a in current]).delete()
+    # Without a previous client ID (the first one set) existing links are left alone:
+    # nothing says which client they belong to, and removing them would lose them.
 
     restored = 0
     to_restore = list(
@@ -81,13 +85,12 @@ def change_client_id(
     for row in to_restore:
         if SocialAccount.objects.filter(provider=provider_id, uid=row.uid).exists():
             continue
-        SocialAccount.objects.create(
-            provider=provider_id,
-            uid=row.uid,
-            user_id=row.user_id,
-            extra_data=row.extra_data,
-            date_joined=row.date_joined,
-            last_login=row.last_login,
+        account = SocialAccount.objects.create(
+            provider=provider_id, uid=row.uid, user_id=row.user_id, extra_data=row.extra_data
+        )
+        # auto_now fields: put back the original dates of the link.
+        SocialAccount.objects.filter(pk=account.pk).update(
+            date_joined=row.date_joined, last_login=row.last_login
         )
         row.delete()
         restored += 1

@@ -54,7 +54,8 @@ def test_admin_switches_a_provider_on(admin_page: Any, live_server: Any, use_san
     assert fields.is_hidden()
     page.check("#id_naver-enabled")
     assert fields.is_visible()
-    assert "/accounts/naver/login/callback/" in page.inner_text('[data-testid="redirect-uri-naver"]')
+    redirect_uri = page.inner_text('[data-testid="redirect-uri-naver"]')
+    assert redirect_uri == f"{live_server.url}/accounts/naver/login/callback/"
     page.click('[data-testid="save"]')
     assert "Required to switch this provider on." in page.content()
     page.fill("#id_naver-client_id", "naver-shop")

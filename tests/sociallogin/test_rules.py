@@ -160,8 +160,16 @@ def test_client_id_change_asks_archives_and_restores(client: Any, kakao: Any, mo
     form = ProviderSettingsForm(data=back, instance=ProviderSettings.objects.get(provider="kakao"))
     assert form.is_valid(), form.errors  # nobody is linked under new-client
     form.save()
-    assert SocialAccount.objects.get().uid == "4242"
+    restored = SocialAccount.objects.get()
+    assert restored.uid == "4242"
+    assert restored.date_joined == archived.date_joined
     assert not ArchivedSocialAccount.objects.exists()
+    from sociallogin.models import ClientIdChange
+
+    assert [(c.archived, c.restored) for c in ClientIdChange.objects.order_by("pk")] == [
+        (1, 0),
+        (0, 1),
+    ]
     # The restored customer logs in again, no new account.
     assert social_login(client).status_code == 302
     assert User.objects.count() == 1
