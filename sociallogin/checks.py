@@ -95,3 +95,25 @@ def check_providers_installed(app_configs: Any = None, **kwargs: Any) -> list[Ch
             )
         ]
     return []
+
+
+def check_socialapp_rows(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """(``--database``) allauth's own app table holds secrets in plaintext and is ignored."""
+    from allauth.socialaccount.models import SocialApp
+    from django.db import DatabaseError
+
+    try:
+        rows = SocialApp.objects.filter(provider__in=list(PROVIDERS)).exclude(secret="").count()
+    except DatabaseError:
+        return []
+    if rows:
+        return [
+            Warning(
+                f"{rows} allauth SocialApp row(s) hold provider secrets in plaintext; the shop "
+                "ignores them (provider settings come from the Social login admin page).",
+                hint="Enter the credentials on the Social login page, then delete the "
+                "SocialApp rows.",
+                id="sociallogin.W002",
+            )
+        ]
+    return []

@@ -74,7 +74,12 @@ def provider_profile(provider_id: str, data: Any) -> dict[str, Any]:
             "gender": _gender(data.get("gender")),
         }
     elif provider_id in ("google", "facebook", "apple"):
-        name = _str(data.get("name"))
+        raw_name = data.get("name")
+        if isinstance(raw_name, dict):
+            # Apple sends the name once, in the form post: {"firstName", "lastName"}.
+            parts = (_str(raw_name.get("lastName")), _str(raw_name.get("firstName")))
+            raw_name = " ".join(p for p in reversed(parts) if p)
+        name = _str(raw_name)
         if not name:
             name = " ".join(
                 p for p in (_str(data.get("given_name")), _str(data.get("family_name"))) if p

@@ -145,6 +145,14 @@ def test_system_checks(settings: Any) -> None:
     assert checks.check_providers_installed() == []
 
 
+def test_plaintext_socialapp_rows_are_reported(db: Any) -> None:
+    from allauth.socialaccount.models import SocialApp
+
+    assert checks.check_socialapp_rows() == []
+    SocialApp.objects.create(provider="kakao", name="k", client_id="c", secret="plain")
+    assert [m.id for m in checks.check_socialapp_rows()] == ["sociallogin.W002"]
+
+
 def test_storeconfig_command_runs(kakao: Any, capsys: Any) -> None:
     call_command("storeconfig", "export")
     assert '"sociallogin"' in capsys.readouterr().out
