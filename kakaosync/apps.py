@@ -32,8 +32,6 @@ class KakaoSyncConfig(AppConfig):
         from .config_section import KakaoSyncSection
 
         checks.register(kakaosync_checks.check_hosts)
-        checks.register(kakaosync_checks.check_middleware, checks.Tags.security)
-        checks.register(kakaosync_checks.check_adapter)
         checks.register(kakaosync_checks.check_configuration, checks.Tags.database)
         store_registry.register_config_section(KakaoSyncSection())
         registry.register_auth_params("kakao", inapp.kakao_auth_params)

@@ -40,31 +40,8 @@ def check_hosts(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     return messages
 
 
-def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    if MIDDLEWARE in settings.MIDDLEWARE:
-        return []
-    return [
-        Warning(
-            "The Kakao in-app browser restriction is not enforced on the server: "
-            f"{MIDDLEWARE} is not in MIDDLEWARE.",
-            hint="Add it after allauth's AccountMiddleware.",
-            id="kakaosync.W002",
-        )
-    ]
-
-
-def check_adapter(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    adapter = getattr(settings, "SOCIALACCOUNT_ADAPTER", "")
-    if adapter.startswith("sociallogin."):
-        return []
-    return [
-        Error(
-            "Kakao Sync extends Kakao login through the social-login app, but "
-            "SOCIALACCOUNT_ADAPTER is not sociallogin's adapter.",
-            hint='Set SOCIALACCOUNT_ADAPTER = "sociallogin.adapter.SocialAccountAdapter".',
-            id="kakaosync.E002",
-        )
-    ]
+def middleware_installed() -> bool:
+    return MIDDLEWARE in settings.MIDDLEWARE
 
 
 def check_configuration(
@@ -83,13 +60,23 @@ def check_configuration(
         status = kakao_login_status() if config.enabled else "ok"
     except DatabaseError:
         return []
+    messages: list[CheckMessage] = []
+    if config.kakao_only_in_app_browser and not middleware_installed():
+        messages.append(
+            Warning(
+                "Kakao-only login in the Kakao in-app browser is ON but not enforced on the "
+                f"server: {MIDDLEWARE} is not in MIDDLEWARE.",
+                hint="Add it after allauth's AccountMiddleware.",
+                id="kakaosync.W002",
+            )
+        )
     if config.enabled and status != "ok":
-        return [
+        messages.append(
             Warning(
                 "Kakao Sync is ON but Kakao login is off or has no REST API key: Kakao Sync "
                 "is not offered.",
                 hint="Switch the Kakao provider on in Social login, or Kakao Sync off.",
                 id="kakaosync.W003",
             )
-        ]
-    return []
+        )
+    return messages

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from store.forms import SecretFormMixin
 
+from .checks import middleware_installed
 from .models import KakaoSyncSettings, ServiceTerm
 
 TAG_RE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
@@ -61,6 +62,14 @@ class KakaoSyncSettingsForm(SecretFormMixin):
             self.add_error(
                 "kakao_only_in_app_browser",
                 _("Switch Kakao Sync on to restrict the Kakao in-app browser to Kakao login."),
+            )
+        elif data.get("kakao_only_in_app_browser") and not middleware_installed():
+            self.add_error(
+                "kakao_only_in_app_browser",
+                _(
+                    "The shop cannot enforce this: ask your developer to add "
+                    "kakaosync.middleware.KakaoInAppBrowserMiddleware to MIDDLEWARE."
+                ),
             )
         if not data.get("enabled"):
             return data

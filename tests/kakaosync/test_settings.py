@@ -202,10 +202,6 @@ def test_checks(settings):
     settings.KAKAOSYNC_API_BASE_URL = "http://127.0.0.1:9"
     settings.DEBUG = False
     assert [m.id for m in checks.check_hosts()] == ["kakaosync.W001"]
-    assert checks.check_middleware() == []
-    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "kakaosync" not in m]
-    assert [m.id for m in checks.check_middleware()] == ["kakaosync.W002"]
-    assert checks.check_adapter() == []
 
 
 def test_database_check_warns_when_kakao_login_goes_off(sync_on, kakao_login):
@@ -225,3 +221,18 @@ def test_demo_seed_configures_kakao_sync_for_the_sandbox(db, monkeypatch):
     assert load_config().kakao_only_in_app_browser
     call_command("kakaosync_seed_demo")  # idempotent
     assert KakaoSyncSettings.objects.get(pk=1).service_terms.count() == 3
+
+
+def test_in_app_option_needs_the_middleware(sync_on, settings):
+    KakaoSyncSettings.objects.filter(pk=1).update(kakao_only_in_app_browser=True)
+    from kakaosync.models import invalidate_settings
+
+    invalidate_settings()
+    assert checks.check_configuration(databases=["default"]) == []
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "kakaosync" not in m]
+    assert [m.id for m in checks.check_configuration(databases=["default"])] == ["kakaosync.W002"]
+    form = KakaoSyncSettingsForm(
+        data=form_data(kakao_only_in_app_browser=True), instance=KakaoSyncSettings(pk=1)
+    )
+    assert not form.is_valid()
+    assert "KakaoInAppBrowserMiddleware" in str(form.errors["kakao_only_in_app_browser"])
