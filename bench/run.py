@@ -18,6 +18,9 @@ BENCHMARKS: list[str] = [
     "sociallogin_login.py",
     "kakaosync_login.py",
     "kakaosync_webhook.py",
+    "keymap_mapping.py",
+    "keymap_linked_lookup.py",
+    "keymap_overhead.py",
 ]
 
 

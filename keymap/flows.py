@@ -67,7 +67,9 @@ def _resolve(
         return candidate, None
     if partner_login:
         link = (
-            PartnerLink.objects.select_related("user").filter(partner_login=partner_login).first()
+            PartnerLink.objects.select_related("user", "user__customer")
+            .filter(partner_login=partner_login)
+            .first()
         )
         if link is not None:
             return link.user, link

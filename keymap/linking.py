@@ -52,7 +52,8 @@ def apply_profile(
     link: PartnerLink | None = None,
 ) -> PartnerLink:
     """Write the mapped values (unmapped attributes keep theirs) and the partner's answer."""
-    customer = get_customer(user)
+    # Usually already loaded with the link (select_related), so no query here.
+    customer = getattr(user, "customer", None) or get_customer(user)
     changed = [f for f in CUSTOMER_FIELDS if f in values and getattr(customer, f) != values[f]]
     for name in changed:
         setattr(customer, name, values[name])
@@ -67,11 +68,23 @@ def apply_profile(
         user.save(update_fields=user_changed)
     if link is None:
         link, _created = PartnerLink.objects.get_or_create(user=user)
-    if "server_custom_id" in values and not link.linked:
+    link_changed = []
+    if (
+        "server_custom_id" in values
+        and not link.linked
+        and link.server_custom_id != values["server_custom_id"]
+    ):
         link.server_custom_id = values["server_custom_id"]
-    link.partner_data = answer
-    link.source = source
-    link.save()
+        link_changed.append("server_custom_id")
+    if link.partner_data != answer:
+        link.partner_data = answer
+        link_changed.append("partner_data")
+    if link.source != source:
+        link.source = source
+        link_changed.append("source")
+    if link_changed:
+        # A returning login with the same answer writes nothing.
+        link.save(update_fields=[*link_changed, "updated_at"])
     return link
 
 
@@ -90,13 +103,15 @@ def linked_user(
     Call inside a transaction.
     """
     for _attempt in range(3):
-        found = (
-            PartnerLink.objects.select_related("user")
-            .filter(server_custom_id=server_custom_id, linked=True)
-            .first()
+        # No ORDER BY: the partial unique index allows one row at most (and sorting costs
+        # more than the lookup itself on every linked login).
+        rows = list(
+            PartnerLink.objects.select_related("user", "user__customer").filter(
+                server_custom_id=server_custom_id, linked=True
+            )[:1]
         )
-        if found is not None:
-            return found.user, found
+        if rows:
+            return rows[0].user, rows[0]
         try:
             with transaction.atomic():
                 return _claim(server_custom_id, candidate, create)
@@ -112,7 +127,7 @@ def _claim(
 ) -> tuple[Any, PartnerLink]:
     if candidate is None:
         earlier = (
-            PartnerLink.objects.select_related("user")
+            PartnerLink.objects.select_related("user", "user__customer")
             .filter(server_custom_id=server_custom_id, user__is_active=True)
             .order_by("created_at", "pk")
             .first()
@@ -132,7 +147,7 @@ def _claim(
 def unlinked_user(server_custom_id: str, *, create: Callable[[], Any]) -> tuple[Any, PartnerLink]:
     """Without linking: the oldest customer carrying the ID, or a new one."""
     found = (
-        PartnerLink.objects.select_related("user")
+        PartnerLink.objects.select_related("user", "user__customer")
         .filter(server_custom_id=server_custom_id, user__is_active=True)
         .order_by("-linked", "created_at", "pk")
         .first()

@@ -1,0 +1,115 @@
+#!/usr/bin/env python
+"""Our overhead around a partner call, per password login (target: ≤ 2 ms).
+
+Baseline: the bare signed HTTP call to the partner sandbox on loopback (one keep-alive
+``requests.Session``, same body). Measured: the whole partner login as the authentication
+backend runs it (load settings, sign, call, record the delivery, map the answer, find the
+linked customer and write its profile in one transaction). Rounds are interleaved; the
+database is SQLite in memory (``DATABASE_URL`` picks another).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
+os.environ.setdefault("STORE_SECRETS_KEY", "bench-only-secrets-key")
+
+import django  # noqa: E402
+
+django.setup()
+
+import logging  # noqa: E402
+
+import requests  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+SECRET = "bench-partner-secret"
+KEY_MAP = {
+    "nickname": "user_info.username",
+    "server_custom_id": "user.player_id",
+    "first_name": "user_info.user_first_name",
+    "last_name": "user_info.user_last_name",
+    "gender": "user_info.gender",
+    "birthday": "user_info.birthday",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--logins", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    # The INFO line per delivery is part of the cost: keep it, but send it nowhere.
+    logging.getLogger("keymap").handlers = [logging.NullHandler()]
+    logging.getLogger("keymap").propagate = False
+    call_command("migrate", verbosity=0)
+
+    from keymap import flows, webhooks
+    from keymap.config_section import KeymapSection
+    from keymap.sandbox import start
+
+    server, _sandbox, base = start(SECRET)
+    hooks = {
+        "user_authentication": {
+            "enabled": True,
+            "url": f"{base}/webhooks/user-authentication",
+            "secret": SECRET,
+            "timeout": 5.0,
+            "key_map": KEY_MAP,
+        }
+    }
+    KeymapSection().apply({"storage": "custom", "account_linking": True, "webhooks": hooks})
+
+    payload = {"login": "gamer123", "password": "gamer-pass-123"}
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "X-Store-Webhook": "user_authentication",
+        "X-Store-Delivery": "bench",
+        "X-Store-Signature": webhooks.sign(SECRET, body),
+    }
+    bare = requests.Session()
+    url = hooks["user_authentication"]["url"]
+
+    def call_only() -> None:
+        response = bare.post(url, data=body, headers=headers, timeout=5)
+        assert response.status_code == 200
+        response.json()
+
+    def login() -> None:
+        user = flows.authenticate(None, "gamer123", "gamer-pass-123")
+        assert user is not None
+
+    for _ in range(50):  # warm both connections and the settings
+        call_only()
+        login()
+    calls, logins = [], []
+    for _ in range(args.rounds):
+        for fn, out in ((call_only, calls), (login, logins)):
+            samples = []
+            for _ in range(args.logins):
+                started = time.perf_counter()
+                fn()
+                samples.append(time.perf_counter() - started)
+            out.append(statistics.median(samples))
+    call, full = statistics.median(calls), statistics.median(logins)
+    print(f"bare partner call (baseline): {call * 1e3:6.2f} ms")
+    print(f"partner login, end to end   : {full * 1e3:6.2f} ms")
+    print(f"our overhead per login      : {(full - call) * 1e3:6.2f} ms  (target <= 2 ms)")
+    print(f"ratio login/call            : {full / call:6.2f}")
+    print(f"(load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
