@@ -62,12 +62,22 @@ def _on_allauth_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -
         request.session[flows.SESSION_LOGIN_TYPE] = sociallogin.account.provider
 
 
+def _on_account_deleting(sender: Any, user: Any, customer: Any, **kwargs: Any) -> None:
+    """The partner's answer holds personal data, and the link would let the ID log in again."""
+    from .models import PartnerLink
+
+    PartnerLink.objects.filter(user=user).delete()
+
+
 def connect() -> None:
     from allauth.account.signals import user_logged_in as allauth_logged_in
     from allauth.account.signals import user_signed_up
     from allauth.socialaccount.signals import pre_social_login
     from django.contrib.auth.signals import user_logged_in
 
+    from store.signals import account_deleting
+
+    account_deleting.connect(_on_account_deleting, dispatch_uid="keymap.account_deleting")
     pre_social_login.connect(_on_pre_social_login, dispatch_uid="keymap.social_login")
     user_signed_up.connect(_on_user_signed_up, dispatch_uid="keymap.social_signup")
     user_logged_in.connect(_on_user_logged_in, dispatch_uid="keymap.login_type")
