@@ -202,3 +202,11 @@ class ClientIdChangeAdmin(ReadOnly):
         "changed_by",
     ]
     list_filter = ["provider"]
+
+
+def hide_allauth_app_admin() -> None:
+    """allauth's own "Social applications" would store secrets in plaintext and be ignored."""
+    from allauth.socialaccount.models import SocialApp
+
+    if admin.site.is_registered(SocialApp):
+        admin.site.unregister(SocialApp)

@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,3 +23,8 @@ class SocialLoginConfig(AppConfig):
         checks.register(sociallogin_checks.check_socialapp_rows, checks.Tags.database)
         account_deleting.connect(on_account_deleting, dispatch_uid="sociallogin.tombstones")
         store_registry.register_config_section(SocialLoginSection())
+        if apps.is_installed("django.contrib.admin"):
+            # After the admin's autodiscovery (which imports allauth's admin after ours).
+            from .admin import hide_allauth_app_admin
+
+            hide_allauth_app_admin()

@@ -156,3 +156,11 @@ def test_plaintext_socialapp_rows_are_reported(db: Any) -> None:
 def test_storeconfig_command_runs(kakao: Any, capsys: Any) -> None:
     call_command("storeconfig", "export")
     assert '"sociallogin"' in capsys.readouterr().out
+
+
+def test_allauth_plaintext_app_admin_is_hidden() -> None:
+    from allauth.socialaccount.models import SocialApp
+    from django.contrib import admin
+
+    assert not admin.site.is_registered(SocialApp)
+    assert admin.site.is_registered(ProviderSettings)
