@@ -327,13 +327,19 @@ class KakaoSandboxHandler(BaseHTTPRequestHandler):
         return [t for t in q.get("service_terms", "").split(",") if t]
 
     def _pending(self, user_id: int, q: dict[str, str]) -> bool:
-        """Does this request ask for something the user has not agreed to yet?"""
+        """Does this request ask for something the user has not answered yet?
+
+        As at Kakao: a login without ``scope`` asks again only for new service terms;
+        optional items once declined are asked for only when ``scope`` names them.
+        """
         link = self.state.links[user_id]
         person = self.state.people[user_id]
-        for item in self._requested_items(q):
-            field = CONSENT_ITEMS[item]
-            has_value = field in ("profile", "profile_image") or person.value_of(field)
-            if has_value and item not in link.scopes and "scope" in q:
+        explicit = [s for s in q.get("scope", "").replace(" ", ",").split(",") if s]
+        for item in explicit:
+            field = CONSENT_ITEMS.get(item)
+            if field is None or item in link.scopes:
+                continue
+            if field in ("profile", "profile_image") or person.value_of(field):
                 return True
         return any(tag not in link.terms for tag in self._terms(q))
 

@@ -150,3 +150,27 @@ def test_kakao_only_page_speaks_korean(client, restricted):
     html = resp.content.decode()
     assert "카카오로 계속하기" in html
     assert "카카오톡 브라우저에서" in html
+
+
+def test_prompt_none_logs_a_member_in_at_once(client, restricted, use_kakao_sandbox):
+    import requests
+
+    # A Kakao Sync member, logged in to Kakao in this (KakaoTalk) browser.
+    kakao = requests.Session()
+    shop_kakao_login(
+        client,
+        use_kakao_sandbox,
+        ua=KAKAOTALK_IOS,
+        terms=["terms_of_service", "privacy_policy"],
+        http=kakao,
+    )
+    client.logout()
+    html = client.get("/accounts/login/", HTTP_USER_AGENT=KAKAOTALK_IOS).content.decode()
+    action = re.search(r'<form method="post" action="([^"]+)" id="kakao-auto-login"', html)
+    resp = client.post(action.group(1).replace("&amp;", "&"), HTTP_USER_AGENT=KAKAOTALK_IOS)
+    back = kakao.get(resp["Location"], allow_redirects=False, timeout=5)
+    parts = urlsplit(back.headers["Location"])
+    assert "code" in parse_qs(parts.query)  # no consent screen, no button
+    resp = client.get(f"{parts.path}?{parts.query}", HTTP_USER_AGENT=KAKAOTALK_IOS)
+    assert resp.status_code == 302 and resp["Location"] == "/account/"
+    assert client.get("/account/").status_code == 200

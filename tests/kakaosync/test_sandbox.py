@@ -223,3 +223,16 @@ def test_runs_standalone_as_a_module():
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+
+
+def test_returning_member_is_asked_again_only_for_named_scope_or_new_terms(sandbox):
+    http = requests.Session()
+    login_and_consent(sandbox.base_url, authorize_url(sandbox.base_url), http=http)
+    again = http.get(authorize_url(sandbox.base_url, scope=""), allow_redirects=False)
+    assert again.status_code == 302 and "code" in query_of(again.headers["Location"])
+    more = http.get(authorize_url(sandbox.base_url, scope="phone_number"), allow_redirects=False)
+    assert more.status_code == 200 and "item-phone_number" in more.text
+    terms = http.get(
+        authorize_url(sandbox.base_url, service_terms="terms_of_service"), allow_redirects=False
+    )
+    assert terms.status_code == 200 and "term-terms_of_service" in terms.text
