@@ -166,6 +166,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             profile["email_unverified"] = profile.pop("email")
         return profile
 
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
+        # A signup left pending on the social signup form while the provider was switched
+        # off (or the store became age-restricted) is closed, not completed.
+        provider_id = sociallogin.account.provider
+        if provider_id in PROVIDERS and policy.refusal_reason(request, provider_id) is not None:
+            return False
+        return super().is_open_for_signup(request, sociallogin)
+
     def is_auto_signup_allowed(self, request: HttpRequest, sociallogin: Any) -> bool:
         config = configs_for(None).get(sociallogin.account.provider)
         if config is not None:

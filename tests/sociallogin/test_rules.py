@@ -55,6 +55,23 @@ def test_age_restriction_applied_at_callback_even_after_redirect(
     assert not User.objects.exists()
 
 
+def test_pending_social_signup_is_closed_by_the_restriction(
+    client: Any, kakao: Any, mocked: Any
+) -> None:
+    kakao.signup_fields = {**kakao.signup_fields, "phone": "required"}
+    kakao.save()
+    mock_kakao(mocked)
+    assert social_login(client)["Location"] == "/accounts/3rdparty/signup/"
+    restrict()
+    page = client.get("/accounts/3rdparty/signup/")
+    assert 'name="phone"' not in page.content.decode()  # allauth's "sign up closed" page
+    client.post(
+        "/accounts/3rdparty/signup/",
+        {"email": "minji@example.com", "name": "M", "phone": "010-1111-2222"},
+    )
+    assert not User.objects.exists()
+
+
 def test_admin_form_cannot_switch_on_while_restricted(db: Any) -> None:
     restrict()
     form = ProviderSettingsForm(
