@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import webhooks
-from .linking import apply_profile, creator, linked_user, unlinked_user
+from .linking import apply_profile, creator, find_linked, linked_user, unlinked_user
 from .mapping import MappingError, map_answer
 from .models import Config, Delivery, PartnerLink, Webhook, WebhookName, load
 from .webhooks import Answer, PartnerUnavailable
@@ -187,8 +187,11 @@ def social_profile(sociallogin: Any) -> dict[str, Any]:
 def social_login(request: HttpRequest, sociallogin: Any) -> None:
     """After allauth found (or not) the local account: ask the partner, map, maybe link.
 
-    With linking on and a ``server_custom_id`` in the answer, the login lands on the linked
-    customer: a new social account is connected to it, an existing one moves to it.
+    With linking on and a ``server_custom_id`` in the answer, the login lands on the
+    customer linked to it: a new social account is connected to that customer, an existing
+    one moves to it. When nobody is linked yet, a known social account's customer becomes
+    the linked one, and a new one goes through allauth's ordinary signup (the store's
+    signup fields, age rules and welcome benefits) and is linked right after it.
     """
     config = load()
     hook = config.webhook(WebhookName.SOCIAL_LOGIN)
@@ -202,20 +205,13 @@ def social_login(request: HttpRequest, sociallogin: Any) -> None:
             answer,
         )
     values = mapped_values(hook, answer)
-    custom_id = values.get("server_custom_id")
+    custom_id: str = values.get("server_custom_id") or ""
     existing = sociallogin.is_existing
+    linking = bool(custom_id) and config.account_linking
     with transaction.atomic():
-        if custom_id and config.account_linking:
-            target, link = linked_user(
-                custom_id,
-                candidate=sociallogin.user if existing else None,
-                create=creator(
-                    sociallogin.account.provider,
-                    username_hint=values.get("nickname") or sent["email"].split("@")[0],
-                    email=sent["email"],
-                    request=request,
-                ),
-            )
+        owner = find_linked(custom_id) if linking else None
+        if owner is not None:
+            target, link = owner
             if not existing:
                 sociallogin.connect(request, target)
             elif sociallogin.account.user_id != target.pk:
@@ -228,10 +224,15 @@ def social_login(request: HttpRequest, sociallogin: Any) -> None:
                 sociallogin.user = target
             apply_profile(target, values, answer=answer.data, source=hook.name, link=link)
         elif existing:
-            apply_profile(sociallogin.user, values, answer=answer.data, source=hook.name)
+            link = None
+            if linking:
+                _user, link = linked_user(
+                    custom_id, candidate=sociallogin.user, create=lambda: sociallogin.user
+                )
+            apply_profile(sociallogin.user, values, answer=answer.data, source=hook.name, link=link)
         else:
             # The customer does not exist yet: allauth's signup creates it, then
-            # ``pending_social_signup`` stores this answer on it.
+            # ``pending_social_signup`` stores this answer on it (and links it).
             request.session[_PENDING] = {
                 "provider": sent["provider"],
                 "uid": sent["uid"],
@@ -254,7 +255,19 @@ def pending_social_signup(request: HttpRequest, user: Any, sociallogin: Any) -> 
     values: dict[str, Any] = dict(pending["values"])
     if "birthday" in values:
         values["birthday"] = dt.date.fromisoformat(values["birthday"])
-    apply_profile(user, values, answer=pending["answer"], source=WebhookName.SOCIAL_LOGIN)
+    custom_id = values.get("server_custom_id")
+    link = None
+    with transaction.atomic():
+        if custom_id and load().account_linking:
+            owner, link = linked_user(custom_id, candidate=user, create=lambda: user)
+            if owner.pk != user.pk:
+                # Someone else was linked to this ID during the signup: keep this customer
+                # unlinked with the ID; `keymap_link_accounts` merges the two, audited.
+                logger.warning("social signup raced a link for the same server_custom_id")
+                link = None
+        apply_profile(
+            user, values, answer=pending["answer"], source=WebhookName.SOCIAL_LOGIN, link=link
+        )
 
 
 # --- user-ID login ---------------------------------------------------------------------------

@@ -88,6 +88,18 @@ def apply_profile(
     return link
 
 
+def find_linked(server_custom_id: str) -> tuple[Any, PartnerLink] | None:
+    """The customer linked to ``server_custom_id``, with its link and profile, if any."""
+    # No ORDER BY: the partial unique index allows one row at most (and sorting costs
+    # more than the lookup itself on every linked login).
+    rows = list(
+        PartnerLink.objects.select_related("user", "user__customer").filter(
+            server_custom_id=server_custom_id, linked=True
+        )[:1]
+    )
+    return (rows[0].user, rows[0]) if rows else None
+
+
 def linked_user(
     server_custom_id: str,
     *,
@@ -103,15 +115,9 @@ def linked_user(
     Call inside a transaction.
     """
     for _attempt in range(3):
-        # No ORDER BY: the partial unique index allows one row at most (and sorting costs
-        # more than the lookup itself on every linked login).
-        rows = list(
-            PartnerLink.objects.select_related("user", "user__customer").filter(
-                server_custom_id=server_custom_id, linked=True
-            )[:1]
-        )
-        if rows:
-            return rows[0].user, rows[0]
+        found = find_linked(server_custom_id)
+        if found is not None:
+            return found
         try:
             with transaction.atomic():
                 return _claim(server_custom_id, candidate, create)

@@ -149,3 +149,17 @@ def test_partner_faults_leave_nothing_behind(client, partner, mocked, mock, mess
     assert "_auth_user_id" not in client.session
     assert not User.objects.exists() and not SocialAccount.objects.exists()
     assert Delivery.objects.filter(webhook="social_login").count() == 1
+
+
+def test_known_social_customer_becomes_the_linked_one(client, partner, mocked) -> None:
+    configure_partner(linking=False)
+    mocked.add(responses.POST, SOCIAL, json=answer(player_id="888"))
+    kakao_login(client, mocked)
+    user = _session_user(client)
+    assert not user.partner_link.linked
+    client.post("/accounts/logout/")
+    configure_partner(linking=True)
+    kakao_login(client, mocked)
+    assert _session_user(client) == user
+    link = PartnerLink.objects.get(user=user)
+    assert link.linked and link.server_custom_id == "888"
