@@ -40,6 +40,7 @@ def test_wrong_key_is_a_clear_error_without_the_value(settings) -> None:
     assert "STORE_SECRETS_KEY" in str(info.value)
 
 
+@pytest.mark.django_db  # other apps' checks read the database
 def test_missing_key_outside_debug_refuses(settings) -> None:
     settings.STORE_SECRETS_KEY = ""
     settings.DEBUG = False
@@ -49,6 +50,7 @@ def test_missing_key_outside_debug_refuses(settings) -> None:
     assert "store.E001" in ids
 
 
+@pytest.mark.django_db
 def test_missing_key_in_debug_only_warns(settings) -> None:
     settings.STORE_SECRETS_KEY = ""
     settings.DEBUG = True

@@ -21,6 +21,11 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.kakao",
+    "allauth.socialaccount.providers.naver",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.facebook",
+    "allauth.socialaccount.providers.apple",
+    "allauth.socialaccount.providers.line",
 ]
 MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -30,6 +35,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "sociallogin.middleware.ProviderErrorMiddleware",
+    "kakaosync.middleware.KakaoInAppBrowserMiddleware",
 ]
 ROOT_URLCONF = "shop.urls"
 TEMPLATES = [
@@ -49,6 +56,7 @@ TEMPLATES = [
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "shop.sqlite3"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 AUTHENTICATION_BACKENDS = [
+    "keymap.backends.PartnerBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -59,3 +67,6 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("ko", "Korean"), ("en", "English")]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = ["store.W002"]
+SOCIALACCOUNT_ADAPTER = "sociallogin.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "sociallogin.forms.SocialSignupForm"}
+ACCOUNT_ADAPTER = "keymap.adapter.AccountAdapter"

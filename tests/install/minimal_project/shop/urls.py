@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("sociallogin/", include("sociallogin.urls")),
     path("kakaosync/", include("kakaosync.urls")),
     path("keymap/", include("keymap.urls")),
     path("", include("keymap.api_urls")),
