@@ -176,3 +176,10 @@ def test_flagged_customer_recovers_by_email(client, sync_on):
     resp = client.post("/accounts/password/reset/", {"email": "only-kakao@example.com"})
     assert resp.status_code == 302
     assert mail.outbox and mail.outbox[-1].to == ["only-kakao@example.com"]
+
+
+def test_no_redirect_without_the_trailing_slash(client, sync_on):
+    make_kakao_customer()
+    resp = client.post(URL.rstrip("/"), params(), **AUTH)
+    assert resp.status_code == 200
+    assert WebhookDelivery.objects.get().outcome == "processed"
