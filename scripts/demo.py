@@ -68,7 +68,12 @@ SANDBOXES: list[Sandbox] = [
 
 
 # Management commands that seed the demo, in order (each idempotent).
-SEED_COMMANDS: list[str] = ["seed_demo", "kakaosync_seed_demo", "keymap_seed_demo"]
+SEED_COMMANDS: list[str] = [
+    "seed_demo",
+    "kakaosync_seed_demo",
+    "keymap_seed_demo",
+    "sociallogin_seed_demo",
+]
 
 
 def _wait_for(port: int, timeout: float = 15.0) -> None:

@@ -164,3 +164,15 @@ def test_allauth_plaintext_app_admin_is_hidden() -> None:
 
     assert not admin.site.is_registered(SocialApp)
     assert admin.site.is_registered(ProviderSettings)
+
+
+def test_demo_seed_switches_sandbox_providers_on_once(db: Any, settings: Any, capsys: Any) -> None:
+    call_command("sociallogin_seed_demo")
+    assert not ProviderSettings.objects.exists()  # no sandbox, no seed
+    settings.SOCIALLOGIN_SANDBOX_URL = "http://127.0.0.1:8768"
+    call_command("sociallogin_seed_demo")
+    active = [pid for pid, c in load_configs().items() if c.is_active]
+    assert active == ["naver", "google", "facebook", "apple", "line"]
+    ProviderSettings.objects.filter(provider="naver").update(client_id="mine")
+    call_command("sociallogin_seed_demo")
+    assert ProviderSettings.objects.get(provider="naver").client_id == "mine"
