@@ -6,7 +6,9 @@ import logging
 from typing import Any
 
 from allauth.account.utils import perform_login
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount import app_settings as socialaccount_settings
+from allauth.socialaccount import signals
 from allauth.socialaccount.internal.flows.login import record_authentication
 from allauth.socialaccount.models import SocialAccount, SocialLogin
 from django.contrib import messages
@@ -92,13 +94,27 @@ def link(request: HttpRequest) -> HttpResponse:
 def _connect_and_login(request: HttpRequest, sociallogin: SocialLogin, user: Any) -> HttpResponse:
     linking.clear(request)
     provider_id = sociallogin.account.provider
-    with transaction.atomic():
-        if tombstones.is_tombstoned(provider_id, sociallogin.account.uid):
-            return render(request, "sociallogin/deleted_account.html", status=403)
-        if SocialAccount.objects.filter(provider=provider_id, uid=sociallogin.account.uid).exists():
-            messages.error(request, _("This social account is already linked to an account."))
-            return redirect("account_login")
-        sociallogin.connect(request, user)
+    try:
+        with transaction.atomic():
+            if tombstones.is_tombstoned(provider_id, sociallogin.account.uid):
+                return render(request, "sociallogin/deleted_account.html", status=403)
+            exists = SocialAccount.objects.filter(
+                provider=provider_id, uid=sociallogin.account.uid
+            ).exists()
+            if exists:
+                messages.error(request, _("This social account is already linked to an account."))
+                return redirect("account_login")
+            sociallogin.connect(request, user)
+            # The login was held before allauth's pre_social_login signal; receivers (the
+            # partner's user database) see it now, as an existing social login, and may
+            # still refuse it, which undoes the connection.
+            signals.pre_social_login.send(
+                sender=SocialLogin, request=request, sociallogin=sociallogin
+            )
+    except ImmediateHttpResponse as exc:
+        logger.info("linking of %s stopped by a pre_social_login receiver", provider_id)
+        return exc.response
+    user = sociallogin.user
     logger.info("social account %s linked to account %s after proof", provider_id, user.pk)
     record_authentication(request, sociallogin)
     return perform_login(

@@ -260,6 +260,34 @@ def test_verified_email_asks_password_before_linking(
     assert User.objects.count() == 1
 
 
+def test_linking_runs_pre_social_login_receivers_which_may_refuse(
+    client: Any, kakao: Any, mocked: Any, existing: Any
+) -> None:
+    from allauth.core.exceptions import ImmediateHttpResponse
+    from allauth.socialaccount.signals import pre_social_login
+    from django.http import HttpResponseForbidden
+
+    seen = []
+
+    def partner(sender: Any, request: Any, sociallogin: Any, **kwargs: Any) -> None:
+        seen.append(sociallogin.is_existing)
+        raise ImmediateHttpResponse(HttpResponseForbidden("partner says no"))
+
+    mock_kakao(mocked)
+    social_login(client)  # held for the proof: receivers not called yet
+    assert seen == []
+    pre_social_login.connect(partner, dispatch_uid="test.partner")
+    try:
+        resp = client.post(
+            "/sociallogin/link/", {"action": "password", "pw-password": "correct horse"}
+        )
+    finally:
+        pre_social_login.disconnect(dispatch_uid="test.partner")
+    assert seen == [True]
+    assert resp.status_code == 403
+    assert not SocialAccount.objects.exists()  # the connection was undone
+
+
 def test_one_time_code_proves_ownership(
     client: Any, kakao: Any, mocked: Any, existing: Any
 ) -> None:
