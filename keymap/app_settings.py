@@ -32,6 +32,24 @@ class AppSettings:
         return int(value[0]), int(value[1])
 
     @property
+    def USER_ID_PROTECTED_VIEWS(self) -> tuple[str, ...]:
+        """URL names (``ns:`` for a whole namespace) a user-ID session may not open."""
+        value = self._setting(
+            "USER_ID_PROTECTED_VIEWS",
+            (
+                "admin:",
+                "store:account",
+                "store:delete_account",
+                "account_email",
+                "account_change_password",
+                "account_set_password",
+                "socialaccount_connections",
+                "mfa_index",
+            ),
+        )
+        return tuple(value)  # type: ignore[arg-type]
+
+    @property
     def JWT_ALGORITHM(self) -> str:
         """``RS256`` (keys in the database, rotatable, published as JWKS) or ``HS256``."""
         return str(self._setting("JWT_ALGORITHM", "RS256"))

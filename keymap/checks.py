@@ -43,6 +43,16 @@ def check_backend(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
                 id="keymap.W001",
             )
         ]
+    middleware = "keymap.middleware.UserIdSessionMiddleware"
+    if middleware not in settings.MIDDLEWARE:
+        return [
+            Warning(
+                "Sessions that logged in with only a user ID can open pages with personal "
+                f"data: {middleware} is not in MIDDLEWARE.",
+                hint=f"Add '{middleware}' to MIDDLEWARE after AuthenticationMiddleware.",
+                id="keymap.W003",
+            )
+        ]
     adapter = getattr(settings, "ACCOUNT_ADAPTER", "")
     if adapter != "keymap.adapter.AccountAdapter":
         return [

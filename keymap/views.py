@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -51,6 +53,11 @@ def user_id_login(request: HttpRequest) -> HttpResponse:
             else:
                 if user is None or not user.is_active:
                     form.add_error("user_id", _("There is no user with this ID."))
+                elif user.is_staff or user.is_superuser:
+                    # A user ID is no proof of identity: never enough for staff.
+                    logger.warning("user-ID login refused for staff account %s", user.pk)
+                    form.add_error(None, _("This account cannot log in with a user ID."))
+                    status = 403
                 else:
                     request._keymap_user_id_login = True  # type: ignore[attr-defined]
                     login(request, user, backend="keymap.backends.PartnerBackend")  # type: ignore[arg-type]
@@ -76,4 +83,18 @@ def _next_url(request: HttpRequest) -> str:
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return "/account/"
+    return "/"
+
+
+@never_cache
+def stronger_login(request: HttpRequest) -> HttpResponse:
+    """Where a user-ID session lands when it asks for personal data."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    login_url = f"{reverse('account_login')}?{urlencode({'next': next_url})}"
+    return render(
+        request,
+        "keymap/stronger_login.html",
+        {"next": next_url, "login_url": login_url},
+    )

@@ -39,7 +39,7 @@ def kakao_sandbox(settings: Any) -> Iterator[str]:
 
 def _api_details(page: Page, base: str) -> tuple[dict, dict]:
     """POST /api/token with the session (and its CSRF cookie), then GET /api/users/me."""
-    page.goto(f"{base}/account/")
+    page.goto(f"{base}/")
     csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
     token = page.request.post(f"{base}/api/token", headers={"X-CSRFToken": csrf, "Referer": base})
     assert token.ok, token.text()
@@ -66,6 +66,8 @@ def test_user_id_login_then_kakao_login_lands_on_the_linked_customer(
     claims, me = _api_details(page, base)
     assert claims["type"] == "server_custom_id" and claims["server_custom_id"] == "87654321"
     assert me["nickname"] is None and me["username"] is None  # no personal data yet
+    page.goto(f"{base}/account/")
+    expect(page.get_by_test_id("stronger-login")).to_be_visible()
 
     # 2. Later, a Kakao login: the partner recognises the Kakao profile as the same user.
     page.get_by_role("button", name="Log out").click()

@@ -242,3 +242,32 @@ def test_queries_per_partner_login_are_bounded(client, partner, django_assert_ma
     client.logout()
     with django_assert_max_num_queries(30):
         _login(client)
+
+
+@responses.activate
+def test_user_id_session_is_kept_from_personal_pages(client, partner) -> None:
+    responses.post(VALIDATE, status=200)
+    response = client.post(reverse("keymap:user_id_login"), {"user_id": "12345678"})
+    assert response["Location"] == "/"
+    for url in ("/account/", "/account/delete/", "/accounts/email/", "/admin/"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("keymap:stronger_login")), url
+    page = client.get(reverse("keymap:stronger_login") + "?next=/account/")
+    assert "log in with your password or a social account" in page.content.decode()
+    assert client.get("/").status_code == 200
+    # After a stronger login of the same customer, the pages open.
+    client.force_login(User.objects.get(), backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get("/account/").status_code == 200
+
+
+@responses.activate
+def test_user_id_login_never_logs_in_staff(client, partner) -> None:
+    from keymap.models import PartnerLink as Link
+
+    staff = User.objects.create_user("clerk", is_staff=True)
+    Link.objects.create(user=staff, server_custom_id="S1")
+    responses.post(VALIDATE, status=200)
+    response = client.post(reverse("keymap:user_id_login"), {"user_id": "S1"})
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
