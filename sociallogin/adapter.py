@@ -89,7 +89,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     ) -> Any:
         cls = registry.provider_class(provider)
         if cls is None:
-            return super().get_provider(request, provider, client_id=client_id)
+            # A provider app installed next to ours that the shop does not configure.
+            try:
+                return super().get_provider(request, provider, client_id=client_id)
+            except SocialApp.DoesNotExist:
+                if _provider_view(request, provider):
+                    raise ImmediateHttpResponse(
+                        policy.unavailable_response(request, provider, "unknown")
+                    ) from None
+                raise
         reason = policy.refusal_reason(request, provider)
         if reason is None:
             return cls(request, app=self.get_app(request, provider, client_id=client_id))

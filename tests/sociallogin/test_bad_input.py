@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import responses
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
@@ -97,3 +98,24 @@ def test_local_next_is_kept(client: Any, kakao: Any, mocked: Any) -> None:
 def test_login_page_button_does_not_echo_a_foreign_next(client: Any, kakao: Any) -> None:
     page = client.get("/accounts/login/?next=https://evil.example/").content.decode()
     assert "evil.example" not in page.split('data-testid="social-buttons"')[1]
+
+
+def test_provider_app_we_do_not_configure_is_a_clear_404(rf: Any, db: Any) -> None:
+    from allauth.core.exceptions import ImmediateHttpResponse
+    from allauth.socialaccount.adapter import get_adapter
+    from allauth.socialaccount.providers import registry
+    from allauth.socialaccount.providers.base import Provider
+
+    class Other(Provider):
+        id = "othernet"
+        name = "Other"
+
+    registry.provider_map["othernet"] = Other
+    try:
+        request = rf.post("/accounts/othernet/login/")
+        request.resolver_match = type("M", (), {"url_name": "othernet_login"})()
+        with pytest.raises(ImmediateHttpResponse) as exc:
+            get_adapter(request).get_provider(request, "othernet")
+        assert exc.value.response.status_code == 404
+    finally:
+        del registry.provider_map["othernet"]
