@@ -64,3 +64,16 @@ def test_sandbox_verifies_our_signature(partner_sandbox) -> None:
     other = {**good, "X-Store-Webhook": "user_creation"}
     assert requests.post(url, data=body, headers=other, timeout=5).status_code == 400
     assert "password" not in json.dumps(partner_sandbox.received)
+
+
+def test_user_id_login_link_tag(rf, db) -> None:
+    from django.template import Context, Template
+
+    from .conftest import configure_partner
+
+    template = Template("{% load keymap %}{% user_id_login_link %}")
+    request = rf.get("/accounts/login/?next=/cart/")
+    assert "user-id-login-link" not in template.render(Context({"request": request}))
+    configure_partner()
+    html = template.render(Context({"request": request}))
+    assert 'href="/keymap/login/user-id/?next=/cart/"' in html

@@ -90,3 +90,17 @@ def test_real_slow_partner_times_out(partner, settings) -> None:
         webhooks.validate_user(load().webhooks["user_validation"], user_id="1")
     assert Delivery.objects.get().error.startswith("no answer within 0.5")
     server.close()
+
+
+def test_real_partner_down_is_unavailable(partner) -> None:
+    import socket
+
+    from .conftest import configure_partner
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    configure_partner(f"http://127.0.0.1:{port}")  # nothing listens there
+    with pytest.raises(PartnerUnavailable):
+        webhooks.validate_user(load().webhooks["user_validation"], user_id="1")
+    assert "ConnectionError" in Delivery.objects.get().error
