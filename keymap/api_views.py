@@ -50,7 +50,10 @@ def users_me(request: HttpRequest) -> JsonResponse:
         claims = tokens.decode(value.strip())
     except tokens.InvalidToken:
         return _unauthorized("invalid_token")
-    user = get_user_model()._default_manager.filter(pk=claims["sub"], is_active=True).first()
+    try:
+        user = get_user_model()._default_manager.filter(pk=claims["sub"], is_active=True).first()
+    except (ValueError, TypeError):  # a sub that is no user ID of ours
+        user = None
     if user is None:
         return _unauthorized("invalid_token")
     return JsonResponse(user_details(user, restricted=bool(claims.get("restricted"))))
