@@ -98,10 +98,14 @@ def main() -> int:
                 plain_times.append(flow(plain_client, 2))
             ours.append(flow(ours_client, 1))
     m_ours, m_plain = statistics.median(ours), statistics.median(plain_times)
+    # Each round times both flows back to back: the median of the per-round ratios is less
+    # sensitive to the load of a shared machine drifting during the run.
+    paired = statistics.median(o / p for o, p in zip(ours, plain_times, strict=True))
     print(f"returning Kakao login, {ROUNDS} rounds, SQLite file, responses-mocked Kakao")
     print(f"  plain allauth: {m_plain * 1000:7.2f} ms median")
     print(f"  ours:          {m_ours * 1000:7.2f} ms median")
-    print(f"  ratio ours/plain: {m_ours / m_plain:.2f} (target <= 1.0)")
+    print(f"  ratio of medians ours/plain: {m_ours / m_plain:.2f}")
+    print(f"  median per-round ratio ours/plain: {paired:.2f} (target <= 1.0)")
     return 0
 
 
