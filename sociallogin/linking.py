@@ -8,7 +8,6 @@ password or a one-time code sent to its address. The pending login waits in the 
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import secrets
@@ -19,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from store.models import StoreSettings
@@ -77,10 +77,19 @@ def clear(request: HttpRequest) -> None:
 
 
 def _hash(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
+    # Keyed: a six-digit code's plain hash in the session store would be trivially reversed.
+    return salted_hmac("sociallogin.link-code", code, algorithm="sha256").hexdigest()
 
 
-def send_code(request: HttpRequest, data: dict[str, Any], user: Any) -> None:
+RESEND_AFTER = 30  # seconds between two codes, so the form cannot be used to flood a mailbox
+
+
+def send_code(request: HttpRequest, data: dict[str, Any], user: Any) -> bool:
+    """Mail a new code to the account's address; False when the last one is too recent."""
+    now = int(time.time())
+    if now - int(data.get("code_sent_at") or 0) < RESEND_AFTER:
+        return False
+    data["code_sent_at"] = now
     code = f"{secrets.randbelow(1_000_000):06d}"
     data["code_hash"] = _hash(code)
     data["code_expires"] = int(time.time()) + app_settings.LINK_CODE_TTL
@@ -98,6 +107,7 @@ def send_code(request: HttpRequest, data: dict[str, Any], user: Any) -> None:
         [user.email],
     )
     logger.info("ownership code sent to account %s", user.pk)
+    return True
 
 
 def check_code(data: dict[str, Any], code: str) -> bool:

@@ -62,8 +62,10 @@ def link(request: HttpRequest) -> HttpResponse:
             else:
                 password_form.add_error("password", _("This password is not right."))
     elif action == "send_code":
-        linking.send_code(request, data, user)
-        messages.info(request, _("We sent a code to %(email)s.") % {"email": _mask(user.email)})
+        if linking.send_code(request, data, user):
+            messages.info(request, _("We sent a code to %(email)s.") % {"email": _mask(user.email)})
+        else:
+            messages.info(request, _("A code was sent a moment ago. Please check your email."))
         return redirect("sociallogin:link")
     elif action == "code":
         code_form = LinkCodeForm(request.POST, prefix="code")

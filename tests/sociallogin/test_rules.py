@@ -294,7 +294,9 @@ def test_one_time_code_proves_ownership(
     mock_kakao(mocked)
     social_login(client)
     client.post("/sociallogin/link/", {"action": "send_code"})
+    client.post("/sociallogin/link/", {"action": "send_code"})  # too soon: no second mail
     assert len(mail.outbox) == 1
+    assert "minji@example.com" in mail.outbox[0].to
     import re
 
     code = re.search(r"\b(\d{6})\b", mail.outbox[0].body).group(1)
