@@ -152,3 +152,28 @@ def test_client_id_change_archives_and_restores(
     page.click('[data-testid="save"]')
     assert "1 customer linked" in page.inner_text('[data-testid="linked-naver"]')
     assert SocialAccount.objects.get().uid == "n-400"
+
+
+def test_existing_account_is_linked_after_proof_of_ownership(
+    page: Any, live_server: Any, use_sandbox: Any, transactional_db: Any
+) -> None:
+    from allauth.account.models import EmailAddress
+
+    ProviderSettings.objects.update_or_create(
+        provider="google", defaults={"enabled": True, "client_id": "g-shop", "secret": "gsec"}
+    )
+    owner = User.objects.create_user("owner", "owner@example.com", "owner-pass-123")
+    EmailAddress.objects.create(user=owner, email="owner@example.com", verified=True, primary=True)
+    login_with(page, live_server, "google")
+    consent(page, "g-500", "owner@example.com")
+    page.wait_for_selector('[data-testid="social-link"]')
+    assert "ow•••@example.com" in page.inner_text("main")
+    page.fill('input[name="pw-password"]', "wrong-password")
+    page.click('[data-testid="link-password"] button')
+    assert "This password is not right." in page.inner_text("main")
+    assert not SocialAccount.objects.exists()
+    page.fill('input[name="pw-password"]', "owner-pass-123")
+    page.click('[data-testid="link-password"] button')
+    page.wait_for_url(f"{live_server.url}/account/")
+    assert SocialAccount.objects.get(provider="google").user == owner
+    assert User.objects.count() == 1
