@@ -47,7 +47,12 @@ def _rewriting_request(original: Any, method: str, url: str, *args: Any, **kwarg
 def _provider_view(request: HttpRequest | None, provider_id: str) -> bool:
     match = getattr(request, "resolver_match", None)
     name = getattr(match, "url_name", None) or ""
-    return name in (f"{provider_id}_login", f"{provider_id}_callback")
+    # Apple's form_post callback continues at "apple_finish_callback".
+    return name in (
+        f"{provider_id}_login",
+        f"{provider_id}_callback",
+        f"{provider_id}_finish_callback",
+    )
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

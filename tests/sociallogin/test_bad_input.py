@@ -119,3 +119,9 @@ def test_provider_app_we_do_not_configure_is_a_clear_404(rf: Any, db: Any) -> No
         assert exc.value.response.status_code == 404
     finally:
         del registry.provider_map["othernet"]
+
+
+def test_apple_finish_callback_of_a_disabled_provider_is_a_clear_page(client: Any, db: Any) -> None:
+    resp = client.get("/accounts/apple/login/callback/finish/", {"code": "c", "state": "s"})
+    assert resp.status_code == 404
+    assert 'data-testid="social-unavailable"' in resp.content.decode()
