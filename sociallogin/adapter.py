@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from store.models import Customer
 
 from . import linking, policy, registry, tombstones
-from .catalog import PROVIDERS
+from .catalog import PROVIDERS, Rule
 from .config_cache import configs_for
 from .signup import missing_required, provider_profile
 
@@ -212,6 +212,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         values = self._profile(sociallogin)
         if form is not None:
             values.update({k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
+        config = configs_for(None).get(provider_id)
+        if config is not None:
+            # What the admin hid for this provider is not kept, even when the provider gave it.
+            values = {k: v for k, v in values.items() if config.rule(k) != Rule.HIDDEN}
         profile = {k: values[k] for k in ("phone", "birthday", "gender") if values.get(k)}
         if values.get("name"):
             profile["nickname"] = str(values["name"])[:100]

@@ -354,3 +354,13 @@ def test_disconnect_refused_for_last_login_method(client: Any, kakao: Any, mocke
     resp = client.post("/accounts/3rdparty/", {"account": account.pk})
     assert SocialAccount.objects.filter(pk=account.pk).exists()
     assert resp.status_code in (200, 302)
+
+
+def test_fields_hidden_for_the_provider_are_not_kept(client: Any, kakao: Any, mocked: Any) -> None:
+    kakao.signup_fields = {**kakao.signup_fields, "phone": "hidden", "gender": "optional"}
+    kakao.save()
+    mock_kakao(mocked, kakao_user(phone_number="+82 10-9876-5432", gender="female"))
+    social_login(client)
+    customer = User.objects.get().customer
+    assert customer.phone == ""
+    assert customer.gender == "female"
