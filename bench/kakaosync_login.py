@@ -27,8 +27,16 @@ from kakaosync.sandbox.server import KakaoSandboxHandler
 from kakaosync.sandbox.state import CONSENT_ITEMS
 
 TERMS = {"terms_of_service": True, "privacy_policy": True, "marketing": False}
+# --latency-ms N: the sandbox answers each Kakao API call N ms late (Kakao's network distance).
+LATENCY = int(sys.argv[sys.argv.index("--latency-ms") + 1]) if "--latency-ms" in sys.argv else 0
 SANDBOX = start_in_thread(
-    SandboxConfig(app_id=777, rest_api_key="rest", admin_key="adminkey0123", service_terms=TERMS)
+    SandboxConfig(
+        app_id=777,
+        rest_api_key="rest",
+        admin_key="adminkey0123",
+        service_terms=TERMS,
+        latency_ms=LATENCY,
+    )
 )
 TMP = tempfile.mkdtemp(prefix="kakaosync-bench-")
 # SQLite file by default; scripts/with_postgres.py (DATABASE_URL) runs it on PostgreSQL.
@@ -143,6 +151,7 @@ class Shopper:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=100, help="logins per side")
+    parser.add_argument("--latency-ms", type=int, default=0, help="Kakao API latency to play")
     args = parser.parse_args()
     setup()
     plain, sync = Shopper(1001), Shopper(1002)
@@ -169,7 +178,10 @@ def main() -> None:
     p_med, p_p90, p_q, p_calls = summary("plain")
     s_med, s_p90, s_q, s_calls = summary("sync")
     n = len(results["plain"])
-    print(f"returning Kakao login, {n} per side, {connection.vendor}, sandbox on loopback")
+    print(
+        f"returning Kakao login, {n} per side, {connection.vendor}, sandbox on loopback"
+        f" (+{LATENCY} ms per Kakao call)"
+    )
     print(
         f"  plain allauth Kakao login: median {p_med:6.2f} ms  p90 {p_p90:6.2f} ms  "
         f"{p_q} queries  {p_calls} Kakao calls"

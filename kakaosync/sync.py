@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +29,17 @@ from .models import ChannelStatus, KakaoSyncMember
 logger = logging.getLogger("kakaosync.sync")
 
 STATE_KEY = "kakaosync"
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        with _pool_lock:
+            if _pool is None:
+                _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kakaosync")
+    return _pool
 
 
 class SyncRefused(Exception):
@@ -35,11 +48,19 @@ class SyncRefused(Exception):
 
 def fetch(access_token: str, config: SyncConfig) -> dict[str, Any]:
     """The two Kakao calls of a Sync login, as JSON-safe data (it waits in the session)."""
-    terms = client.get_service_terms(access_token, tags=config.term_tags or None)
     channel = None
     if config.channel_public_id:
-        relations = client.get_channels(access_token, channel_public_ids=[config.channel_public_id])
+        # The two reads are independent: side by side, the login waits for one round trip.
+        pending = _executor().submit(
+            client.get_channels, access_token, channel_public_ids=[config.channel_public_id]
+        )
+        try:
+            terms = client.get_service_terms(access_token, tags=config.term_tags or None)
+        finally:
+            relations = pending.result()
         channel = relations.relation_to(config.channel_public_id)
+    else:
+        terms = client.get_service_terms(access_token, tags=config.term_tags or None)
     return {
         "user_id": terms.user_id,
         "terms": [

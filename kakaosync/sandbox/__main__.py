@@ -26,6 +26,7 @@ def _config(args: argparse.Namespace) -> SandboxConfig:
         client_secret=args.client_secret,
         admin_key=args.admin_key,
         shop_url=args.shop_url,
+        latency_ms=args.latency_ms,
     )
     if terms:
         config.service_terms = terms
@@ -44,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--client-secret", default=env("KAKAO_SANDBOX_CLIENT_SECRET", ""))
     parser.add_argument("--admin-key", default=env("KAKAO_SANDBOX_ADMIN_KEY", defaults.admin_key))
+    parser.add_argument("--latency-ms", type=int, default=0, help="delay before API answers")
     parser.add_argument("--shop-url", default=env("DEMO_SHOP_URL", defaults.shop_url))
     parser.add_argument(
         "--term",

@@ -206,6 +206,8 @@ class KakaoSandboxHandler(BaseHTTPRequestHandler):
             else:
                 self._kapi_error(404, -3, "unknown API")
             return
+        if self.state.config.latency_ms and not path.startswith("/sandbox/") and path != "/":
+            time.sleep(self.state.config.latency_ms / 1000)
         try:
             handler()
         except Exception:  # the sandbox must keep serving whatever one request did

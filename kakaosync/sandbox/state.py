@@ -58,6 +58,8 @@ class SandboxConfig:
         }
     )
     code_ttl: int = 600
+    # Added before each API answer (kauth/kapi), to play Kakao's network distance.
+    latency_ms: int = 0
     token_ttl: int = 21599
 
 
