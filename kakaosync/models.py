@@ -173,7 +173,7 @@ class WebhookDelivery(models.Model):
         UNAUTHORIZED = "unauthorized", _("Wrong or missing admin key")
         WRONG_APP = "wrong_app", _("Wrong App ID")
         BAD_REQUEST = "bad_request", _("Bad parameters")
-        DISABLED = "disabled", _("Kakao Sync is off")
+        DISABLED = "disabled", _("No admin key stored")
 
     kind = models.CharField(_("webhook"), max_length=10, choices=Kind.choices)
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)

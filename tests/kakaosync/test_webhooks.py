@@ -183,3 +183,13 @@ def test_no_redirect_without_the_trailing_slash(client, sync_on):
     resp = client.post(URL.rstrip("/"), params(), **AUTH)
     assert resp.status_code == 200
     assert WebhookDelivery.objects.get().outcome == "processed"
+
+
+def test_unlink_honoured_after_kakao_sync_was_switched_off(client, sync_on):
+    from kakaosync.models import KakaoSyncSettings, invalidate_settings
+
+    user = make_kakao_customer()
+    KakaoSyncSettings.objects.filter(pk=1).update(enabled=False)
+    invalidate_settings()
+    assert client.post(URL, params(), **AUTH).status_code == 200
+    assert not SocialAccount.objects.filter(user=user).exists()
