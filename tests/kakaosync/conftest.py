@@ -11,6 +11,7 @@ from django.test import Client
 
 from kakaosync.models import KakaoSyncSettings, ServiceTerm
 from kakaosync.sandbox import SandboxConfig, start_in_thread
+from sociallogin.catalog import DEFAULT_SIGNUP_RULES
 from sociallogin.models import ProviderSettings
 
 from .sandbox_helpers import login_and_consent
@@ -31,7 +32,18 @@ TERMS = [
 def kakao_login(db: Any) -> ProviderSettings:
     row, _ = ProviderSettings.objects.update_or_create(
         provider="kakao",
-        defaults={"enabled": True, "client_id": REST_KEY, "secret": CLIENT_SECRET},
+        defaults={
+            "enabled": True,
+            "client_id": REST_KEY,
+            "secret": CLIENT_SECRET,
+            # The store keeps the profile fields Kakao shares (hidden ones are dropped).
+            "signup_fields": {
+                **DEFAULT_SIGNUP_RULES,
+                "phone": "optional",
+                "birthday": "optional",
+                "gender": "optional",
+            },
+        },
     )
     return row
 

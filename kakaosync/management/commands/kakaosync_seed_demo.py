@@ -30,7 +30,17 @@ class Command(BaseCommand):
         kakao = get_config("kakao")
         if kakao is None or not kakao.is_active:
             data["sociallogin"] = {
-                "providers": {"kakao": {"enabled": True, "client_id": sandbox.rest_api_key}}
+                "providers": {
+                    "kakao": {
+                        "enabled": True,
+                        "client_id": sandbox.rest_api_key,
+                        "signup_fields": {
+                            "phone": "optional",
+                            "birthday": "optional",
+                            "gender": "optional",
+                        },
+                    }
+                }
             }
         row = KakaoSyncSettings.objects.filter(pk=1).first()
         if row is None or not row.enabled:
