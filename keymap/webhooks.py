@@ -9,10 +9,12 @@ payload, so no password), and logged without payload or secret.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
 import logging
+import os
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -35,6 +37,16 @@ _session = requests.Session()
 # Logins are not idempotent at the partner (creation): no retries, ever.
 _session.mount("http://", HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0))
 _session.mount("https://", HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0))
+# The environment (proxies, CA bundle) is read once, not scanned again on every login.
+_session.trust_env = False
+_session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+
+
+@functools.lru_cache(maxsize=64)
+def _proxies(url: str) -> dict[str, str]:
+    return dict(requests.utils.get_environ_proxies(url))
+
+
 _session.headers.update(
     {"User-Agent": "django-social-store-keymap/1", "Accept": "application/json"}
 )
@@ -118,6 +130,7 @@ def post(hook: Webhook, payload: dict[str, Any], *, require_json: bool = True) -
             timeout=(min(app_settings.CONNECT_TIMEOUT, hook.timeout), hook.timeout),
             allow_redirects=False,
             stream=True,
+            proxies=_proxies(hook.url),
         ) as response:
             status = response.status_code
             raw = _read_limited(response, app_settings.MAX_ANSWER_BYTES)
