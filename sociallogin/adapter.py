@@ -131,7 +131,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         reason = policy.refusal_reason(request, provider_id)
         if reason is not None and provider_id in PROVIDERS:
             raise ImmediateHttpResponse(policy.unavailable_response(request, provider_id, reason))
-        if sociallogin.is_existing:
+        # After lookup() a known social account carries its row's pk; allauth's is_existing
+        # would ask the database again for the user.
+        if sociallogin.account.pk is not None or (sociallogin.user and sociallogin.user.pk):
             return
         if provider_id in PROVIDERS and tombstones.is_tombstoned(
             provider_id, sociallogin.account.uid

@@ -72,3 +72,71 @@ def test_our_kakao_login_spends_fewer_queries_than_plain_allauth(
     # The issue's figures for bare allauth; the shop's own onboarding (customer row, welcome
     # benefits) and the other apps' hooks come on top of them for a signup.
     assert ours_login < PLAIN_RETURNING
+
+
+def _other_app(receiver: Any) -> bool:
+    import weakref
+
+    if isinstance(receiver, weakref.ReferenceType):
+        receiver = receiver()
+    module = getattr(receiver, "__module__", "") or ""
+    return module.startswith(("store.", "kakaosync.", "keymap."))
+
+
+@pytest.fixture
+def without_other_apps_receivers() -> Iterator[None]:
+    """The flow as bare allauth runs it: the shop's other apps' signal receivers set aside.
+
+    Only for counting: the store's onboarding and the kakaosync/keymap hooks add their own
+    queries on top of allauth's, whichever adapter is used (measured above, in full).
+    """
+    from allauth.account import signals as account_signals
+    from allauth.socialaccount import signals as social_signals
+    from django.contrib.auth import signals as auth_signals
+
+    signals = [
+        account_signals.user_signed_up,
+        account_signals.user_logged_in,
+        social_signals.pre_social_login,
+        social_signals.social_account_added,
+        social_signals.social_account_updated,
+        auth_signals.user_logged_in,
+    ]
+    saved = [(s, list(s.receivers)) for s in signals]
+    for signal in signals:
+        with signal.lock:
+            signal.receivers = [r for r in signal.receivers if not _other_app(r[1])]
+            signal.sender_receivers_cache.clear()
+    yield
+    for signal, receivers in saved:
+        with signal.lock:
+            signal.receivers = receivers
+            signal.sender_receivers_cache.clear()
+
+
+def test_our_flow_alone_against_plain_allauth_alone(
+    client: Any,
+    kakao: Any,
+    mocked: Any,
+    plain_allauth: Callable[[], Any],
+    without_other_apps_receivers: None,
+) -> None:
+    with plain_allauth():
+        count_flow(client, mocked, 98)
+        client.logout()
+        plain_signup = count_flow(client, mocked, 2)
+        client.logout()
+        plain_login = count_flow(client, mocked, 2)
+        client.logout()
+    count_flow(client, mocked, 99)
+    client.logout()
+    signup = count_flow(client, mocked, 1)
+    client.logout()
+    login = count_flow(client, mocked, 1)
+    print(f"alone: returning login ours {login}, plain {plain_login}")
+    print(f"alone: first signup ours {signup}, plain {plain_signup}")
+    assert login <= plain_login - 3
+    assert login < PLAIN_RETURNING
+    # Our signup adds the customer row, the tombstone and existing-account checks and one
+    # transaction (two savepoints inside the test's transaction) to allauth's own work.
+    assert signup <= plain_signup + 2
