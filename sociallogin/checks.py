@@ -117,3 +117,37 @@ def check_socialapp_rows(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
             )
         ]
     return []
+
+
+def check_wiring(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The signup form and the error middleware: without them rules 1 and "never a 500" lapse."""
+    from django.utils.module_loading import import_string
+
+    from .forms import SocialSignupForm
+
+    messages: list[CheckMessage] = []
+    path = (getattr(settings, "SOCIALACCOUNT_FORMS", {}) or {}).get("signup", "")
+    try:
+        form = import_string(path) if path else None
+    except ImportError:
+        form = None
+    if form is None or not issubclass(form, SocialSignupForm):
+        messages.append(
+            Warning(
+                "The social signup form is not the shop's: the signup fields chosen per "
+                "provider are not asked.",
+                hint='Set SOCIALACCOUNT_FORMS = {"signup": "sociallogin.forms.SocialSignupForm"} '
+                "(or a subclass).",
+                id="sociallogin.W003",
+            )
+        )
+    if "sociallogin.middleware.ProviderErrorMiddleware" not in settings.MIDDLEWARE:
+        messages.append(
+            Warning(
+                "sociallogin.middleware.ProviderErrorMiddleware is not installed: an odd "
+                "provider answer can end in a server error instead of a login error page.",
+                hint="Add it to MIDDLEWARE after allauth's AccountMiddleware.",
+                id="sociallogin.W004",
+            )
+        )
+    return messages

@@ -145,6 +145,13 @@ def test_system_checks(settings: Any) -> None:
     assert checks.check_providers_installed() == []
 
 
+def test_wiring_checks(settings: Any) -> None:
+    assert checks.check_wiring() == []
+    settings.SOCIALACCOUNT_FORMS = {}
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.startswith("sociallogin.")]
+    assert [m.id for m in checks.check_wiring()] == ["sociallogin.W003", "sociallogin.W004"]
+
+
 def test_plaintext_socialapp_rows_are_reported(db: Any) -> None:
     from allauth.socialaccount.models import SocialApp
 
