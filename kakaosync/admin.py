@@ -31,7 +31,8 @@ class ServiceTermInline(admin.TabularInline):
 class KakaoSyncSettingsAdmin(admin.ModelAdmin):
     form = KakaoSyncSettingsForm
     inlines = [ServiceTermInline]
-    readonly_fields = ["kakao_login", "kakao_developers"]
+    readonly_fields = ["kakao_login"]
+    change_form_template = "admin/kakaosync/kakaosyncsettings/change_form.html"
     fieldsets = [
         (
             None,
@@ -43,7 +44,7 @@ class KakaoSyncSettingsAdmin(admin.ModelAdmin):
                 ),
             },
         ),
-        (_("Kakao Developers"), {"fields": ["app_id", "admin_key", "kakao_developers"]}),
+        (_("Kakao Developers"), {"fields": ["app_id", "admin_key"]}),
         (_("Consent screen"), {"fields": ["channel_public_id"]}),
         (_("Kakao in-app browser"), {"fields": ["kakao_only_in_app_browser"]}),
     ]
@@ -73,23 +74,23 @@ class KakaoSyncSettingsAdmin(admin.ModelAdmin):
             _("Social login"),
         )
 
-    @admin.display(description=_("Register in Kakao Developers"))
-    def kakao_developers(self, obj: KakaoSyncSettings) -> str:
-        request = getattr(self, "_request", None)
-        build = request.build_absolute_uri if request else (lambda p: p)
-        return format_html_join(
-            "",
-            "<div>{}: <code>{}</code></div>",
-            [
-                (_("Redirect URI"), build(reverse("kakao_callback"))),
-                (_("Unlink webhook"), build(reverse("kakaosync:webhook_unlink"))),
-                (_("Channel webhook"), build(reverse("kakaosync:webhook_channel"))),
-            ],
-        )
-
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[no-untyped-def]
-        self._request = request
-        return super().get_form(request, obj, change=change, **kwargs)
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        # The URLs to register at Kakao, absolute for this site (computed per request:
+        # the admin instance is shared between threads).
+        context["kakao_urls"] = [
+            (_("Redirect URI"), request.build_absolute_uri(reverse("kakao_callback"))),
+            (
+                _("Unlink webhook"),
+                request.build_absolute_uri(reverse("kakaosync:webhook_unlink")),
+            ),
+            (
+                _("Channel webhook"),
+                request.build_absolute_uri(reverse("kakaosync:webhook_channel")),
+            ),
+        ]
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

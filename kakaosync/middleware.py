@@ -52,6 +52,8 @@ class KakaoInAppBrowserMiddleware:
         if not inapp.restriction_active(request):
             return None
         if name in ("account_login", "account_signup"):
+            if request.method != "POST" and request.user.is_authenticated:
+                return None  # allauth sends a logged-in customer on
             if request.method == "POST":
                 reason = "password" if name == "account_login" else "signup"
                 return kakao_only_page(request, refused=reason, status=403)

@@ -174,3 +174,9 @@ def test_prompt_none_logs_a_member_in_at_once(client, restricted, use_kakao_sand
     resp = client.get(f"{parts.path}?{parts.query}", HTTP_USER_AGENT=KAKAOTALK_IOS)
     assert resp.status_code == 302 and resp["Location"] == "/account/"
     assert client.get("/account/").status_code == 200
+
+
+def test_logged_in_customer_is_not_shown_the_kakao_page(client, restricted, admin_user):
+    client.force_login(admin_user)
+    resp = client.get("/accounts/login/", HTTP_USER_AGENT=KAKAOTALK_IOS)
+    assert 'data-testid="kakao-only"' not in resp.content.decode()
