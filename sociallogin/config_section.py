@@ -13,6 +13,7 @@ from typing import Any
 from store.config import ConfigError, check_keys, raise_form_errors
 
 from .catalog import PROVIDER_IDS, SIGNUP_FIELDS, Rule
+from .config_cache import invalidate
 from .forms import ProviderSettingsForm
 from .models import ProviderSettings
 
@@ -55,6 +56,24 @@ class SocialLoginSection:
         check_keys("sociallogin.providers", providers, set(PROVIDER_IDS))
         for pid, entry in providers.items():
             self._apply_provider(pid, entry)
+
+    def validate_applied(self) -> None:
+        """The store's age restriction and a provider ON never stand together, whichever
+        section of the import changed which."""
+        from store.models import StoreSettings
+
+        if not StoreSettings.objects.filter(pk=1, age_restricted=True).exists():
+            return
+        enabled = ProviderSettings.objects.filter(enabled=True).values_list("provider", flat=True)
+        for pid in enabled:
+            raise ConfigError(
+                f"sociallogin.providers.{pid}.enabled",
+                "social login cannot be on while the store is age-restricted: social login "
+                "supplies no date of birth (switch it off in the same file)",
+            )
+
+    def discard_cache(self) -> None:
+        invalidate()
 
     def _apply_provider(self, pid: str, entry: Any) -> None:
         prefix = f"sociallogin.providers.{pid}"

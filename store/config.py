@@ -38,13 +38,27 @@ def import_config(data: Any) -> None:
     unknown = sorted(set(data) - set(sections))
     if unknown:
         raise ConfigError(unknown[0], f"unknown section (known: {', '.join(sorted(sections))})")
-    with transaction.atomic():
-        for name, section in sections.items():
-            if name not in data:
-                continue
-            if not isinstance(data[name], dict):
-                raise ConfigError(name, "must be a JSON object")
-            section.apply(data[name])
+    try:
+        with transaction.atomic():
+            for name, section in sections.items():
+                if name not in data:
+                    continue
+                if not isinstance(data[name], dict):
+                    raise ConfigError(name, "must be a JSON object")
+                section.apply(data[name])
+            # Rules that span sections (an age-restricted store with a provider ON) are
+            # checked on the configuration as it would be after the whole import.
+            for section in sections.values():
+                validate = getattr(section, "validate_applied", None)
+                if validate is not None:
+                    validate()
+    except BaseException:
+        # A section may have cached values read inside the rolled-back transaction.
+        for section in sections.values():
+            discard = getattr(section, "discard_cache", None)
+            if discard is not None:
+                discard()
+        raise
 
 
 def raise_form_errors(prefix: str, form: forms.BaseForm) -> None:

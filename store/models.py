@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +57,8 @@ class StoreSettings(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)  # type: ignore[arg-type]
         cache.delete(STORE_SETTINGS_CACHE_KEY)
+        # A reader between this save and the commit may have cached the old row again.
+        transaction.on_commit(lambda: cache.delete(STORE_SETTINGS_CACHE_KEY))
 
     @classmethod
     def load(cls) -> StoreSettings:

@@ -25,6 +25,10 @@ class ConfigSection(Protocol):
     def apply(self, data: dict[str, Any]) -> None:
         """Validate and save ``data``; raise ``store.config.ConfigError`` naming the key."""
 
+    # Optional: ``validate_applied()`` runs after every section is applied, inside the same
+    # transaction, for rules spanning sections; ``discard_cache()`` runs after a failed
+    # import so that nothing read inside the rolled-back transaction stays cached.
+
 
 _merge_handlers: dict[str, MergeHandler] = {}
 _config_sections: dict[str, ConfigSection] = {}

@@ -183,3 +183,43 @@ def test_demo_seed_switches_sandbox_providers_on_once(db: Any, settings: Any, ca
     ProviderSettings.objects.filter(provider="naver").update(client_id="mine")
     call_command("sociallogin_seed_demo")
     assert ProviderSettings.objects.get(provider="naver").client_id == "mine"
+
+
+def test_import_cannot_restrict_the_store_while_a_provider_stays_on(kakao: Any) -> None:
+    from store.models import StoreSettings
+
+    assert StoreSettings.load().age_restricted is False
+    with pytest.raises(ConfigError) as err:
+        import_config({"store": {"age_restricted": True}})
+    assert err.value.path == "sociallogin.providers.kakao.enabled"
+    assert "date of birth" in err.value.message
+    # Nothing changed, in the database nor in the cache read inside the failed import.
+    assert StoreSettings.objects.get(pk=1).age_restricted is False
+    assert StoreSettings.load().age_restricted is False
+    assert load_configs()["kakao"].is_active
+    import_config(
+        {
+            "store": {"age_restricted": True},
+            "sociallogin": {"providers": {"kakao": {"enabled": False}}},
+        }
+    )
+    assert StoreSettings.load().age_restricted is True
+    assert not load_configs()["kakao"].enabled
+
+
+def test_failed_import_leaves_no_uncommitted_value_in_the_cache(kakao: Any) -> None:
+    from store.models import StoreSettings
+
+    StoreSettings.load()
+    with pytest.raises(ConfigError):
+        # The store section saves, then the provider form reads the (uncommitted) store
+        # settings through the cache, then refuses: the cache must not keep that read.
+        import_config(
+            {
+                "store": {"age_restricted": True},
+                "sociallogin": {
+                    "providers": {"naver": {"enabled": True, "client_id": "n", "secret": "s"}}
+                },
+            }
+        )
+    assert StoreSettings.load().age_restricted is False
