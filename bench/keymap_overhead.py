@@ -68,7 +68,10 @@ def main() -> None:
             "key_map": KEY_MAP,
         }
     }
-    KeymapSection().apply({"storage": "custom", "account_linking": True, "webhooks": hooks})
+    from django.db import transaction
+
+    with transaction.atomic():
+        KeymapSection().apply({"storage": "custom", "account_linking": True, "webhooks": hooks})
 
     payload = {"login": "gamer123", "password": "gamer-pass-123"}
     body = json.dumps(payload, separators=(",", ":")).encode()

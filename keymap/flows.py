@@ -15,7 +15,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import webhooks
-from .linking import apply_profile, creator, find_linked, linked_user, unlinked_user
+from .linking import (
+    apply_profile,
+    creator,
+    find_linked,
+    is_current,
+    linked_user,
+    unlinked_user,
+)
 from .mapping import MappingError, map_answer
 from .models import Config, Delivery, PartnerLink, Webhook, WebhookName, load
 from .webhooks import Answer, PartnerUnavailable
@@ -96,6 +103,14 @@ def authenticate(request: HttpRequest | None, login: str, password: str) -> Any 
         return None
     values = mapped_values(hook, answer)
     partner_login = login.strip().lower()[:255]
+    custom_id = values.get("server_custom_id")
+    if custom_id and config.account_linking:
+        # The usual returning login: the linked customer, nothing changed, no transaction.
+        found = find_linked(custom_id)
+        if found is not None and found[1].partner_login is not None:
+            known_user, known_link = found
+            if is_current(known_user, known_link, values, answer=answer.data, source=hook.name):
+                return known_user
     with transaction.atomic():
         user, link = _resolve(
             config,
@@ -287,6 +302,10 @@ def validate_user_id(request: HttpRequest, user_id: str) -> Any | None:
         return None
     if not answer.ok:
         raise PartnerRefused(answer.reason or _("The partner refused this user ID."), answer)
+    if config.account_linking:
+        found = find_linked(user_id)
+        if found is not None:
+            return found[0]
     create = creator(PARTNER_CHANNEL, username_hint=f"user-{user_id}", request=request)
     with transaction.atomic():
         if config.account_linking:

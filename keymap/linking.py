@@ -43,6 +43,24 @@ def new_user(username_hint: str = "", email: str = "") -> Any:
     return user
 
 
+def is_current(
+    user: Any, link: PartnerLink, values: dict[str, Any], *, answer: dict[str, Any], source: str
+) -> bool:
+    """Whether :func:`apply_profile` would write nothing (a returning login, same answer)."""
+    customer = getattr(user, "customer", None)
+    if customer is None:
+        return False
+    for name in CUSTOMER_FIELDS:
+        if name in values and getattr(customer, name) != values[name]:
+            return False
+    for name in USER_FIELDS:
+        if name in values and hasattr(user, name) and getattr(user, name) != values[name]:
+            return False
+    if "server_custom_id" in values and link.server_custom_id != values["server_custom_id"]:
+        return False
+    return link.partner_data == answer and link.source == source
+
+
 def apply_profile(
     user: Any,
     values: dict[str, Any],

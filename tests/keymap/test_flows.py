@@ -271,3 +271,22 @@ def test_user_id_login_never_logs_in_staff(client, partner) -> None:
     response = client.post(reverse("keymap:user_id_login"), {"user_id": "S1"})
     assert response.status_code == 403
     assert "_auth_user_id" not in client.session
+
+
+@responses.activate
+def test_returning_linked_login_with_the_same_answer_is_two_queries(
+    partner, django_assert_num_queries
+) -> None:
+    from keymap import flows
+
+    configure_partner(linking=True)
+    responses.post(AUTH, json=answer())
+    first = flows.authenticate(None, "gamer123", "pw")
+    # The delivery record and the linked-customer lookup; nothing to write.
+    with django_assert_num_queries(2):
+        again = flows.authenticate(None, "gamer123", "pw")
+    assert again == first
+    responses.replace(responses.POST, AUTH, json=answer(username="renamed"))
+    flows.authenticate(None, "gamer123", "pw")
+    first.customer.refresh_from_db()
+    assert first.customer.nickname == "renamed"
