@@ -14,7 +14,7 @@ from typing import Any
 from store.config import ConfigError, check_keys, raise_form_errors
 
 from .forms import KakaoSyncSettingsForm, ServiceTermForm, check_terms
-from .models import KakaoSyncSettings, ServiceTerm
+from .models import KakaoSyncSettings, ServiceTerm, invalidate_settings
 
 _KEYS = {
     "enabled",
@@ -97,6 +97,25 @@ class KakaoSyncSection:
             saved.service_terms.all().delete()
             for position, term in enumerate(terms):
                 ServiceTerm.objects.create(settings=saved, position=position, **term)
+
+    def validate_applied(self) -> None:
+        """After the whole import: Kakao Sync ON still has Kakao login ON and configured,
+        whichever section of the file changed which."""
+        from .conf import kakao_login_status
+
+        row = KakaoSyncSettings.objects.filter(pk=1, enabled=True).first()
+        if row is None:
+            return
+        if kakao_login_status() != "ok":
+            raise ConfigError(
+                "kakaosync.enabled",
+                "Kakao Sync needs Kakao login on with its REST API key (sociallogin.providers."
+                "kakao); switch Kakao Sync off in the same file or keep Kakao login on",
+            )
+
+    def discard_cache(self) -> None:
+        """A failed import: settings cached inside the rolled-back transaction are dropped."""
+        invalidate_settings()
 
     def _terms(self, raw: Any) -> list[dict[str, Any]]:
         if not isinstance(raw, list):

@@ -236,3 +236,32 @@ def test_in_app_option_needs_the_middleware(sync_on, settings):
     )
     assert not form.is_valid()
     assert "KakaoInAppBrowserMiddleware" in str(form.errors["kakao_only_in_app_browser"])
+
+
+def test_import_cannot_switch_kakao_login_off_under_kakao_sync(sync_on):
+    with pytest.raises(ConfigError) as exc:
+        import_config({"sociallogin": {"providers": {"kakao": {"enabled": False}}}})
+    assert exc.value.path == "kakaosync.enabled"
+    assert sync_active() is not None  # nothing changed, nothing stale in the cache
+    import_config(
+        {
+            "sociallogin": {"providers": {"kakao": {"enabled": False}}},
+            "kakaosync": {"enabled": False},
+        }
+    )
+    assert load_config().enabled is False
+
+
+def test_failed_import_leaves_no_stale_settings_in_the_cache(sync_on, monkeypatch):
+    from kakaosync.config_section import KakaoSyncSection
+
+    assert load_config().channel_public_id == CHANNEL
+
+    def read_then_fail(self):  # another section's rule fails after a read in the import
+        assert load_config().channel_public_id == "_other"
+        raise ConfigError("kakaosync", "refused")
+
+    monkeypatch.setattr(KakaoSyncSection, "validate_applied", read_then_fail)
+    with pytest.raises(ConfigError):
+        import_config({"kakaosync": {"channel_public_id": "_other"}})
+    assert load_config().channel_public_id == CHANNEL
