@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -197,7 +197,7 @@ class KakaoSyncMemberAdmin(admin.ModelAdmin):
         members = audience.audience("moment").filter(pk__in=queryset.values("pk"))
         return _export(members.iterator(), "txt", "moment")
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self) -> list[URLPattern]:
         extra = [
             path(
                 "audience/",

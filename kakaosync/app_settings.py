@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 
 
 class AppSettings:
     prefix = "KAKAOSYNC_"
 
-    def _setting(self, name: str, default: object) -> object:
+    def _setting(self, name: str, default: Any) -> Any:
         return getattr(settings, self.prefix + name, default)
 
     @property
@@ -24,25 +26,16 @@ class AppSettings:
     @property
     def TIMEOUT(self) -> float:
         """Seconds to wait for Kakao (connect and read), per call."""
-        return float(self._setting("TIMEOUT", 5.0))  # type: ignore[arg-type]
+        return float(self._setting("TIMEOUT", 5.0))
 
     @property
     def RETRIES(self) -> int:
         """Extra attempts for idempotent calls (GETs) after a timeout or a 5xx."""
-        return int(self._setting("RETRIES", 1))  # type: ignore[call-overload]
+        return int(self._setting("RETRIES", 1))
 
     @property
     def SETTINGS_CACHE_TIMEOUT(self) -> int:
-        return int(self._setting("SETTINGS_CACHE_TIMEOUT", 3600))  # type: ignore[call-overload]
-
-    @property
-    def OWNERSHIP_CODE_TTL(self) -> int:
-        """Seconds a one-time code (existing customer connecting Kakao) stays valid."""
-        return int(self._setting("OWNERSHIP_CODE_TTL", 600))  # type: ignore[call-overload]
-
-    @property
-    def OWNERSHIP_CODE_ATTEMPTS(self) -> int:
-        return int(self._setting("OWNERSHIP_CODE_ATTEMPTS", 5))  # type: ignore[call-overload]
+        return int(self._setting("SETTINGS_CACHE_TIMEOUT", 3600))
 
 
 app_settings = AppSettings()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -92,7 +93,7 @@ def kakao_only_login(request: HttpRequest) -> HttpResponse:
     return kakao_only_page(request)
 
 
-def _find_account(login: str):  # type: ignore[no-untyped-def]
+def _find_account(login: str) -> Any:
     user_model = get_user_model()
     login = login.strip()
     if not login:
