@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .forms import PreviewForm, UserDatabaseForm, WebhookForm, linking_problem
 from .mapping import ATTRIBUTES, KeyMapError, apply_key_map, compile_key_map
-from .models import Delivery, PartnerLink, SigningKey, UserDatabase, Webhook, load
+from .models import Delivery, PartnerLink, SigningKey, UserDatabase, Webhook, ensure_rows, load
 from .models import invalidate as load_invalidate
 from .tokens import build_claims
 
@@ -73,7 +73,7 @@ class UserDatabaseAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        load()
+        ensure_rows()
         return HttpResponseRedirect(reverse("admin:keymap_userdatabase_change", args=[1]))
 
     change_form_template = "admin/keymap/userdatabase_change_form.html"
@@ -81,7 +81,7 @@ class UserDatabaseAdmin(admin.ModelAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
-        load()  # the row and its four webhooks exist before the first edit
+        ensure_rows()  # the row and its four webhooks exist before the first edit
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:

@@ -8,7 +8,7 @@ from store.config import ConfigError, check_keys
 
 from .forms import UserDatabaseForm, WebhookForm, linking_problem
 from .mapping import ATTRIBUTES
-from .models import UserDatabase, Webhook, WebhookName, invalidate
+from .models import UserDatabase, Webhook, WebhookName, ensure_rows, invalidate
 
 _WEBHOOK_KEYS = {"enabled", "url", "secret", "timeout", "key_map"}
 
@@ -40,6 +40,7 @@ class KeymapSection:
 
     def apply(self, data: dict[str, Any]) -> None:
         check_keys("keymap", data, {"storage", "account_linking", "webhooks"})
+        ensure_rows()
         database = UserDatabase.objects.select_for_update().get_or_create(pk=1)[0]
         values = {
             "storage": data.get("storage", database.storage),

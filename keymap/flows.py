@@ -267,6 +267,10 @@ def pending_social_signup(request: HttpRequest, user: Any, sociallogin: Any) -> 
         return
     import datetime as dt
 
+    from store.services.customers import onboard
+
+    # Idempotent: the store's welcome runs first, whatever the order of the receivers.
+    onboard(user, sociallogin.account.provider, request=request)
     values: dict[str, Any] = dict(pending["values"])
     if "birthday" in values:
         values["birthday"] = dt.date.fromisoformat(values["birthday"])

@@ -153,16 +153,23 @@ def load() -> Config:
             version = cache.get(SETTINGS_CACHE_KEY) or version
     if _loaded is not None and _loaded[0] == version:
         return _loaded[1]
-    database, _created = UserDatabase.objects.get_or_create(pk=1)
+    # Read only: a shop that never opened the admin page gets the defaults, unsaved.
+    database = UserDatabase.objects.filter(pk=1).first() or UserDatabase(pk=1)
     webhooks = {w.name: w for w in Webhook.objects.all()}
     for name in WebhookName.values:
-        if name not in webhooks:
-            webhooks[name] = Webhook.objects.get_or_create(
-                name=name, defaults={"database": database}
-            )[0]
+        webhooks.setdefault(name, Webhook(name=name, database_id=1))
     config = Config(database, webhooks)
     _loaded = (version, config)
     return config
+
+
+def ensure_rows() -> None:
+    """Create the settings row and its four webhooks (admin, storeconfig, demo seeding)."""
+    database, _created = UserDatabase.objects.get_or_create(pk=1)
+    existing = set(Webhook.objects.values_list("name", flat=True))
+    for name in WebhookName.values:
+        if name not in existing:
+            Webhook.objects.get_or_create(name=name, defaults={"database": database})
 
 
 def invalidate() -> None:

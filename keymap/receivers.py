@@ -34,10 +34,6 @@ def _on_user_signed_up(sender: Any, request: Any, user: Any, **kwargs: Any) -> N
     sociallogin = kwargs.get("sociallogin")
     if sociallogin is None or request is None or not hasattr(request, "session"):
         return
-    from store.services.customers import onboard
-
-    # Idempotent: makes sure the store's welcome ran first, whatever the receiver order.
-    onboard(user, sociallogin.account.provider, request=request)
     flows.pending_social_signup(request, user, sociallogin)
 
 

@@ -57,9 +57,9 @@ def configure_partner(
     timeout: float = 2.0,
     enabled: tuple[str, ...] = tuple(PATHS),
 ) -> None:
-    from keymap.models import UserDatabase, Webhook, invalidate, load
+    from keymap.models import UserDatabase, Webhook, ensure_rows, invalidate
 
-    load()
+    ensure_rows()
     UserDatabase.objects.filter(pk=1).update(storage="custom", account_linking=linking)
     for name, path in PATHS.items():
         Webhook.objects.filter(name=name).update(

@@ -28,7 +28,9 @@ def admin_client(client, db):
 
 
 def _form_data(storage="custom", linking=False, maps=None, **hook_overrides):
-    load()
+    from keymap.models import ensure_rows
+
+    ensure_rows()
     data = {
         "storage": storage,
         "account_linking": "on" if linking else "",

@@ -77,3 +77,14 @@ def test_user_id_login_link_tag(rf, db) -> None:
     configure_partner()
     html = template.render(Context({"request": request}))
     assert 'href="/keymap/login/user-id/?next=/cart/"' in html
+
+
+def test_loading_the_settings_writes_nothing(db, django_assert_num_queries) -> None:
+    from keymap.models import UserDatabase, Webhook
+
+    with django_assert_num_queries(2):
+        config = load()
+    assert not config.custom and config.webhook("user_validation") is None
+    assert not UserDatabase.objects.exists() and not Webhook.objects.exists()
+    with django_assert_num_queries(0):
+        load()  # warm: no query at all
