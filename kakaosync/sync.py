@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from store.models import Customer
 from store.services.customers import get_customer
 
 from . import client
@@ -154,13 +155,23 @@ def store(
             KakaoSyncMember.objects.filter(pk=member.pk).update(**fields)
             for key, value in fields.items():
                 setattr(member, key, value)
-        customer = (None if created else getattr(member.user, "customer", None)) or get_customer(
-            user
-        )
-        if customer.marketing_consent != marketing and (marketing or config.marketing_tags):
-            customer.marketing_consent = marketing
-            customer.marketing_consent_at = now if marketing else None
-            customer.save(update_fields=["marketing_consent", "marketing_consent_at"])
+        if marketing or config.marketing_tags:
+            consent = {
+                "marketing_consent": marketing,
+                "marketing_consent_at": now if marketing else None,
+            }
+            customer = None if created else getattr(member.user, "customer", None)
+            if customer is None:
+                # One conditional UPDATE, no read: it changes the row only when it differs.
+                changed = (
+                    Customer.objects.filter(user=user)
+                    .exclude(marketing_consent=marketing)
+                    .update(**consent)
+                )
+                if marketing and not changed and not Customer.objects.filter(user=user).exists():
+                    Customer.objects.filter(pk=get_customer(user).pk).update(**consent)
+            elif customer.marketing_consent != marketing:
+                Customer.objects.filter(pk=customer.pk).update(**consent)
     logger.info(
         "kakao sync stored for user %s (signup=%s, channel=%s, marketing=%s)",
         user.pk,
