@@ -78,7 +78,7 @@ def on_pre_social_login(sender: Any, request: HttpRequest, sociallogin: Any, **k
 
         user = get_user_model()._default_manager.filter(pk=claim, is_active=True).first()
         if user is not None:
-            raise ImmediateHttpResponse(linking.start(request, sociallogin, user))
+            raise ImmediateHttpResponse(linking.start(request, sociallogin, user, claimed=True))
 
 
 def _store(request: Any, user: Any, sociallogin: Any, *, is_signup: bool) -> None:

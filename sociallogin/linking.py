@@ -44,8 +44,16 @@ def existing_user_for(sociallogin: Any) -> Any | None:
     return get_user_model()._default_manager.filter(match, is_active=True).order_by("pk").first()
 
 
-def start(request: HttpRequest, sociallogin: Any, user: Any) -> HttpResponse:
+def start(
+    request: HttpRequest, sociallogin: Any, user: Any, *, claimed: bool = False
+) -> HttpResponse:
+    """Ask for proof of ownership of ``user`` before connecting ``sociallogin`` to it.
+
+    ``claimed``: the shopper named the account themselves (e.g. in the KakaoTalk browser),
+    rather than the provider's verified email matching it; only the wording differs.
+    """
     request.session[SESSION_KEY] = {
+        "claimed": claimed,
         "sociallogin": sociallogin.serialize(),
         "user_id": user.pk,
         "attempts": 0,

@@ -85,6 +85,7 @@ def link(request: HttpRequest) -> HttpResponse:
         {
             "provider_name": PROVIDERS[provider_id].name if provider_id in PROVIDERS else "",
             "masked_email": _mask(user.email),
+            "claimed": bool(data.get("claimed")),
             "has_password": user.has_usable_password(),
             "code_sent": bool(data.get("code_hash")),
             "password_form": password_form,

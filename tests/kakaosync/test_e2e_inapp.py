@@ -59,6 +59,8 @@ def test_kakaotalk_browser_kakao_only_and_existing_customer_proves_with_code(
     page.get_by_test_id("kakao-only-login").click()
     kakao_consent(page, person="1002", terms=["terms_of_service", "privacy_policy"], channel=False)
     expect(page.get_by_test_id("social-link")).to_be_visible()
+    # The shopper named the account: the page does not claim Kakao's email matched it.
+    expect(page.get_by_test_id("social-link")).to_contain_text("Prove that the account with")
     assert not SocialAccount.objects.exists()
     page.get_by_test_id("link-send-code").click()
     assert mail.outbox[-1].to == ["hana-store@example.com"]
