@@ -88,3 +88,14 @@ def test_loading_the_settings_writes_nothing(db, django_assert_num_queries) -> N
     assert not UserDatabase.objects.exists() and not Webhook.objects.exists()
     with django_assert_num_queries(0):
         load()  # warm: no query at all
+
+
+def test_login_page_links_to_user_id_login_when_offered(client, db) -> None:
+    from .conftest import configure_partner
+
+    page = client.get("/accounts/login/?next=/account/").content.decode()
+    assert "user-id-login-link" not in page and 'name="password"' in page
+    configure_partner()
+    page = client.get("/accounts/login/?next=/account/").content.decode()
+    assert 'href="/keymap/login/user-id/?next=/account/"' in page
+    assert 'name="password"' in page  # allauth's own page, extended, not replaced
