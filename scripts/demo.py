@@ -88,6 +88,13 @@ def _wait_for(port: int, timeout: float = 15.0) -> None:
     raise SystemExit(f"nothing answers on {HOST}:{port}")
 
 
+def _port_in_use(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        return s.connect_ex((HOST, port)) == 0
+
+
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
     for proc in procs:
         if proc.poll() is None:
@@ -112,6 +119,14 @@ def main() -> int:
     env["DEMO_SHOP_URL"] = f"http://{HOST}:{SHOP_PORT}"
     for box in SANDBOXES:
         env.update(box.env)
+    busy = [p for p in [SHOP_PORT, *(box.port for box in SANDBOXES)] if _port_in_use(p)]
+    if busy:
+        # Another demo (or anything else) there would answer in our place.
+        print(
+            f"Port(s) {', '.join(map(str, busy))} on {HOST} already in use: is another "
+            "`make demo` running? Stop it, or set DEMO_PORT for the shop."
+        )
+        return 1
     procs: list[subprocess.Popen[bytes]] = []
     try:
         for box in SANDBOXES:
