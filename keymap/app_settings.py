@@ -21,6 +21,11 @@ class AppSettings:
         return int(self._setting("MAX_ANSWER_BYTES", 1024 * 1024))  # type: ignore[call-overload]
 
     @property
+    def PARTNER_DATA_MAX_BYTES(self) -> int:
+        """Largest ``partner_data`` kept for the JWT (serialised JSON); see linking."""
+        return int(self._setting("PARTNER_DATA_MAX_BYTES", 16 * 1024))  # type: ignore[call-overload]
+
+    @property
     def CONNECT_TIMEOUT(self) -> float:
         """Seconds to open a connection to the partner (the read timeout is per webhook)."""
         return float(self._setting("CONNECT_TIMEOUT", 3.0))  # type: ignore[arg-type]

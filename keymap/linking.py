@@ -7,6 +7,7 @@ through the user-validation webhook's 200, which is the partner's confirmation.
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from django.http import HttpRequest
 
 from store.services.customers import get_customer, onboard
 
+from .app_settings import app_settings
 from .models import PartnerLink
 
 logger = logging.getLogger("keymap.linking")
@@ -58,7 +60,34 @@ def is_current(
             return False
     if "server_custom_id" in values and link.server_custom_id != values["server_custom_id"]:
         return False
-    return link.partner_data == answer and link.source == source
+    return link.partner_data == capped_partner_data(answer) and link.source == source
+
+
+def capped_partner_data(answer: dict[str, Any]) -> dict[str, Any]:
+    """The partner's answer as kept for ``partner_data`` in the JWT, within the size cap.
+
+    A JWT travels in headers (commonly limited to 8-16 KiB), so an answer over
+    ``KEYMAP_PARTNER_DATA_MAX_BYTES`` keeps its top-level keys in order while they fit;
+    the keys left out are logged. The mapping itself always sees the whole answer.
+    """
+    limit = app_settings.PARTNER_DATA_MAX_BYTES
+    if len(json.dumps(answer, ensure_ascii=False, separators=(",", ":"))) <= limit:
+        return answer
+    kept: dict[str, Any] = {}
+    size, dropped = 2, []
+    for key, value in answer.items():
+        item = len(json.dumps({key: value}, ensure_ascii=False, separators=(",", ":"))) - 1
+        if size + item <= limit:
+            kept[key] = value
+            size += item
+        else:
+            dropped.append(key)
+    logger.warning(
+        "partner answer over %s bytes: keys left out of partner_data: %s",
+        limit,
+        ", ".join(dropped[:20]),
+    )
+    return kept
 
 
 def apply_profile(
@@ -94,8 +123,9 @@ def apply_profile(
     ):
         link.server_custom_id = values["server_custom_id"]
         link_changed.append("server_custom_id")
-    if link.partner_data != answer:
-        link.partner_data = answer
+    partner_data = capped_partner_data(answer)
+    if link.partner_data != partner_data:
+        link.partner_data = partner_data
         link_changed.append("partner_data")
     if link.source != source:
         link.source = source
