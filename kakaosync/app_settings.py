@@ -37,5 +37,10 @@ class AppSettings:
     def SETTINGS_CACHE_TIMEOUT(self) -> int:
         return int(self._setting("SETTINGS_CACHE_TIMEOUT", 3600))
 
+    @property
+    def DELIVERY_RETENTION_DAYS(self) -> int:
+        """Days recorded webhook deliveries are kept by the prune command."""
+        return int(self._setting("DELIVERY_RETENTION_DAYS", 90))  # type: ignore[call-overload]
+
 
 app_settings = AppSettings()

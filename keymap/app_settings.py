@@ -80,5 +80,10 @@ class AppSettings:
     def JWT_LEEWAY(self) -> int:
         return int(self._setting("JWT_LEEWAY", 10))  # type: ignore[call-overload]
 
+    @property
+    def DELIVERY_RETENTION_DAYS(self) -> int:
+        """Days recorded webhook deliveries are kept by the prune command."""
+        return int(self._setting("DELIVERY_RETENTION_DAYS", 90))  # type: ignore[call-overload]
+
 
 app_settings = AppSettings()
