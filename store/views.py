@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -10,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from .forms import DeleteAccountForm, OrderForm
-from .models import Product
+from .models import Coupon, Product
 from .services import customers, points
 from .services.orders import Item, OrderError, place_order
 
@@ -22,31 +24,31 @@ def product_list(request: HttpRequest) -> HttpResponse:
 
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = get_object_or_404(Product, slug=slug, is_active=True)
-    form = OrderForm(request.POST or None)
-    if request.method == "POST":
-        if not request.user.is_authenticated:
-            return redirect(f"{_login_url()}?next={request.path}")
-        customer = customers.get_customer(request.user)  # type: ignore[arg-type]
-        if form.is_valid():
-            try:
-                order = place_order(
-                    customer,
-                    [Item(product, form.cleaned_data["quantity"])],
-                    coupon_code=form.cleaned_data["coupon_code"] or "",
-                    points_to_use=form.cleaned_data["points"] or 0,
-                    recipient_name=form.cleaned_data["recipient_name"],
-                    shipping_address=form.cleaned_data["shipping_address"],
-                )
-            except OrderError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Thank you! Order %s is placed.") % order.number)
-                return redirect("store:account")
-    context = {"product": product, "form": form}
+    if request.method == "POST" and not request.user.is_authenticated:
+        return redirect(f"{_login_url()}?next={request.path}")
+    context: dict[str, Any] = {"product": product}
+    coupons: list[Coupon] = []
     if request.user.is_authenticated:
         customer = customers.get_customer(request.user)  # type: ignore[arg-type]
-        context["coupons"] = [c for c in customer.coupons.select_related("template") if c.is_usable]
+        coupons = [c for c in customer.coupons.select_related("template") if c.is_usable]
         context["points_balance"] = points.balance(customer)
+    form = OrderForm(request.POST or None, coupons=coupons)
+    context["form"] = form
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = place_order(
+                customer,
+                [Item(product, form.cleaned_data["quantity"])],
+                coupon_code=form.cleaned_data["coupon_code"] or "",
+                points_to_use=form.cleaned_data["points"] or 0,
+                recipient_name=form.cleaned_data["recipient_name"],
+                shipping_address=form.cleaned_data["shipping_address"],
+            )
+        except OrderError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Thank you! Order %s is placed.") % order.number)
+            return redirect("store:account")
     return render(request, "store/product_detail.html", context)
 
 

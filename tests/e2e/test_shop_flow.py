@@ -41,7 +41,7 @@ def test_signup_welcome_order_and_admin_changes_benefit(page: Page, live_server)
 
     page.goto(f"{base}/")
     page.get_by_test_id("product").filter(has_text="Onggi Mug").click()
-    page.fill("input[name=coupon_code]", code)
+    page.select_option("select[name=coupon_code]", code)
     page.fill("input[name=points]", "500")
     page.fill("input[name=recipient_name]", "Kim Mina")
     page.fill("input[name=shipping_address]", "1 Sejong-daero, Seoul")
