@@ -41,6 +41,7 @@ class OrderForm(forms.Form):
         # The shopper picks one of their usable coupons; whether it still applies is
         # decided when the order is placed (it may have been used in another tab).
         field = self.fields["coupon_code"]
+        assert isinstance(field, forms.ChoiceField)
         field.choices = [("", _("No coupon")), *((c.code, str(c.template)) for c in coupons)]
 
 
