@@ -6,8 +6,10 @@ authorize page is a small consent form whose fields are the user the provider wi
 (a tester or a browser test fills them in); "Cancel" answers like the real provider. Codes
 are single-use and bound to the client ID and redirect URI; tokens answer the user
 endpoints; ID tokens are RS256-signed with a key generated at start (served as Google's
-PEM certificates and Apple's JWKS). The "answer" field makes the user endpoint misbehave
-(no ID, wrong types, not JSON) for tests of bad provider answers.
+PEM certificates and Apple's JWKS). The "answer" field makes the provider misbehave for
+tests of bad provider answers: the user endpoint (no ID, wrong types, not JSON) and, for
+the providers that read a signed ID token (Google, Apple), the ID token itself (not a JWT,
+issued for another client, signed with a key the provider does not publish).
 """
 
 from __future__ import annotations
@@ -77,6 +79,8 @@ class SandboxState:
         self.tokens: dict[str, Grant] = {}
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.kid = secrets.token_hex(4)
+        # Signs the "bad_signature" ID tokens: same kid, a key nobody publishes.
+        self.rogue_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sociallogin sandbox")])
         now = datetime.datetime.now(datetime.UTC)
         self.cert_pem = (
@@ -118,7 +122,12 @@ class SandboxState:
             claims.pop("sub")
         elif user.get("answer") == "wrong_types":
             claims["sub"] = {"nested": True}
-        return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": self.kid})
+        elif user.get("answer") == "foreign_id_token":
+            claims["aud"] = "another-shops-client"
+        elif user.get("answer") == "malformed_id_token":
+            return "not-a-jwt"
+        key = self.rogue_key if user.get("answer") == "bad_signature" else self.key
+        return jwt.encode(claims, key, algorithm="RS256", headers={"kid": self.kid})
 
 
 def user_answer(provider: str, user: dict[str, str]) -> Any:
@@ -203,7 +212,10 @@ in. The fields are the user this provider will report.</p>
 <option>male</option></select></label>
 <label>Answer <select name="answer" data-testid="sandbox-answer"><option value="ok">normal</option>
 <option value="no_id">without a user ID</option><option value="wrong_types">wrong types</option>
-<option value="not_json">not JSON</option></select></label>
+<option value="not_json">not JSON</option>
+<option value="malformed_id_token">ID token not a JWT (Google, Apple)</option>
+<option value="foreign_id_token">ID token for another client (Google, Apple)</option>
+<option value="bad_signature">ID token wrongly signed (Apple)</option></select></label>
 <div class="row"><button name="decision" value="agree" data-testid="sandbox-agree">Agree</button>
 <button name="decision" value="cancel" data-testid="sandbox-cancel">Cancel</button></div>
 </form></body></html>"""
