@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Sum
-
 from ..models import Customer, Order, PointEntry
 
 
 def balance(customer: Customer) -> int:
-    return int(customer.point_entries.aggregate(total=Sum("amount"))["total"] or 0)
+    return customer.points_balance
 
 
 def grant(
