@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from store.models import Customer
 
-from . import linking, policy, registry, tombstones
+from . import linking, policy, registry
 from .catalog import PROVIDERS, Rule
 from .config_cache import configs_for
 from .signup import missing_required, provider_profile
@@ -135,9 +135,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         # would ask the database again for the user.
         if sociallogin.account.pk is not None or (sociallogin.user and sociallogin.user.pk):
             return
-        if provider_id in PROVIDERS and tombstones.is_tombstoned(
-            provider_id, sociallogin.account.uid
-        ):
+        tombstoned, owner_id = linking.screen_new_login(
+            sociallogin,
+            check_tombstone=provider_id in PROVIDERS,
+            find_owner=sociallogin.state.get("process") != AuthProcess.CONNECT,
+        )
+        if tombstoned:
             logger.warning("social signup refused: provider=%s reason=deleted_account", provider_id)
             raise ImmediateHttpResponse(
                 render(
@@ -147,11 +150,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                     status=403,
                 )
             )
-        if sociallogin.state.get("process") == AuthProcess.CONNECT:
-            return
-        user = linking.existing_user_for(sociallogin)
-        if user is not None:
-            raise ImmediateHttpResponse(linking.start(request, sociallogin, user))
+        if owner_id is not None:
+            raise ImmediateHttpResponse(linking.start(request, sociallogin, owner_id))
 
     def on_authentication_error(
         self,

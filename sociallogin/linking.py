@@ -30,32 +30,64 @@ logger = logging.getLogger("sociallogin.linking")
 SESSION_KEY = "sociallogin_link"
 
 
-def existing_user_for(sociallogin: Any) -> Any | None:
-    """The active account owning one of the login's verified addresses, if any."""
-    emails = [e.email for e in sociallogin.email_addresses if e.verified and e.email]
-    if not emails:
-        return None
+def _verified_emails(sociallogin: Any) -> list[str]:
+    return [e.email for e in sociallogin.email_addresses if e.verified and e.email]
+
+
+def _users_owning(emails: list[str]) -> Any:
     from django.db.models import Q
 
     match = Q()
     for email in emails:
         match |= Q(email__iexact=email) | Q(emailaddress__email__iexact=email)
     # One query for both places an address can live (the user row, allauth's table).
-    return get_user_model()._default_manager.filter(match, is_active=True).order_by("pk").first()
+    return get_user_model()._default_manager.filter(match, is_active=True)
+
+
+def screen_new_login(
+    sociallogin: Any, *, check_tombstone: bool, find_owner: bool
+) -> tuple[bool, int | None]:
+    """For a social account the shop has not seen: whether it is tombstoned (when
+    ``check_tombstone``), and the pk of the active account owning one of its verified
+    addresses (when ``find_owner``), or None.
+
+    Both facts in one query (a UNION): a first signup asks for both.
+    """
+    from django.db.models import CharField, Value
+
+    from .tombstones import active_tombstones
+
+    def tagged(qs: Any, tag: str) -> Any:
+        return qs.order_by().annotate(kind=Value(tag, CharField())).values_list("kind", "pk")
+
+    parts = []
+    if check_tombstone:
+        account = sociallogin.account
+        parts.append(tagged(active_tombstones(account.provider, account.uid), "t"))
+    emails = _verified_emails(sociallogin) if find_owner else []
+    if emails:
+        parts.append(tagged(_users_owning(emails), "u"))
+    if not parts:
+        return False, None
+    rows = list(parts[0].union(*parts[1:], all=True)) if len(parts) > 1 else list(parts[0])
+    owners = [pk for kind, pk in rows if kind == "u"]
+    return any(kind == "t" for kind, _pk in rows), min(owners) if owners else None
 
 
 def start(
     request: HttpRequest, sociallogin: Any, user: Any, *, claimed: bool = False
 ) -> HttpResponse:
-    """Ask for proof of ownership of ``user`` before connecting ``sociallogin`` to it.
+    """Ask for proof of ownership of ``user`` (a user, or its pk) before connecting
+    ``sociallogin`` to it.
 
     ``claimed``: the shopper named the account themselves (e.g. in the KakaoTalk browser),
     rather than the provider's verified email matching it; only the wording differs.
     """
+    user_id = getattr(user, "pk", user)
     request.session[SESSION_KEY] = {
         "claimed": claimed,
         "sociallogin": sociallogin.serialize(),
-        "user_id": user.pk,
+        "user_id": user_id,
         "attempts": 0,
         "code_hash": "",
         "code_expires": 0,
@@ -63,7 +95,7 @@ def start(
     logger.info(
         "social login %s matches account %s: proof of ownership asked",
         sociallogin.account.provider,
-        user.pk,
+        user_id,
     )
     return HttpResponseRedirect(reverse("sociallogin:link"))
 

@@ -22,10 +22,14 @@ def digest(provider_id: str, uid: str) -> str:
     ).hexdigest()
 
 
-def is_tombstoned(provider_id: str, uid: str) -> bool:
+def active_tombstones(provider_id: str, uid: str) -> Any:
     return DeletedSocialAccount.objects.filter(
         digest=digest(provider_id, uid), lifted_at__isnull=True
-    ).exists()
+    )
+
+
+def is_tombstoned(provider_id: str, uid: str) -> bool:
+    return active_tombstones(provider_id, uid).exists()
 
 
 def bury(provider_id: str, uid: str) -> None:
@@ -36,19 +40,30 @@ def bury(provider_id: str, uid: str) -> None:
 
 
 def on_account_deleting(sender: Any, user: Any, customer: Any, **kwargs: Any) -> None:
-    """``store.signals.account_deleting``: runs inside the deletion's transaction."""
+    """``store.signals.account_deleting``: runs inside the deletion's transaction.
+
+    Every social account of the deleted account is buried, whichever way the customer
+    joined: a store-ID customer who later logged in with Kakao could otherwise delete the
+    account and join again through Kakao as a new customer (welcome benefits included),
+    which is what the rule is there to prevent. They may still join with a store ID.
+    """
     from allauth.socialaccount.models import SocialAccount
 
     archived = ArchivedSocialAccount.objects.filter(user=user)
-    if customer.join_channel in PROVIDERS:
-        links = [
-            (a.provider, a.uid)
-            for a in SocialAccount.objects.filter(user=user, provider__in=list(PROVIDERS))
-        ]
-        links += [(a.provider, a.uid) for a in archived]
-        for provider_id, uid in links:
-            bury(provider_id, uid)
-        logger.info("account %s deleted: %s social account(s) tombstoned", user.pk, len(links))
+    links = [
+        (a.provider, a.uid)
+        for a in SocialAccount.objects.filter(user=user, provider__in=list(PROVIDERS))
+    ]
+    links += [(a.provider, a.uid) for a in archived]
+    for provider_id, uid in links:
+        bury(provider_id, uid)
+    if links:
+        logger.info(
+            "account %s deleted (joined via %s): %s social account(s) tombstoned",
+            user.pk,
+            customer.join_channel,
+            len(links),
+        )
     # Archived links and signup extras are personal data: they go with the account.
     archived.delete()
     SocialSignupDetails.objects.filter(user=user).delete()

@@ -100,7 +100,13 @@ def _connect_and_login(request: HttpRequest, sociallogin: SocialLogin, user: Any
     try:
         with transaction.atomic():
             if tombstones.is_tombstoned(provider_id, sociallogin.account.uid):
-                return render(request, "sociallogin/deleted_account.html", status=403)
+                info = PROVIDERS.get(provider_id)
+                return render(
+                    request,
+                    "sociallogin/deleted_account.html",
+                    {"provider_name": info.name if info else ""},
+                    status=403,
+                )
             exists = SocialAccount.objects.filter(
                 provider=provider_id, uid=sociallogin.account.uid
             ).exists()

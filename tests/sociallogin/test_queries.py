@@ -66,9 +66,10 @@ def test_our_kakao_login_spends_fewer_queries_than_plain_allauth(
     print(f"returning login: ours {ours_login}, plain {plain_login}")
     print(f"first signup:    ours {ours_signup}, plain {plain_signup}")
     # No SocialApp reads (plain allauth: three per flow); our own checks on a first signup
-    # (tombstone, existing account) cost two, so a signup saves at least one.
+    # (tombstone and existing account, one query) and its transaction cost three, and the
+    # customer row written with the provider's profile saves the store's onboarding two.
     assert ours_login <= plain_login - 2
-    assert ours_signup < plain_signup
+    assert ours_signup <= plain_signup - 2
     # The issue's figures for bare allauth; the shop's own onboarding (customer row, welcome
     # benefits) and the other apps' hooks come on top of them for a signup.
     assert ours_login < PLAIN_RETURNING
@@ -137,6 +138,8 @@ def test_our_flow_alone_against_plain_allauth_alone(
     print(f"alone: first signup ours {signup}, plain {plain_signup}")
     assert login <= plain_login - 3
     assert login < PLAIN_RETURNING
-    # Our signup adds the customer row, the tombstone and existing-account checks and one
-    # transaction (two savepoints inside the test's transaction) to allauth's own work.
-    assert signup <= plain_signup + 2
+    # Against allauth's own work (3 SocialApp reads less), our signup adds the tombstone and
+    # existing-account checks (one query), one transaction (two savepoints inside the test's
+    # transaction) and the customer row, which plain allauth without the store's onboarding
+    # does not write at all (with it, ours is cheaper: see the test above).
+    assert signup <= plain_signup + 1

@@ -148,6 +148,50 @@ def test_store_id_customer_deletion_leaves_no_tombstone(db: Any) -> None:
     assert not DeletedSocialAccount.objects.exists()
 
 
+def test_store_id_customer_who_connected_a_provider_cannot_join_again_with_it(
+    client: Any, kakao: Any, mocked: Any
+) -> None:
+    from store.services.customers import onboard
+
+    user = User.objects.create_user("plain", "plain@example.com", "pw")
+    onboard(user)
+    SocialAccount.objects.create(user=user, provider="kakao", uid="4242")
+    delete_account(user)
+    assert DeletedSocialAccount.objects.get().digest == tombstones.digest("kakao", "4242")
+
+    mock_kakao(mocked, kakao_user(email="other@example.com"))
+    again = social_login(client)
+    assert again.status_code == 403
+    assert "An account that used this Kakao account was deleted" in again.content.decode()
+    assert User.objects.count() == 1
+
+
+def test_first_login_screening_is_one_query(
+    kakao: Any, existing: Any, django_assert_num_queries: Any
+) -> None:
+    from allauth.socialaccount.models import SocialLogin
+
+    from sociallogin import linking
+
+    login = SocialLogin(
+        account=SocialAccount(provider="kakao", uid="4242"),
+        email_addresses=[EmailAddress(email="MINJI@example.com", verified=True)],
+    )
+    with django_assert_num_queries(1):
+        assert linking.screen_new_login(login, check_tombstone=True, find_owner=True) == (
+            False,
+            existing.pk,
+        )
+    tombstones.bury("kakao", "4242")
+    with django_assert_num_queries(1):
+        assert linking.screen_new_login(login, check_tombstone=True, find_owner=True) == (
+            True,
+            existing.pk,
+        )
+    login.email_addresses[0].verified = False
+    assert linking.screen_new_login(login, check_tombstone=True, find_owner=True) == (True, None)
+
+
 # --- rule 5: client ID changes ------------------------------------------------------
 
 
@@ -258,6 +302,18 @@ def test_verified_email_asks_password_before_linking(
     assert ok.status_code == 302
     assert SocialAccount.objects.get().user == existing
     assert User.objects.count() == 1
+
+
+def test_social_account_deleted_while_proof_was_asked_is_refused_by_name(
+    client: Any, kakao: Any, mocked: Any, existing: Any
+) -> None:
+    mock_kakao(mocked)
+    assert social_login(client)["Location"] == "/sociallogin/link/"
+    tombstones.bury("kakao", "4242")
+    resp = client.post("/sociallogin/link/", {"action": "password", "pw-password": "correct horse"})
+    assert resp.status_code == 403
+    assert "An account that used this Kakao account was deleted" in resp.content.decode()
+    assert not SocialAccount.objects.exists()
 
 
 def test_linking_runs_pre_social_login_receivers_which_may_refuse(
