@@ -120,7 +120,12 @@ def store(
     )
     channel = data.get("channel")
     now = timezone.now()
-    member = KakaoSyncMember.objects.select_related("user__customer").filter(user=user).first()
+    # A signup's user was created in this very request: it has no row yet, no need to look.
+    member = (
+        None
+        if is_signup
+        else KakaoSyncMember.objects.select_related("user__customer").filter(user=user).first()
+    )
     created = member is None
     if member is None:
         member = KakaoSyncMember(user=user)
