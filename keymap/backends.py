@@ -6,6 +6,8 @@ from typing import Any
 
 from django.contrib.auth.backends import BaseBackend
 from django.http import HttpRequest
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_variables
 
 from . import flows
 
@@ -17,6 +19,7 @@ class PartnerBackend(BaseBackend):
     which the account adapter turns into "the login service is unavailable".
     """
 
+    @method_decorator(sensitive_variables("password"))
     def authenticate(  # type: ignore[override]
         self,
         request: HttpRequest | None,
@@ -27,6 +30,11 @@ class PartnerBackend(BaseBackend):
     ) -> Any | None:
         login = (email or username or "").strip()
         if not login or not password:
+            return None
+        match = getattr(request, "resolver_match", None)
+        if match is not None and "admin" in match.namespaces:
+            # Staff passwords stay in the shop, and a partner that is down must not lock
+            # the admin out: the admin's login is for local accounts only.
             return None
         user = flows.authenticate(request, login, password)
         if user is not None and request is not None and hasattr(request, "session"):

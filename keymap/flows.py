@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from . import webhooks
 from .linking import (
@@ -88,6 +89,7 @@ def _resolve(
 # --- user authentication (store ID and password) -------------------------------------------
 
 
+@sensitive_variables("password")
 def authenticate(request: HttpRequest | None, login: str, password: str) -> Any | None:
     """The customer for a partner login, or ``None`` when the partner says no (4xx).
 

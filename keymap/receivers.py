@@ -8,11 +8,16 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from . import flows
 from .webhooks import PartnerUnavailable
 
 logger = logging.getLogger("keymap.receivers")
+
+_CONNECT_REFUSED = _(
+    "To connect a social account, first log in with your password or a social account."
+)
 
 
 def _on_pre_social_login(sender: Any, request: Any, sociallogin: Any, **kwargs: Any) -> None:
@@ -20,6 +25,12 @@ def _on_pre_social_login(sender: Any, request: Any, sociallogin: Any, **kwargs: 
     from allauth.socialaccount.providers.base import AuthProcess
 
     if sociallogin.state.get("process") == AuthProcess.CONNECT:
+        if request.session.get(flows.SESSION_USER_ID_LOGIN):
+            # A user ID is no secret: connecting one's own social account to the customer
+            # it names would hand over that customer at the next social login.
+            logger.warning("social connect refused for a user-ID session")
+            messages.error(request, _CONNECT_REFUSED)
+            raise ImmediateHttpResponse(HttpResponseRedirect(reverse("keymap:stronger_login")))
         # Connecting from the account page: the shopper is already logged in; linking
         # follows logins, not connections.
         return

@@ -40,7 +40,7 @@ def user_id_login(request: HttpRequest) -> HttpResponse:
         limit, period = app_settings.USER_ID_RATE_LIMIT
         if not (
             ratelimit.hit("ip", _client_ip(request), limit=limit, period=period)
-            and ratelimit.hit("id", user_id, limit=limit, period=period)
+            and ratelimit.hit("id", user_id.casefold(), limit=limit, period=period)
         ):
             form.add_error(None, _("Too many attempts. Please wait a few minutes and try again."))
             status = 429

@@ -22,6 +22,7 @@ from typing import Any
 
 import requests
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 from requests.adapters import HTTPAdapter
 
 from .app_settings import app_settings
@@ -104,6 +105,7 @@ def _read_limited(response: requests.Response, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
+@sensitive_variables("payload", "body")
 def post(hook: Webhook, payload: dict[str, Any], *, require_json: bool = True) -> Answer:
     """Send one signed call; an answer with status 2xx/4xx, else :class:`PartnerUnavailable`.
 
@@ -205,6 +207,7 @@ def _describe(outcome: str, error: str) -> Any:
 # One function per remote call, plain values in, an Answer out.
 
 
+@sensitive_variables("password")
 def authenticate_user(hook: Webhook, *, login: str, password: str) -> Answer:
     # The only call that carries a password.
     return post(hook, {"login": login, "password": password})

@@ -1,0 +1,89 @@
+"""What a user-ID session, a shopper or the admin login must not get around."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import responses
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from keymap.models import Delivery
+
+from .conftest import PARTNER, PATHS, configure_partner
+from .test_social import kakao_user, mocked  # noqa: F401  (fixture)
+
+User = get_user_model()
+AUTH = PARTNER + PATHS["user_authentication"]
+VALIDATE = PARTNER + PATHS["user_validation"]
+
+
+def _user_id_login(client: Any, rsps: Any, user_id: str = "12345678") -> Any:
+    rsps.upsert(responses.POST, VALIDATE, status=200)
+    response = client.post(reverse("keymap:user_id_login"), {"user_id": user_id})
+    assert response.status_code == 302
+    return User.objects.get(pk=client.session["_auth_user_id"])
+
+
+def test_user_id_session_cannot_open_connections_under_allauths_old_url(
+    client,
+    partner,
+    mocked,  # noqa: F811
+) -> None:
+    _user_id_login(client, mocked)
+    for url in (
+        "/accounts/3rdparty/",
+        "/accounts/social/connections/",
+        "/accounts/password/change/",
+        "/accounts/password/set/",
+    ):
+        response = client.get(url, follow=True)
+        assert response.redirect_chain, url
+        assert response.redirect_chain[-1][0].startswith(reverse("keymap:stronger_login")), url
+
+
+def test_user_id_session_cannot_connect_a_social_account(client, partner, mocked) -> None:  # noqa: F811
+    """A user ID is no secret: connecting one's own Kakao to it would take the account over."""
+    configure_partner(linking=True)
+    victim = _user_id_login(client, mocked)
+    mocked.upsert(responses.GET, "https://kapi.kakao.com/v2/user/me", json=kakao_user(31337))
+    response = client.post("/accounts/kakao/login/", {"process": "connect"})
+    if response.status_code == 302 and "state" in response["Location"]:
+        state = parse_qs(urlsplit(response["Location"]).query)["state"][0]
+        response = client.get("/accounts/kakao/login/callback/", {"code": "c", "state": state})
+    assert not SocialAccount.objects.filter(user=victim).exists()
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("keymap:stronger_login"))
+
+
+@responses.activate
+def test_admin_login_never_asks_the_partner(client, partner) -> None:
+    """Staff passwords stay in the shop, and a partner that is down does not lock staff out."""
+    User.objects.create_superuser("admin", "admin@example.com", "admin-pw-1")
+    responses.post(AUTH, status=500)
+    response = client.post(
+        reverse("admin:login"), {"username": "admin", "password": "admin-pw-1", "next": "/admin/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert len(responses.calls) == 0
+    assert not Delivery.objects.exists()
+
+
+@responses.activate
+def test_rate_limit_ignores_forwarded_headers(client, partner, settings) -> None:
+    settings.KEYMAP_USER_ID_RATE_LIMIT = (2, 60)
+    responses.post(VALIDATE, status=404)
+    url = reverse("keymap:user_id_login")
+    for n in range(2):
+        client.post(url, {"user_id": f"id-{n}"}, HTTP_X_FORWARDED_FOR=f"10.1.1.{n}")
+    response = client.post(
+        url, {"user_id": "id-9"}, HTTP_X_FORWARDED_FOR="10.9.9.9", HTTP_X_REAL_IP="10.9.9.9"
+    )
+    assert response.status_code == 429
+    # The same ID in another letter case is the same ID for the limit.
+    settings.KEYMAP_USER_ID_RATE_LIMIT = (2, 60)
+    for addr in ("10.2.0.1", "10.2.0.2"):
+        client.post(url, {"user_id": "Gamer"}, REMOTE_ADDR=addr)
+    assert client.post(url, {"user_id": "GAMER"}, REMOTE_ADDR="10.2.0.3").status_code == 429
