@@ -27,6 +27,8 @@ class ProviderInfo:
     button_fg: str
     console_url: str
     extra_fields: tuple[str, ...] = field(default=())
+    # The whole label, not "Continue with %(name)s": Korean picks 로/으로 by the name.
+    login_label: Promise | str = ""
 
     @property
     def origins(self) -> tuple[str, ...]:
@@ -39,6 +41,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ProviderInfo(
             id="kakao",
             name=_("Kakao"),
+            login_label=_("Continue with Kakao"),
             client_id_label=_("REST API key"),
             secret_label=_("Client secret"),
             required_credentials=("client_id",),
@@ -49,6 +52,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ProviderInfo(
             id="naver",
             name=_("Naver"),
+            login_label=_("Continue with Naver"),
             client_id_label=_("Client ID"),
             secret_label=_("Client secret"),
             required_credentials=("client_id", "secret"),
@@ -59,6 +63,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ProviderInfo(
             id="google",
             name=_("Google"),
+            login_label=_("Continue with Google"),
             client_id_label=_("Client ID"),
             secret_label=_("Client secret"),
             required_credentials=("client_id", "secret"),
@@ -69,6 +74,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ProviderInfo(
             id="facebook",
             name=_("Facebook"),
+            login_label=_("Continue with Facebook"),
             client_id_label=_("App ID"),
             secret_label=_("App secret"),
             required_credentials=("client_id", "secret"),
@@ -79,6 +85,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ProviderInfo(
             id="apple",
             name=_("Apple"),
+            login_label=_("Continue with Apple"),
             client_id_label=_("Services ID"),
             secret_label=_("Key ID"),
             required_credentials=("client_id", "team_id", "key_id", "private_key"),
@@ -90,6 +97,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ProviderInfo(
             id="line",
             name=_("LINE"),
+            login_label=_("Continue with LINE"),
             client_id_label=_("Channel ID"),
             secret_label=_("Channel secret"),
             required_credentials=("client_id", "secret"),

@@ -45,7 +45,6 @@ class ProviderSettingsForm(SecretFormMixin, forms.ModelForm):
         self.fields["private_key"].widget = forms.Textarea(
             attrs={"rows": 4, "autocomplete": "off", "placeholder": "-----BEGIN PRIVATE KEY-----"}
         )
-        self.fields["private_key"].help_text = self.fields["secret"].help_text
         if info.id == "apple":
             del self.fields["secret"]
         else:
@@ -194,6 +193,10 @@ class SocialSignupForm(AllauthSocialSignupForm):
                 self.fields[name].required = rule == Rule.REQUIRED
         if "marketing_consent" in self.fields:
             self.fields["marketing_consent"].required = False
+        for name in ("name", "phone", "birthday", "gender", "address"):
+            field = self.fields.get(name)
+            if field is not None and not field.required:
+                field.label = _("%(label)s (optional)") % {"label": field.label}
 
 
 class LinkPasswordForm(forms.Form):

@@ -25,9 +25,21 @@ def social_buttons(context: dict[str, Any], process: str = "login") -> list[dict
         if info is None:
             continue
         buttons.append(
-            {"id": provider.id, "name": info.name, "url": provider.get_login_url(request)}
+            {
+                "id": provider.id,
+                "name": info.name,
+                "login_label": info.login_label,
+                "url": provider.get_login_url(request),
+            }
         )
     return buttons
+
+
+@register.simple_tag
+def provider_name(provider_id: str) -> str:
+    """The provider's name as the shop spells it (translated), e.g. "LINE", not "Line"."""
+    info = PROVIDERS.get(provider_id)
+    return str(info.name) if info else provider_id
 
 
 @register.simple_tag(takes_context=True)

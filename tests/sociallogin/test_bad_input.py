@@ -125,3 +125,12 @@ def test_apple_finish_callback_of_a_disabled_provider_is_a_clear_page(client: An
     resp = client.get("/accounts/apple/login/callback/finish/", {"code": "c", "state": "s"})
     assert resp.status_code == 404
     assert 'data-testid="social-unavailable"' in resp.content.decode()
+
+
+def test_login_buttons_read_naturally_in_korean(client: Any, enable_provider: Any) -> None:
+    for pid in ("kakao", "facebook", "line"):
+        enable_provider(pid)
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    buttons = page.split('data-testid="social-buttons"')[1]
+    assert "카카오로 계속하기" in buttons and "페이스북으로 계속하기" in buttons
+    assert "라인으로 계속하기" in buttons and "(으)로" not in buttons

@@ -113,6 +113,22 @@ def test_admin_page_lists_six_providers_with_redirect_uris(admin_client: Any) ->
         assert f"http://testserver/accounts/{pid}/login/callback/" in html
 
 
+def test_admin_page_says_an_apple_key_is_stored_without_showing_it(
+    admin_client: Any, enable_provider: Any
+) -> None:
+    from .test_sandbox_flows import apple_key
+
+    key = apple_key()
+    enable_provider(
+        "apple", client_id="shop.apple", team_id="T1", key_id="K1", private_key=key, secret=""
+    )
+    html = admin_client.get("/admin/sociallogin/providersettings/").content.decode()
+    apple = html.split('data-provider="apple"', 1)[1].split("</fieldset>", 1)[0]
+    assert "A value is stored. Leave blank to keep it." in apple
+    assert "Not set yet." not in apple
+    assert "BEGIN PRIVATE KEY-----\n" not in html and key.splitlines()[1] not in html
+
+
 def test_admin_save_validates_and_takes_effect(admin_client: Any, client: Any) -> None:
     bad = admin_client.post(
         "/admin/sociallogin/providersettings/", _post_data(**{"naver-enabled": "on"})

@@ -252,6 +252,9 @@ def test_required_missing_field_is_asked_prefilled(client: Any, kakao: Any, mock
     assert 'name="phone"' in page and 'name="birthday"' in page
     assert 'name="gender"' not in page  # hidden for Kakao
     assert 'value="김민지"' in page  # pre-filled
+    # Says why it asks, with the store's name and the provider's; optional fields say so.
+    assert "Kakao did not share everything" in page and StoreSettings.load().name in page
+    assert "Date of birth (optional)" in page and "Phone (optional)" not in page
     bad = client.post(resp["Location"], {"email": "minji@example.com", "name": "김민지"})
     assert bad.status_code == 200  # phone is required
     done = client.post(
