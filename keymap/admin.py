@@ -115,6 +115,14 @@ class UserDatabaseAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/keymap/preview.html", context)
 
 
+# The JWT's ``type`` a login through each webhook gets (see receivers and flows).
+PREVIEW_LOGIN_TYPES = {
+    "user_authentication": "partner",
+    "user_creation": "store",
+    "social_login": "(provider, e.g. kakao)",
+}
+
+
 def preview(key_map: dict[str, Any], sample: Any, webhook: str) -> dict[str, Any]:
     """What a key name map makes of a sample answer: profile, errors, JWT claims."""
     rows = []
@@ -146,7 +154,7 @@ def preview(key_map: dict[str, Any], sample: Any, webhook: str) -> dict[str, Any
     attributes: dict[str, Any] = {str(r["attribute"]): r["value"] for r in rows}
     claims = build_claims(
         "(customer id)",
-        login_type=webhook,
+        login_type=PREVIEW_LOGIN_TYPES.get(webhook, webhook),
         attributes=attributes,
         partner_data=sample if isinstance(sample, dict) else {},
         now=0,

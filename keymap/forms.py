@@ -18,6 +18,10 @@ LINKING_NEEDS_ID = _(
     "one webhook (user authentication, user creation or social login)."
 )
 
+NO_MAP_FOR_VALIDATION = _(
+    "The user-validation webhook answers only 200 or 404; it has no key name map."
+)
+
 
 def linking_problem(storage: str, account_linking: bool, key_maps: dict[str, dict]) -> Any:
     """Why account linking cannot be on with these maps (``None`` when it can)."""
@@ -41,7 +45,13 @@ class WebhookForm(SecretFormMixin, forms.ModelForm):
 
     secret_fields = ("secret",)
 
-    url = forms.URLField(label=_("URL"), max_length=500, required=False, assume_scheme="https")
+    url = forms.URLField(
+        label=_("URL"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "vURLField"}),
+    )
     map_birthday = forms.CharField(label=_("birthday"), required=False, max_length=200)
     map_nickname = forms.CharField(label=_("nickname"), required=False, max_length=200)
     map_first_name = forms.CharField(label=_("first_name"), required=False, max_length=200)
@@ -58,20 +68,27 @@ class WebhookForm(SecretFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         key_map = self.instance.key_map or {}
+        no_map = self.instance.name == WebhookName.USER_VALIDATION
         for attribute in ATTRIBUTES:
-            self.fields[f"map_{attribute}"].initial = key_map.get(attribute, "")
-            self.fields[f"map_{attribute}"].help_text = _("Dotted key of the answer, e.g. %s") % (
-                "user_info.username"
-            )
+            field = self.fields[f"map_{attribute}"]
+            field.initial = key_map.get(attribute, "")
+            field.widget.attrs["class"] = "vTextField"
+            if no_map:
+                # Greyed out in the admin, so the merchant sees why this webhook has no map;
+                # a map sent anyway (storeconfig) is still refused by clean().
+                field.widget.attrs["disabled"] = True
+                field.help_text = ""
+            else:
+                field.help_text = _("Dotted key of the answer, e.g. %s") % "user_info.username"
+        if no_map:
+            self.fields["map_birthday"].help_text = NO_MAP_FOR_VALIDATION
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         key_map = {a: (data.get(f"map_{a}") or "").strip() for a in ATTRIBUTES}
         key_map = {a: p for a, p in key_map.items() if p}
         if key_map and self.instance.name == WebhookName.USER_VALIDATION:
-            raise forms.ValidationError(
-                _("The user-validation webhook answers only 200 or 404; it has no key name map.")
-            )
+            raise forms.ValidationError(NO_MAP_FOR_VALIDATION)
         try:
             compile_key_map(key_map)
         except KeyMapError as exc:

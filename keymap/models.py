@@ -55,7 +55,7 @@ class UserDatabase(models.Model):
             "customer. Available only when server_custom_id is mapped in a key name map."
         ),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("user database")
@@ -86,7 +86,7 @@ class Webhook(models.Model):
         validators=[MinValueValidator(0.5), MaxValueValidator(30.0)],
     )
     key_map = models.JSONField(_("key name map"), default=dict, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("webhook")
@@ -189,7 +189,10 @@ class PartnerLink(models.Model):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_link"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="partner_link",
+        verbose_name=_("customer"),
     )
     server_custom_id = models.CharField(
         _("server_custom_id"), max_length=255, null=True, blank=True, db_index=True
@@ -202,8 +205,8 @@ class PartnerLink(models.Model):
     source = models.CharField(
         _("last webhook"), max_length=30, choices=WebhookName.choices, blank=True
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("partner link")
@@ -259,7 +262,7 @@ class SigningKey(models.Model):
     private_key = EncryptedTextField(_("private key"))
     public_jwk = models.JSONField(_("public key (JWK)"))
     active = models.BooleanField(_("published"), default=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("token signing key")

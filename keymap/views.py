@@ -93,6 +93,9 @@ def stronger_login(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"
     login_url = f"{reverse('account_login')}?{urlencode({'next': next_url})}"
+    if not request.session.get(flows.SESSION_USER_ID_LOGIN):
+        # Nothing to strengthen (logged out, or already a stronger login).
+        return redirect(next_url if request.user.is_authenticated else login_url)
     return render(
         request,
         "keymap/stronger_login.html",

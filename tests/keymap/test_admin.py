@@ -220,3 +220,39 @@ def test_admin_action_merges_duplicates(admin_client, partner) -> None:
     )
     assert response.status_code == 302
     assert MergeRecord.objects.get().source_user_id == b.pk
+
+
+def test_preview_says_which_attributes_failed_and_which_are_unmapped(admin_client, partner) -> None:
+    from keymap.models import Webhook
+
+    Webhook.objects.filter(name="user_authentication").update(
+        key_map={"nickname": "user_info.username", "birthday": "user_info.birthday"}
+    )
+    from keymap.models import invalidate
+
+    invalidate()
+    sample = {"user_info": {"username": "gamer123", "birthday": "1990-13-45"}}
+    html = admin_client.post(
+        "/admin/keymap/userdatabase/preview/",
+        {"webhook": "user_authentication", "sample": json.dumps(sample)},
+    ).content.decode()
+    rows = {
+        name: html.split(f'data-attribute="{name}"')[1].split("</tr>")[0]
+        for name in ("birthday", "nickname", "gender")
+    }
+    assert "not mapped" not in rows["birthday"] and "YYYY-MM-DD" in rows["birthday"]
+    assert "gamer123" in rows["nickname"]
+    assert "not mapped" in rows["gender"]
+    # What a password login through the partner gets.
+    assert "&quot;type&quot;: &quot;partner&quot;" in html
+    assert html.count("<h1>") == 1 and html.count("Key name map preview") == 2  # title, h1
+
+
+def test_validation_webhook_map_is_greyed_out(admin_client, partner) -> None:
+    html = admin_client.get(CHANGE).content.decode()
+    validation = html.split('<span class="inline_label">User validation')[1]
+    assert "disabled" in validation.split('name="webhooks-3-map_nickname"')[1].split(">")[0]
+    assert "has no key name map" in validation
+    others = html.split('<span class="inline_label">User validation')[0]
+    assert "has no key name map" not in others
+    assert "disabled" not in others.split('name="webhooks-0-map_nickname"')[1].split(">")[0]

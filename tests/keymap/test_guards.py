@@ -87,3 +87,15 @@ def test_rate_limit_ignores_forwarded_headers(client, partner, settings) -> None
     for addr in ("10.2.0.1", "10.2.0.2"):
         client.post(url, {"user_id": "Gamer"}, REMOTE_ADDR=addr)
     assert client.post(url, {"user_id": "GAMER"}, REMOTE_ADDR="10.2.0.3").status_code == 429
+
+
+def test_stronger_login_page_leads_back_to_the_shop_not_in_a_loop(client, partner, mocked) -> None:  # noqa: F811
+    url = reverse("keymap:stronger_login") + "?next=/account/"
+    # Nothing to strengthen when logged out: the login page, keeping where to go next.
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_login") + "?next=%2Faccount%2F"
+    _user_id_login(client, mocked)
+    html = client.get(url).content.decode()
+    back = html.split('data-testid="back-to-shop"')[0].rsplit("<a ", 1)[1]
+    assert 'href="/"' in back
