@@ -38,6 +38,15 @@ class AppSettings:
         return int(self._setting("SETTINGS_CACHE_TIMEOUT", 3600))
 
     @property
+    def REFUSED_DELIVERIES_RECORDED_PER_MINUTE(self) -> int:
+        """Refused webhook calls (wrong key or App ID) recorded per minute and remote address.
+
+        Beyond it they are still refused, counted in a log line, but not written: a flood
+        of forged calls must not fill the table nor queue for the database ahead of Kakao.
+        """
+        return int(self._setting("REFUSED_DELIVERIES_RECORDED_PER_MINUTE", 30))
+
+    @property
     def DELIVERY_RETENTION_DAYS(self) -> int:
         """Days recorded webhook deliveries are kept by the prune command."""
         return int(self._setting("DELIVERY_RETENTION_DAYS", 90))  # type: ignore[call-overload]

@@ -3,7 +3,8 @@
 Verification first (admin key in constant time, then the App ID), then a short piece of
 work in one transaction, then the answer: Kakao wants 200 within 3 seconds, also for a
 user we do not know, and pauses a webhook that keeps failing. Every delivery is recorded,
-forged ones included (without the key they carried).
+forged ones included (without the key they carried), up to a number of refused calls per
+minute and remote address.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from .app_settings import app_settings
 from .conf import load_config
 from .models import ChannelStatus, KakaoSyncMember, WebhookDelivery
 
@@ -93,6 +96,33 @@ def record(
     )
 
 
+def _record_refusal(request: HttpRequest, kind: str) -> bool:
+    """Whether a refused call is written: at most N a minute per remote address.
+
+    Kakao's genuine deliveries carry the admin key and are never refused, so the cap only
+    bounds what a forger can make the shop write (rows, and turns at SQLite's write lock
+    that Kakao's deliveries would wait behind). One cache round trip, no database.
+    """
+    limit = app_settings.REFUSED_DELIVERIES_RECORDED_PER_MINUTE
+    address = _client_ip(request) or "-"
+    # The window opens with the address's first refused call and lasts a minute.
+    key = f"kakaosync:refused:{kind}:{address}"
+    cache.add(key, 0, 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        count = 1
+    if count == limit + 1:
+        logger.warning(
+            "kakao %s webhook: more than %s refused calls within a minute from %s; "
+            "further ones in that minute are refused without being recorded",
+            kind,
+            limit,
+            address,
+        )
+    return count <= limit
+
+
 def _only_kakao_login(user: Any, remaining_social: int) -> bool:
     return remaining_social == 0 and not user.has_usable_password()
 
@@ -127,6 +157,8 @@ def deliver(
     Kakao gets its answer rather than a 500.
     """
     refused = verify(request, params, check_app=check_app)
+    if refused is not None and not _record_refusal(request, kind):
+        return refused
     for attempt in range(1, LOCK_ATTEMPTS + 1):
         try:
             with _writer_turn(), transaction.atomic():

@@ -193,3 +193,19 @@ def test_unlink_honoured_after_kakao_sync_was_switched_off(client, sync_on):
     invalidate_settings()
     assert client.post(URL, params(), **AUTH).status_code == 200
     assert not SocialAccount.objects.filter(user=user).exists()
+
+
+def test_refused_calls_recorded_up_to_a_rate_then_only_logged(client, sync_on, settings, caplog):
+    settings.KAKAOSYNC_REFUSED_DELIVERIES_RECORDED_PER_MINUTE = 3
+    user = make_kakao_customer()
+    forged = {"HTTP_AUTHORIZATION": "KakaoAK not-the-key"}
+    with caplog.at_level("WARNING", logger="kakaosync.webhooks"):
+        statuses = [client.post(URL, params(), **forged).status_code for _ in range(6)]
+    assert statuses == [401] * 6
+    assert WebhookDelivery.objects.filter(outcome="unauthorized").count() == 3
+    assert sum("refused calls within a minute" in r.getMessage() for r in caplog.records) == 1
+    assert SocialAccount.objects.filter(user=user).exists()
+    # Kakao's own delivery, from the same address, is still handled and recorded.
+    assert client.post(URL, params(), **AUTH).status_code == 200
+    assert WebhookDelivery.objects.filter(outcome="processed").count() == 1
+    assert not SocialAccount.objects.filter(user=user).exists()
