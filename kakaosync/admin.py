@@ -111,10 +111,27 @@ def _export(members: Any, fmt: str, kind: str) -> StreamingHttpResponse:
     return response
 
 
+class KakaoLinkFilter(admin.SimpleListFilter):
+    """Whether the customer is still linked to the Kakao app (said plainly, not "empty")."""
+
+    title = _("Kakao link")
+    parameter_name = "kakao_link"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("linked", _("Linked")), ("unlinked", _("Left the Kakao app"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "linked":
+            return queryset.filter(unlinked_at__isnull=True)
+        if self.value() == "unlinked":
+            return queryset.filter(unlinked_at__isnull=False)
+        return queryset
+
+
 @admin.register(KakaoSyncMember)
 class KakaoSyncMemberAdmin(admin.ModelAdmin):
     list_display = [
-        "user",
+        "customer",
         "kakao_user_id",
         "joined_via_sync",
         "marketing",
@@ -127,7 +144,7 @@ class KakaoSyncMemberAdmin(admin.ModelAdmin):
         "joined_via_sync",
         "channel_status",
         "needs_recovery",
-        ("unlinked_at", admin.EmptyFieldListFilter),
+        KakaoLinkFilter,
     ]
     search_fields = ["user__username", "user__email", "kakao_user_id"]
     readonly_fields = [
@@ -155,6 +172,10 @@ class KakaoSyncMemberAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[KakaoSyncMember]:
         return super().get_queryset(request).select_related("user__customer")
+
+    @admin.display(description=_("customer"), ordering="user__username")
+    def customer(self, obj: KakaoSyncMember) -> str:
+        return str(obj.user)
 
     @admin.display(description=_("marketing consent"), boolean=True)
     def marketing(self, obj: KakaoSyncMember) -> bool:

@@ -143,3 +143,14 @@ def test_failed_unlink_at_kakao_does_not_undo_the_deletion(
     assert not user.is_active
     assert "unlink after deletion" in caplog.text
     assert ADMIN_KEY not in caplog.text
+
+
+def test_admin_customers_filtered_by_kakao_link(admin_client, population):
+    url = "/admin/kakaosync/kakaosyncmember/"
+    resp = admin_client.get(url, {"kakao_link": "unlinked"})
+    assert resp.status_code == 200
+    assert [m.kakao_user_id for m in resp.context["cl"].result_list] == [6]
+    resp = admin_client.get(url, {"kakao_link": "linked"})
+    assert sorted(m.kakao_user_id for m in resp.context["cl"].result_list) == [1, 2, 3, 4, 5]
+    html = resp.content.decode()
+    assert "Left the Kakao app" in html and "kakao1</a>" in html  # the customer, linked

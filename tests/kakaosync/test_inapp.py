@@ -68,7 +68,7 @@ def test_other_ways_are_refused_on_the_server(client, restricted, method, url, d
     resp = getattr(client, method)(url, data, HTTP_USER_AGENT=KAKAOTALK_IOS)
     assert resp.status_code == 403
     html = resp.content.decode()
-    assert 'data-testid="kakao-only-refusal"' in html
+    assert 'class="msg-error" role="alert" data-testid="kakao-only-refusal"' in html
     assert "/accounts/kakao/login/" in html
     assert get_user_model().objects.count() == 0
 
