@@ -134,3 +134,9 @@ def test_login_buttons_read_naturally_in_korean(client: Any, enable_provider: An
     buttons = page.split('data-testid="social-buttons"')[1]
     assert "카카오로 계속하기" in buttons and "페이스북으로 계속하기" in buttons
     assert "라인으로 계속하기" in buttons and "(으)로" not in buttons
+    assert "또는 소셜 계정으로 계속하기" in page and "또는 소셜을 사용하세요" not in page
+
+
+def test_no_social_heading_when_no_provider_is_offered(client: Any, db: Any) -> None:
+    page = client.get("/accounts/login/").content.decode()
+    assert 'data-testid="social-rule"' not in page and "third-party" not in page
