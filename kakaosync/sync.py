@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -103,6 +103,21 @@ def _dt(value: Any) -> datetime | None:
         return None
 
 
+# How stale "last read from Kakao" may get before a login with nothing new writes it.
+READ_REFRESH = timedelta(hours=1)
+
+
+def _changed(member: KakaoSyncMember, fields: dict[str, Any], now: datetime) -> bool:
+    """Whether a returning login has anything to write.
+
+    Most logins bring back what the row already holds; not writing then spares the
+    login a commit (on SQLite a disk sync, ~5 ms: as much as the two Kakao reads).
+    """
+    if member.last_read_at is None or now - member.last_read_at >= READ_REFRESH:
+        return True
+    return any(getattr(member, k) != v for k, v in fields.items() if k != "last_read_at")
+
+
 def store(
     user: Any,
     data: dict[str, Any],
@@ -155,7 +170,7 @@ def store(
             for key, value in fields.items():
                 setattr(member, key, value)
             member.save()
-        else:
+        elif _changed(member, fields, now):
             # One UPDATE, atomic by itself: a returning Sync login costs two queries.
             KakaoSyncMember.objects.filter(pk=member.pk).update(**fields)
             for key, value in fields.items():

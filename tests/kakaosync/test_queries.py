@@ -87,6 +87,8 @@ def test_sync_login_adds_at_most_three_queries(sync_on, use_kakao_sandbox):
         f"plain signup {len(plain_signup)}, sync signup {len(sync_signup)}"
     )
     assert len(sync_login) <= len(plain_login) + 3, _diff(plain_login, sync_login)
+    # Kakao had nothing new: the returning login only reads the Sync row.
+    assert not [q for q in sync_login if q.startswith('UPDATE "kakaosync')], sync_login
     # The signup writes the Sync row and the marketing consent, in one savepoint.
     assert len(sync_signup) <= len(plain_signup) + 5, _diff(plain_signup, sync_signup)
 

@@ -89,6 +89,33 @@ def test_returning_login_updates_terms(client, sync_on, use_kakao_sandbox):
     assert get_user_model().objects.filter(socialaccount__provider="kakao").count() == 1
 
 
+def test_returning_login_writes_only_what_kakao_changed(client, sync_on, use_kakao_sandbox):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    shop_kakao_login(client, use_kakao_sandbox, terms=ALL_TERMS, channels=[CHANNEL])
+    client.logout()
+    member = KakaoSyncMember.objects.get()
+    read_at = member.last_read_at
+    assert member.channel_status == "ADDED"
+
+    shop_kakao_login(client, use_kakao_sandbox)  # nothing new at Kakao: nothing written
+    client.logout()
+    assert KakaoSyncMember.objects.get().last_read_at == read_at
+
+    use_kakao_sandbox.state.set_channel(CHANNEL, member.kakao_user_id, "BLOCKED")
+    shop_kakao_login(client, use_kakao_sandbox)
+    client.logout()
+    member = KakaoSyncMember.objects.get()
+    assert member.channel_status == "BLOCKED" and member.last_read_at > read_at
+
+    stale = timezone.now() - timedelta(hours=2)
+    KakaoSyncMember.objects.update(last_read_at=stale)
+    shop_kakao_login(client, use_kakao_sandbox)  # nothing new, but the read is refreshed
+    assert KakaoSyncMember.objects.get().last_read_at > stale
+
+
 def test_cancelled_consent_creates_nothing(client, sync_on, use_kakao_sandbox):
     resp, _ = shop_kakao_login(client, use_kakao_sandbox, action="cancel")
     assert resp.status_code == 302 and "cancelled" in resp["Location"]
