@@ -187,18 +187,29 @@ def refuse_if_linked(created: tuple[Webhook, Answer, dict[str, Any]]) -> None:
 
 
 def social_profile(sociallogin: Any) -> dict[str, Any]:
-    """What we tell the partner about a social account: the provider's profile, no tokens."""
+    """What we tell the partner about a social account: the provider's profile, no tokens.
+
+    ``email_verified`` says whether the provider vouches for the address: a partner that
+    recognises users by e-mail must not do so on an unverified one (anyone can put a
+    victim's address on a new social account).
+    """
     account = sociallogin.account
-    email = ""
+    email, verified = "", False
     for address in getattr(sociallogin, "email_addresses", []) or []:
         if address.email:
-            email = address.email
-            if address.verified:
+            email, verified = address.email, bool(address.verified)
+            if verified:
                 break
     if not email and sociallogin.user is not None:
         email = getattr(sociallogin.user, "email", "") or ""
     extra = account.extra_data if isinstance(account.extra_data, dict) else {}
-    return {"provider": account.provider, "uid": str(account.uid), "email": email, "profile": extra}
+    return {
+        "provider": account.provider,
+        "uid": str(account.uid),
+        "email": email,
+        "email_verified": verified,
+        "profile": extra,
+    }
 
 
 def social_login(request: HttpRequest, sociallogin: Any) -> None:

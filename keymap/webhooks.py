@@ -218,9 +218,24 @@ def create_user(hook: Webhook, *, username: str, email: str, profile: dict[str, 
 
 
 def social_login(
-    hook: Webhook, *, provider: str, uid: str, email: str, profile: dict[str, Any]
+    hook: Webhook,
+    *,
+    provider: str,
+    uid: str,
+    email: str,
+    email_verified: bool,
+    profile: dict[str, Any],
 ) -> Answer:
-    return post(hook, {"provider": provider, "uid": uid, "email": email, "profile": profile})
+    return post(
+        hook,
+        {
+            "provider": provider,
+            "uid": uid,
+            "email": email,
+            "email_verified": email_verified,
+            "profile": profile,
+        },
+    )
 
 
 def validate_user(hook: Webhook, *, user_id: str) -> Answer:

@@ -115,9 +115,11 @@ class PartnerSandbox:
                 return 201, user.answer()
             if webhook == "social_login":
                 email = str(data.get("email") or "").strip().lower()
-                for user in self.users.values():
-                    if email and (email == user.email.lower() or email in user.social_emails):
-                        return 200, user.answer()
+                # Recognised by e-mail only when the provider verified the address.
+                if data.get("email_verified") is True:
+                    for user in self.users.values():
+                        if email and (email == user.email.lower() or email in user.social_emails):
+                            return 200, user.answer()
                 self._next_id += 1
                 name = email.split("@")[0] or f"social{self._next_id}"
                 user = PartnerUser(str(self._next_id), name, "", email)

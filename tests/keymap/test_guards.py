@@ -99,3 +99,33 @@ def test_stronger_login_page_leads_back_to_the_shop_not_in_a_loop(client, partne
     html = client.get(url).content.decode()
     back = html.split('data-testid="back-to-shop"')[0].rsplit("<a ", 1)[1]
     assert 'href="/"' in back
+
+
+def test_partner_is_told_whether_the_social_email_is_verified(client, partner, mocked) -> None:  # noqa: F811
+    social = PARTNER + PATHS["social_login"]
+    mocked.add(responses.POST, social, json={"user": {"player_id": "1"}})
+    for verified in (False, True):
+        profile = kakao_user(5150, "minji@example.com")
+        profile["kakao_account"]["is_email_verified"] = verified
+        mocked.upsert(responses.GET, "https://kapi.kakao.com/v2/user/me", json=profile)
+        response = client.post("/accounts/kakao/login/")
+        state = parse_qs(urlsplit(response["Location"]).query)["state"][0]
+        client.get("/accounts/kakao/login/callback/", {"code": "c", "state": state})
+        client.post("/accounts/logout/")
+        sent = [c.request.body for c in mocked.calls if c.request.url == social][-1]
+        assert b'"email":"minji@example.com"' in sent
+        assert f'"email_verified":{str(verified).lower()}'.encode() in sent
+
+
+def test_sandbox_recognises_a_social_email_only_when_verified() -> None:
+    from keymap.sandbox.server import PartnerSandbox
+
+    sandbox = PartnerSandbox("s")
+    status, body = sandbox.handle(
+        "social_login", {"email": "minji@example.com", "email_verified": False}
+    )
+    assert status == 200 and body["user"]["player_id"] != "87654321"
+    status, body = sandbox.handle(
+        "social_login", {"email": "minji@example.com", "email_verified": True}
+    )
+    assert body["user"]["player_id"] == "87654321"
