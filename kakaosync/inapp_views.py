@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -108,6 +109,25 @@ def _find_account(login: str) -> Any:
     )
 
 
+# The page says whether a store ID or email exists (a typo deserves a clear answer); the
+# cap keeps it from serving as a way to test many addresses.
+CLAIM_LOOKUPS = 10
+CLAIM_WINDOW = 15 * 60
+
+
+def _address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR") or "-"
+
+
+def _lookup_allowed(request: HttpRequest) -> bool:
+    key = f"kakaosync:claim-lookups:{_address(request)}"
+    cache.add(key, 0, CLAIM_WINDOW)
+    try:
+        return cache.incr(key) <= CLAIM_LOOKUPS
+    except ValueError:  # evicted between add and incr
+        return True
+
+
 @require_http_methods(["GET", "POST"])
 def claim_account(request: HttpRequest) -> HttpResponse:
     """An existing store-ID customer names their account before logging in with Kakao.
@@ -119,6 +139,10 @@ def claim_account(request: HttpRequest) -> HttpResponse:
         return redirect("account_login")
     form = ClaimAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not _lookup_allowed(request):
+            form.add_error(None, _("Too many attempts. Please wait a few minutes and try again."))
+            logger.warning("in-app browser: account lookups limited for %s", _address(request))
+            return render(request, "kakaosync/claim_account.html", {"form": form}, status=429)
         user = _find_account(form.cleaned_data["login"])
         if user is None:
             form.add_error("login", _("We found no store account with this store ID or email."))

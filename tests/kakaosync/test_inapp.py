@@ -145,6 +145,18 @@ def test_claim_of_unknown_account(client, restricted):
     assert "We found no store account" in resp.content.decode()
 
 
+def test_claim_lookups_are_limited_per_address(client, restricted):
+    from kakaosync.inapp_views import CLAIM_LOOKUPS
+
+    for _ in range(CLAIM_LOOKUPS):
+        resp = client.post("/kakaosync/connect/", {"login": "x"}, HTTP_USER_AGENT=KAKAOTALK_IOS)
+        assert resp.status_code == 200
+    resp = client.post("/kakaosync/connect/", {"login": "nobody"}, HTTP_USER_AGENT=KAKAOTALK_IOS)
+    html = resp.content.decode()
+    assert resp.status_code == 429
+    assert "Too many attempts" in html and "We found no store account" not in html
+
+
 def test_kakao_only_page_speaks_korean(client, restricted):
     resp = client.get("/accounts/login/", HTTP_USER_AGENT=KAKAOTALK_IOS, HTTP_ACCEPT_LANGUAGE="ko")
     html = resp.content.decode()
