@@ -25,8 +25,15 @@ logger = logging.getLogger("keymap.views")
 
 
 def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: a forwarded header would let anyone pick their own bucket.
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+    """The address the rate limit counts: never one the client could choose itself."""
+    remote = str(request.META.get("REMOTE_ADDR") or "unknown")
+    proxies = app_settings.TRUSTED_PROXIES
+    if proxies <= 0:
+        return remote
+    # Each of our proxies appends the address it saw; entries left of them are hearsay.
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    return forwarded[-proxies] if len(forwarded) >= proxies else remote
 
 
 @never_cache

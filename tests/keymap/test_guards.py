@@ -129,3 +129,22 @@ def test_sandbox_recognises_a_social_email_only_when_verified() -> None:
         "social_login", {"email": "minji@example.com", "email_verified": True}
     )
     assert body["user"]["player_id"] == "87654321"
+
+
+@responses.activate
+def test_behind_trusted_proxies_the_limit_counts_the_address_they_saw(
+    client, partner, settings
+) -> None:
+    settings.KEYMAP_USER_ID_RATE_LIMIT = (2, 60)
+    settings.KEYMAP_TRUSTED_PROXIES = 1
+    responses.post(VALIDATE, status=404)
+    url = reverse("keymap:user_id_login")
+    for n in range(2):  # a client that makes up the left part of the header each time
+        xff = f"10.0.0.{n}, 203.0.113.7"
+        client.post(url, {"user_id": f"x{n}"}, HTTP_X_FORWARDED_FOR=xff, REMOTE_ADDR="10.9.0.1")
+    spoofed = "198.51.100.1, 203.0.113.7"
+    response = client.post(url, {"user_id": "x9"}, HTTP_X_FORWARDED_FOR=spoofed)
+    assert response.status_code == 429
+    # Another shopper behind the same proxy is not affected.
+    other = "203.0.113.8"
+    assert client.post(url, {"user_id": "x8"}, HTTP_X_FORWARDED_FOR=other).status_code == 200
