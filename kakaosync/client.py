@@ -272,7 +272,7 @@ def _int(body: dict[str, Any], key: str, path: str) -> int:
     value = body.get(key)
     if isinstance(value, bool) or not isinstance(value, int):
         # Kakao's ids are JSON numbers; a numeric string is tolerated, nothing else.
-        if isinstance(value, str) and value.isdigit():
+        if isinstance(value, str) and value.isascii() and value.isdigit():
             return int(value)
         raise KakaoInvalidResponse(f"Kakao's answer to {path} has no valid {key!r}")
     return value

@@ -172,15 +172,27 @@ def deliver(
     raise AssertionError("unreachable")
 
 
+MAX_KAKAO_ID = 2**63 - 1  # Kakao's app user IDs are 64-bit integers
+
+
+def _kakao_id(value: str) -> int | None:
+    """The app user ID in a webhook, or None when it is not one (``isdigit`` alone takes
+    "²" or Arabic-Indic digits, which ``int`` refuses or reads as another number)."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 19:
+        return None
+    number = int(value)
+    return number if number <= MAX_KAKAO_ID else None
+
+
 def handle_unlink(params: dict[str, str]) -> Result:
     """The unlink itself; runs inside ``deliver``'s transaction."""
     from allauth.socialaccount.models import SocialAccount
 
     user_id = params.get("user_id", "")
     referrer = params.get("referrer_type", "")
-    if not user_id.isdigit() or len(user_id) > 20 or referrer not in UNLINK_REFERRERS:
+    uid = _kakao_id(user_id)
+    if uid is None or referrer not in UNLINK_REFERRERS:
         return Result(400, Outcome.BAD_REQUEST)
-    uid = int(user_id)
     now = timezone.now()
     # A write first: on SQLite it takes the write lock up front (waiting its turn under
     # the busy timeout), where a read-then-write transaction fails at once with
@@ -191,7 +203,7 @@ def handle_unlink(params: dict[str, str]) -> Result:
     account = (
         SocialAccount.objects.select_for_update()
         .select_related("user")
-        .filter(provider="kakao", uid=user_id)
+        .filter(provider="kakao", uid=str(uid))
         .first()
     )
     if account is None:
@@ -222,7 +234,8 @@ def handle_channel(params: dict[str, str]) -> Result:
     id_type = params.get("id_type", "app_user_id")
     if event not in CHANNEL_EVENTS or not kakao_id or len(kakao_id) > 40:
         return Result(400, Outcome.BAD_REQUEST)
-    if id_type != "app_user_id" or not kakao_id.isdigit():
+    uid = _kakao_id(kakao_id)
+    if id_type != "app_user_id" or uid is None:
         # open_id and other id types name no customer of ours.
         return Result(200, Outcome.UNKNOWN_USER)
     config = load_config()
@@ -230,7 +243,7 @@ def handle_channel(params: dict[str, str]) -> Result:
     if channel and config.channel_public_id and channel != config.channel_public_id:
         return Result(200, Outcome.UNKNOWN_USER)
     status = CHANNEL_EVENTS[event]
-    updated = KakaoSyncMember.objects.filter(kakao_user_id=int(kakao_id)).first()
+    updated = KakaoSyncMember.objects.filter(kakao_user_id=uid).first()
     if updated is None:
         return Result(200, Outcome.UNKNOWN_USER)
     KakaoSyncMember.objects.filter(pk=updated.pk).update(

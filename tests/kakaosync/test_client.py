@@ -139,6 +139,10 @@ def test_get_user_invalid_json_and_bad_id():
     responses.replace(responses.GET, f"{API}/v2/user/me", json=[1, 2])
     with pytest.raises(client.KakaoInvalidResponse):
         client.get_user("AT")
+    # str.isdigit() takes "²", which int() refuses: still Kakao's bad answer, not a crash.
+    responses.replace(responses.GET, f"{API}/v2/user/me", json={"id": "²", "kakao_account": {}})
+    with pytest.raises(client.KakaoInvalidResponse):
+        client.get_user("AT")
 
 
 @responses.activate

@@ -98,6 +98,11 @@ def test_bad_parameters_are_400(client, sync_on):
     make_kakao_customer()
     assert client.post(URL, params(referrer="NOPE"), **AUTH).status_code == 400
     assert client.post(URL, {"app_id": str(APP_ID), "user_id": "x"}, **AUTH).status_code == 400
+    # Not an ID Kakao gives: beyond a 64-bit integer, or digits that are not ASCII.
+    for odd in ("99999999999999999999", "²", "\u0663"):
+        assert client.post(URL, params() | {"user_id": odd}, **AUTH).status_code == 400, odd
+        resp = client.post("/kakaosync/webhooks/channel/", {"event": "blocked", "id": odd}, **AUTH)
+        assert (resp.status_code, resp.json()) == (200, {"result": "unknown_user"}), odd
     assert SocialAccount.objects.count() == 1
 
 
