@@ -19,6 +19,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +50,13 @@ def _proxies(url: str) -> dict[str, str]:
 
 
 _session.headers.update(
-    {"User-Agent": "django-social-store-keymap/1", "Accept": "application/json"}
+    {
+        "User-Agent": "django-social-store-keymap/1",
+        "Accept": "application/json",
+        # Answers are small: uncompressed keeps the size cap a cap on memory too (a few
+        # KiB of gzip can inflate to many MiB inside a single read).
+        "Accept-Encoding": "identity",
+    }
 )
 
 
@@ -154,13 +161,17 @@ def post(hook: Webhook, payload: dict[str, Any], *, require_json: bool = True) -
     except requests.Timeout:
         outcome, error = Delivery.Outcome.UNAVAILABLE, f"no answer within {hook.timeout:g} s"
     except requests.RequestException as exc:
-        # The exception text names the URL and the cause, never our payload.
-        outcome, error = Delivery.Outcome.UNAVAILABLE, f"{type(exc).__name__}: {exc}"[:500]
+        # The exception text names the URL and the cause, never our payload; a token in
+        # the URL's query or user info is cut out.
+        text = f"{type(exc).__name__}: {exc}"
+        for secret_part in _url_secrets(hook.url):
+            text = text.replace(secret_part, "…")
+        outcome, error = Delivery.Outcome.UNAVAILABLE, text[:500]
     duration = (time.perf_counter() - started) * 1000
     delivery = Delivery.objects.create(
         delivery_id=delivery_id,
         webhook=hook.name,
-        url=hook.url[:500],
+        url=redact_url(hook.url)[:500],
         outcome=outcome,
         status_code=status,
         duration_ms=round(duration, 2),
@@ -184,6 +195,21 @@ def post(hook: Webhook, payload: dict[str, Any], *, require_json: bool = True) -
         raise PartnerUnavailable(_describe(outcome, error), delivery)
     assert status is not None
     return Answer(status=status, data=data or {}, delivery=delivery)
+
+
+def _url_secrets(url: str) -> list[str]:
+    parts = urlsplit(url)
+    return [p for p in (parts.query, parts.username or "", parts.password or "") if p]
+
+
+def redact_url(url: str) -> str:
+    """The webhook URL as recorded: without a query or user info, which may carry a key."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    query = "…" if parts.query else ""
+    return urlunsplit((parts.scheme, host, parts.path, query, ""))
 
 
 def _parse(raw: bytes, *, required: bool) -> tuple[Any, str]:

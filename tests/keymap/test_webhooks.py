@@ -104,3 +104,27 @@ def test_real_partner_down_is_unavailable(partner) -> None:
     with pytest.raises(PartnerUnavailable):
         webhooks.validate_user(load().webhooks["user_validation"], user_id="1")
     assert "ConnectionError" in Delivery.objects.get().error
+
+
+@responses.activate
+def test_a_key_in_the_webhook_url_is_not_recorded(partner) -> None:
+    from keymap.models import Webhook, invalidate
+
+    url = "https://user:pw-in-url@partner.test/hook?api_key=s3cr3t-key"
+    Webhook.objects.filter(name="user_authentication").update(url=url)
+    invalidate()
+    responses.post(url, body=requests.ConnectionError(f"failed to reach {url}"))
+    with pytest.raises(PartnerUnavailable):
+        webhooks.authenticate_user(_hook(), login="a", password="b")
+    delivery = Delivery.objects.get()
+    recorded = " ".join(str(v) for v in Delivery.objects.values().get().values())
+    assert "s3cr3t-key" not in recorded and "pw-in-url" not in recorded
+    assert delivery.url == "https://partner.test/hook?…"
+    assert "partner.test/hook" in delivery.error
+
+
+@responses.activate
+def test_answers_are_asked_for_uncompressed(partner) -> None:
+    responses.post(URL, json=SEED_ANSWER)
+    webhooks.authenticate_user(_hook(), login="a", password="b")
+    assert responses.calls[0].request.headers["Accept-Encoding"] == "identity"
