@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_variables
 from . import webhooks
 from .linking import (
     apply_profile,
+    capped_partner_data,
     creator,
     find_linked,
     is_current,
@@ -265,7 +266,8 @@ def social_login(request: HttpRequest, sociallogin: Any) -> None:
                 "provider": sent["provider"],
                 "uid": sent["uid"],
                 "values": {k: str(v) for k, v in values.items()},
-                "answer": answer.data,
+                # What apply_profile keeps anyway (the cap), not up to 1 MiB in the session.
+                "answer": capped_partner_data(answer.data),
             }
 
 
