@@ -21,14 +21,6 @@ from .forms import ClaimAccountForm
 
 logger = logging.getLogger("kakaosync.inapp")
 
-PROVIDER_NAMES = {
-    "naver": "Naver",
-    "google": "Google",
-    "facebook": "Facebook",
-    "apple": "Apple",
-    "line": "LINE",
-}
-
 
 def _next_url(request: HttpRequest) -> str:
     candidate = request.GET.get("next") or request.POST.get("next") or ""
@@ -47,8 +39,11 @@ def _refusal_message(refused: str, provider: str) -> str:
     if refused == "signup":
         return _("Signing up with a store ID is not available in the KakaoTalk browser.")
     if refused == "provider":
+        from sociallogin.catalog import PROVIDERS
+
+        info = PROVIDERS.get(provider)
         return _("%(provider)s login is not available in the KakaoTalk browser.") % {
-            "provider": PROVIDER_NAMES.get(provider, provider)
+            "provider": info.name if info is not None else provider  # translated ("네이버")
         }
     if refused == "other":
         return _("This way of logging in is not available in the KakaoTalk browser.")

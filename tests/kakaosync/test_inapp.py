@@ -162,6 +162,10 @@ def test_kakao_only_page_speaks_korean(client, restricted):
     html = resp.content.decode()
     assert "카카오로 계속하기" in html
     assert "카카오톡 브라우저에서" in html
+    resp = client.get(
+        "/accounts/naver/login/", HTTP_USER_AGENT=KAKAOTALK_IOS, HTTP_ACCEPT_LANGUAGE="ko"
+    )
+    assert "카카오톡 브라우저에서는 네이버 로그인을 사용할 수 없습니다." in resp.content.decode()
 
 
 def test_prompt_none_logs_a_member_in_at_once(client, restricted, use_kakao_sandbox):
