@@ -11,8 +11,11 @@ code (``KOE320``, ``-401``…) and the HTTP status, never the token.
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 import threading
+import urllib.parse
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -171,8 +174,24 @@ def session() -> requests.Session:
                 adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=32)
                 s.mount("https://", adapter)
                 s.mount("http://", adapter)
+                # The environment (proxies, CA bundle) is read once per host, not scanned
+                # again on every call (~0.7 ms each, on the login's path).
+                s.trust_env = False
+                s.verify = (
+                    os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+                )
                 _session = s
     return _session
+
+
+@functools.lru_cache(maxsize=16)
+def _proxies(origin: str) -> dict[str, str]:
+    return dict(requests.utils.get_environ_proxies(origin))
+
+
+def _origin(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _timeout() -> tuple[float, float]:
@@ -222,6 +241,7 @@ def _call(
                 data=data,
                 timeout=_timeout(),
                 allow_redirects=False,
+                proxies=_proxies(_origin(url)),
             )
         except requests.Timeout:
             last = KakaoUnavailable(f"Kakao did not answer {path} in time")
