@@ -100,21 +100,17 @@ def apply_profile(
     source: str,
     link: PartnerLink | None = None,
 ) -> PartnerLink:
-    """Write the mapped values (unmapped attributes keep theirs) and the partner's answer."""
+    """Write the mapped values (unmapped attributes keep theirs) and the partner's answer.
+
+    Concurrent logins of one customer lock its rows in one order, the partner link first
+    (as linking itself does), so two of them wait for each other instead of deadlocking.
+    """
     # Usually already loaded with the link (select_related), so no query here.
     customer = getattr(user, "customer", None) or get_customer(user)
     changed = [f for f in CUSTOMER_FIELDS if f in values and getattr(customer, f) != values[f]]
-    for name in changed:
-        setattr(customer, name, values[name])
-    if changed:
-        customer.save(update_fields=changed)
     user_changed = [
         f for f in USER_FIELDS if f in values and hasattr(user, f) and getattr(user, f) != values[f]
     ]
-    for name in user_changed:
-        setattr(user, name, values[name])
-    if user_changed:
-        user.save(update_fields=user_changed)
     if link is None:
         link, _created = PartnerLink.objects.get_or_create(user=user)
     link_changed = []
@@ -132,9 +128,21 @@ def apply_profile(
     if link.source != source:
         link.source = source
         link_changed.append("source")
+    if not (changed or user_changed or link_changed):
+        return link  # a returning login with the same answer writes nothing
+    # The link row is locked first: by this UPDATE, or by a lock when only the profile moves.
     if link_changed:
-        # A returning login with the same answer writes nothing.
         link.save(update_fields=[*link_changed, "updated_at"])
+    else:
+        PartnerLink.objects.select_for_update().filter(pk=link.pk).exists()
+    for name in changed:
+        setattr(customer, name, values[name])
+    if changed:
+        customer.save(update_fields=changed)
+    for name in user_changed:
+        setattr(user, name, values[name])
+    if user_changed:
+        user.save(update_fields=user_changed)
     return link
 
 
@@ -245,8 +253,9 @@ def _claim(
             .first()
         )
         if earlier is not None:
-            earlier.linked = True
-            earlier.save(update_fields=["linked", "updated_at"])
+            if not earlier.linked:  # linked meanwhile by a login that just committed
+                earlier.linked = True
+                earlier.save(update_fields=["linked", "updated_at"])
             return earlier.user, earlier
         candidate = create()
     link, _created = PartnerLink.objects.get_or_create(user=candidate)

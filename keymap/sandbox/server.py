@@ -195,12 +195,18 @@ def _handler(sandbox: PartnerSandbox) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    # The default listen backlog (5) resets connections when many logins arrive at once.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 def start(
     secret: str, *, host: str = "127.0.0.1", port: int = 0, users: list[PartnerUser] | None = None
 ) -> tuple[ThreadingHTTPServer, PartnerSandbox, str]:
     """Serve in a daemon thread; returns (server, sandbox, base URL). ``server.shutdown()``."""
     sandbox = PartnerSandbox(secret, users)
-    server = ThreadingHTTPServer((host, port), _handler(sandbox))
+    server = _Server((host, port), _handler(sandbox))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True, name="partner-sandbox").start()
     return server, sandbox, f"http://{host}:{server.server_address[1]}"
@@ -208,7 +214,7 @@ def start(
 
 def serve(secret: str, host: str, port: int) -> None:
     sandbox = PartnerSandbox(secret)
-    server = ThreadingHTTPServer((host, port), _handler(sandbox))
+    server = _Server((host, port), _handler(sandbox))
     server.daemon_threads = True
     print(
         f"partner sandbox on http://{host}:{port}/ (users: "
