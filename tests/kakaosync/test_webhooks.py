@@ -172,6 +172,31 @@ def test_burst_of_deliveries_all_answered_200(transactional_db, live_server, syn
     assert WebhookDelivery.objects.filter(outcome="processed").count() == 20
 
 
+def test_same_unlink_delivered_concurrently_is_handled_once(transactional_db, live_server, sync_on):
+    """Kakao retrying while the first delivery is in flight: one unlink, the rest replays."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    user = make_kakao_customer(3000, email="twice@example.com")
+
+    def send(_i: int) -> int:
+        return requests.post(
+            f"{live_server.url}{URL}",
+            data=params(uid=3000),
+            headers={"Authorization": f"KakaoAK {ADMIN_KEY}"},
+            timeout=30,
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(send, range(8)))
+    assert statuses == [200] * 8
+    assert not SocialAccount.objects.filter(user=user).exists()
+    outcomes = sorted(WebhookDelivery.objects.values_list("outcome", flat=True))
+    assert outcomes == ["duplicate"] * 7 + ["processed"]
+    assert KakaoSyncMember.objects.get(user=user).needs_recovery
+
+
 def test_flagged_customer_recovers_by_email(client, sync_on):
     from django.core import mail
 
