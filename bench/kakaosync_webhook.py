@@ -122,15 +122,19 @@ def _session() -> requests.Session:
     return _local.s
 
 
-def fire(calls: list[tuple[str, dict[str, str] | None]]) -> tuple[list[float], list[int]]:
-    def one(call: tuple[str, dict[str, str] | None]) -> tuple[float, int]:
-        url, data = call
+Call = tuple[str, dict[str, str] | None] | tuple[str, dict[str, str] | None, str]
+
+
+def fire(calls: list[Call]) -> tuple[list[float], list[int]]:
+    def one(call: Call) -> tuple[float, int]:
+        url, data = call[0], call[1]
+        key = call[2] if len(call) > 2 else ADMIN_KEY  # type: ignore[misc]
         start = time.perf_counter()
         if data is None:
             resp = _session().get(url, timeout=30)
         else:
             resp = _session().post(
-                url, data=data, headers={"Authorization": f"KakaoAK {ADMIN_KEY}"}, timeout=30
+                url, data=data, headers={"Authorization": f"KakaoAK {key}"}, timeout=30
             )
         return time.perf_counter() - start, resp.status_code
 
@@ -152,7 +156,20 @@ def main() -> None:
         action="store_true",
         help="SQLite in WAL mode (default: the demo's rollback journal)",
     )
+    parser.add_argument(
+        "--forged",
+        type=int,
+        default=0,
+        help="also send this many forged calls (wrong key), interleaved with Kakao's",
+    )
+    parser.add_argument(
+        "--record-all-refused",
+        action="store_true",
+        help="write every refused call (no per-address cap), for comparison",
+    )
     args = parser.parse_args()
+    if args.record_all_refused:
+        settings.KAKAOSYNC_REFUSED_DELIVERIES_RECORDED_PER_MINUTE = 10**9
     setup(args.n)
     if args.wal and connection.vendor == "sqlite":
         with connection.cursor() as cursor:
@@ -160,7 +177,7 @@ def main() -> None:
     server, base = serve()
     fire([(f"{base}/bench/trivial/", None)] * CONCURRENCY)  # warm threads and connections
     trivial_times, trivial_status = fire([(f"{base}/bench/trivial/", None)] * args.n)
-    deliveries = [
+    deliveries: list[Call] = [
         (
             f"{base}/kakaosync/webhooks/unlink/",
             {
@@ -171,7 +188,16 @@ def main() -> None:
         )
         for i in range(args.n)
     ]
-    hook_times, hook_status = fire(deliveries)
+    forged: list[Call] = [(d[0], d[1], "forged-key") for d in deliveries[: args.forged]]
+    mixed: list[Call] = []
+    for i, delivery in enumerate(deliveries):
+        mixed.append(delivery)
+        if i < len(forged):
+            mixed.append(forged[i])
+    all_times, all_status = fire(mixed)
+    genuine = [i for i, call in enumerate(mixed) if len(call) == 2]
+    hook_times = [all_times[i] for i in genuine]
+    hook_status = [all_status[i] for i in genuine]
     server.shutdown()
     ok = sum(1 for s in hook_status if s == 200)
     processed = WebhookDelivery.objects.filter(outcome="processed").count()
@@ -195,6 +221,15 @@ def main() -> None:
         f"  p99 vs Kakao's 3 s limit: {pct(hook_times, 0.99) / 3000:.1%}"
         f"  (mean {statistics.mean(hook_times) * 1000:.1f} ms)"
     )
+    if args.forged:
+        genuine_set = set(genuine)
+        refused = sum(1 for i, s in enumerate(all_status) if i not in genuine_set and s == 401)
+        recorded = WebhookDelivery.objects.filter(outcome="unauthorized").count()
+        print(
+            f"  with {args.forged} forged calls interleaved: {refused} x 401,"
+            f" {recorded} of them recorded"
+            + (" (the rest only counted in a log line)" if recorded < refused else "")
+        )
 
 
 if __name__ == "__main__":
