@@ -185,8 +185,17 @@ class PartnerLinkAdmin(admin.ModelAdmin):
     list_display = ["server_custom_id", "user", "linked", "source", "updated_at"]
     list_filter = ["linked", "source"]
     search_fields = ["server_custom_id", "user__username", "partner_login"]
-    raw_id_fields = ["user"]
-    readonly_fields = ["server_custom_id", "linked", "partner_login", "partner_data", "source"]
+    # Only a verified partner answer links a customer: nothing here can be typed in.
+    readonly_fields = fields = (
+        "user",
+        "server_custom_id",
+        "linked",
+        "partner_login",
+        "partner_data",
+        "source",
+        "created_at",
+        "updated_at",
+    )
     actions = ["link_duplicates"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

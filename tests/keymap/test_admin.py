@@ -256,3 +256,18 @@ def test_validation_webhook_map_is_greyed_out(admin_client, partner) -> None:
     others = html.split('<span class="inline_label">User validation')[0]
     assert "has no key name map" not in others
     assert "disabled" not in others.split('name="webhooks-0-map_nickname"')[1].split(">")[0]
+
+
+def test_partner_link_cannot_be_pointed_at_another_customer(admin_client, db) -> None:
+    from django.contrib.auth import get_user_model
+
+    from keymap.models import PartnerLink
+
+    users = get_user_model().objects
+    owner, other = users.create_user("owner"), users.create_user("other")
+    link = PartnerLink.objects.create(user=owner, server_custom_id="42", linked=True)
+    url = f"/admin/keymap/partnerlink/{link.pk}/change/"
+    assert admin_client.get(url).status_code == 200
+    admin_client.post(url, {"user": other.pk, "created_at_0": "2020-01-01", "created_at_1": "0:0"})
+    link.refresh_from_db()
+    assert link.user == owner
