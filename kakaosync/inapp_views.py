@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import inapp
+from .addresses import client_address
 from .forms import ClaimAccountForm
 
 logger = logging.getLogger("kakaosync.inapp")
@@ -111,7 +112,7 @@ CLAIM_WINDOW = 15 * 60
 
 
 def _address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "-"
+    return client_address(request) or "-"
 
 
 def _lookup_allowed(request: HttpRequest) -> bool:

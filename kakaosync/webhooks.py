@@ -22,6 +22,7 @@ from django.db import OperationalError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from .addresses import client_address
 from .app_settings import app_settings
 from .conf import load_config
 from .models import ChannelStatus, KakaoSyncMember, WebhookDelivery
@@ -49,7 +50,7 @@ class Result:
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request)
 
 
 def verify(request: HttpRequest, params: dict[str, str], *, check_app: bool) -> Result | None:

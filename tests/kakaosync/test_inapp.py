@@ -157,6 +157,24 @@ def test_claim_lookups_are_limited_per_address(client, restricted):
     assert "Too many attempts" in html and "We found no store account" not in html
 
 
+def test_claim_lookups_count_the_shopper_behind_a_trusted_proxy(client, restricted, settings):
+    """Behind the shop's reverse proxy every shopper has the proxy's REMOTE_ADDR."""
+    from kakaosync.inapp_views import CLAIM_LOOKUPS
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+
+    def claim(shopper_ip: str) -> int:
+        return client.post(
+            "/kakaosync/connect/",
+            {"login": "x"},
+            HTTP_USER_AGENT=KAKAOTALK_IOS,
+            HTTP_X_FORWARDED_FOR=shopper_ip,
+        ).status_code
+
+    assert [claim("203.0.113.7") for _ in range(CLAIM_LOOKUPS + 1)][-1] == 429
+    assert claim("198.51.100.9") == 200  # another shopper still has their own budget
+
+
 def test_kakao_only_page_speaks_korean(client, restricted):
     resp = client.get("/accounts/login/", HTTP_USER_AGENT=KAKAOTALK_IOS, HTTP_ACCEPT_LANGUAGE="ko")
     html = resp.content.decode()

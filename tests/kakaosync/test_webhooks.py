@@ -239,3 +239,13 @@ def test_refused_calls_recorded_up_to_a_rate_then_only_logged(client, sync_on, s
     assert client.post(URL, params(), **AUTH).status_code == 200
     assert WebhookDelivery.objects.filter(outcome="processed").count() == 1
     assert not SocialAccount.objects.filter(user=user).exists()
+
+
+def test_delivery_records_the_client_address_allauth_trusts(client, sync_on, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    client.post(URL, params(uid=5), HTTP_X_FORWARDED_FOR="203.0.113.7", **AUTH)
+    assert WebhookDelivery.objects.get().remote_addr == "203.0.113.7"
+    WebhookDelivery.objects.all().delete()
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0  # the default: forwarded headers are not believed
+    client.post(URL, params(uid=5), HTTP_X_FORWARDED_FOR="203.0.113.7", **AUTH)
+    assert WebhookDelivery.objects.get().remote_addr == "127.0.0.1"
