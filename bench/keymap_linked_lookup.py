@@ -89,11 +89,12 @@ def main() -> int:
             assert user.username == "u" + custom_id[1:]
         return statistics.median(samples)
 
-    # Best of three medians per size: the machine is shared and noisy.
+    # Best of five medians per size: the machine is shared and noisy, and the lookup is now
+    # fast enough (~0.5 ms) that a busy neighbour moves one median by half of that.
     fill(args.small)
-    small = min(measure(args.small) for _ in range(3))
+    small = min(measure(args.small) for _ in range(5))
     fill(args.large)
-    large = min(measure(args.large) for _ in range(3))
+    large = min(measure(args.large) for _ in range(5))
     print(f"lookup at {args.small:>9,} customers: {small * 1e3:.3f} ms (median of {args.lookups})")
     print(f"lookup at {args.large:>9,} customers: {large * 1e3:.3f} ms")
     print(f"time ratio large/small: {large / small:.2f}  (target <= 1.3)")
