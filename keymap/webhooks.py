@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+import urllib3
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 from requests.adapters import HTTPAdapter
@@ -99,16 +100,33 @@ def verify(secret: str, body: bytes, header: str | None) -> bool:
     return bool(header) and hmac.compare_digest(sign(secret, body), str(header))
 
 
-def _read_limited(response: requests.Response, limit: int) -> bytes | None:
+def _read_limited(response: requests.Response, limit: int, deadline: float) -> bytes | None:
+    """The body, or ``None`` past ``limit`` bytes; ``requests.Timeout`` past ``deadline``.
+
+    The read timeout only bounds each wait for the next bytes, so a partner sending a byte
+    now and then would hold the login for as long as it likes: the whole answer must
+    arrive by the deadline. ``read1`` returns what has arrived instead of waiting for a
+    full chunk, so the deadline is checked as the bytes come.
+    """
     length = response.headers.get("Content-Length")
     if length and length.isdigit() and int(length) > limit:
         return None
     chunks, size = [], 0
-    for chunk in response.iter_content(chunk_size=65536):
+    while True:
+        try:
+            chunk = response.raw.read1(65536, decode_content=True)
+        except urllib3.exceptions.ReadTimeoutError as exc:
+            raise requests.ReadTimeout(str(exc)) from None
+        except urllib3.exceptions.HTTPError as exc:
+            raise requests.ConnectionError(str(exc)) from None
+        if not chunk:
+            break
         size += len(chunk)
         if size > limit:
             return None
         chunks.append(chunk)
+        if time.perf_counter() > deadline:
+            raise requests.ReadTimeout("answer not complete by the deadline")
     return b"".join(chunks)
 
 
@@ -142,7 +160,9 @@ def post(hook: Webhook, payload: dict[str, Any], *, require_json: bool = True) -
             proxies=_proxies(hook.url),
         ) as response:
             status = response.status_code
-            raw = _read_limited(response, app_settings.MAX_ANSWER_BYTES)
+            raw = _read_limited(
+                response, app_settings.MAX_ANSWER_BYTES, deadline=started + hook.timeout
+            )
         if 300 <= status < 400:
             outcome, error = Delivery.Outcome.UNAVAILABLE, "redirect not followed"
         elif status >= 500 or status < 200:

@@ -128,3 +128,41 @@ def test_answers_are_asked_for_uncompressed(partner) -> None:
     responses.post(URL, json=SEED_ANSWER)
     webhooks.authenticate_user(_hook(), login="a", password="b")
     assert responses.calls[0].request.headers["Accept-Encoding"] == "identity"
+
+
+def test_real_partner_dripping_its_answer_is_cut_at_the_timeout(partner) -> None:
+    """Each byte comes within the read timeout, but the whole answer never comes in time."""
+    import socket
+    import threading
+    import time
+
+    from .conftest import configure_partner
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    stop = threading.Event()
+
+    def drip() -> None:
+        conn, _addr = server.accept()
+        with conn:
+            conn.recv(65536)
+            body = b'{"user": {"player_id": "1"}, "pad": "' + b"x" * 40 + b'"}'
+            head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\n\r\n"
+            conn.sendall(head.encode())
+            for byte in body:
+                if stop.wait(0.1):
+                    return
+                conn.sendall(bytes([byte]))
+
+    threading.Thread(target=drip, daemon=True).start()
+    configure_partner(f"http://127.0.0.1:{port}", timeout=0.5)
+    started = time.perf_counter()
+    with pytest.raises(PartnerUnavailable):
+        webhooks.validate_user(load().webhooks["user_validation"], user_id="1")
+    elapsed = time.perf_counter() - started
+    stop.set()
+    server.close()
+    assert elapsed < 1.5  # the whole answer would take ~7 s
+    assert Delivery.objects.get().error.startswith("no answer within 0.5")
