@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from store.admin_base import ReadOnlyAdmin
+
 from . import audience
 from .conf import kakao_login_status
 from .forms import KakaoSyncSettingsForm, ServiceTermFormSet
@@ -253,7 +255,7 @@ class KakaoSyncMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = [
         "received_at",
         "kind",
@@ -265,12 +267,3 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "outcome"]
     search_fields = ["kakao_user_id"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from store.admin import StoreSettingsAdmin
+from store.admin_base import ReadOnlyAdmin
 from store.forms import StoreSettingsForm
 from store.models import StoreSettings
 
@@ -171,19 +172,8 @@ class DeletedSocialAccountAdmin(admin.ModelAdmin):
         self.message_user(request, _("%(count)s block(s) lifted.") % {"count": count})
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(ArchivedSocialAccount)
-class ArchivedSocialAccountAdmin(ReadOnly):
+class ArchivedSocialAccountAdmin(ReadOnlyAdmin):
     list_display = ["provider", "client_id", "user", "archived_at"]
     list_filter = ["provider", "client_id"]
     search_fields = ["user__username", "user__email"]
@@ -191,7 +181,7 @@ class ArchivedSocialAccountAdmin(ReadOnly):
 
 
 @admin.register(ClientIdChange)
-class ClientIdChangeAdmin(ReadOnly):
+class ClientIdChangeAdmin(ReadOnlyAdmin):
     list_display = [
         "created_at",
         "provider",

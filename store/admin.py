@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .admin_base import ReadOnlyAdmin
 from .forms import CouponTemplateForm, StoreSettingsForm
 from .models import (
     AccountDeletion,
@@ -134,17 +135,6 @@ class OrderAdmin(admin.ModelAdmin):
     raw_id_fields = ["customer"]
     readonly_fields = ["number", "subtotal", "discount", "points_used", "total", "anonymised"]
     inlines = [OrderLineInline]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(MergeRecord)
