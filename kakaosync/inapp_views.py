@@ -95,14 +95,10 @@ def _find_account(login: str) -> Any:
     login = login.strip()
     if not login:
         return None
-    return (
-        user_model._default_manager.filter(
-            Q(**{f"{user_model.USERNAME_FIELD}__iexact": login}) | Q(email__iexact=login),
-            is_active=True,
-        )
-        .exclude(email="")
-        .first()
-    )
+    return user_model._default_manager.filter(
+        Q(**{f"{user_model.USERNAME_FIELD}__iexact": login}) | Q(email__iexact=login),
+        is_active=True,
+    ).first()
 
 
 # The page says whether a store ID or email exists (a typo deserves a clear answer); the
@@ -142,6 +138,16 @@ def claim_account(request: HttpRequest) -> HttpResponse:
         user = _find_account(form.cleaned_data["login"])
         if user is None:
             form.add_error("login", _("We found no store account with this store ID or email."))
+        elif not user.email:
+            # The proof of ownership is a code sent by email: nowhere to send it.
+            form.add_error(
+                "login",
+                _(
+                    "This store account has no email address, so we cannot send it a code. "
+                    "Open the store in your phone's browser instead of KakaoTalk, log in "
+                    "with your store ID and connect Kakao under My account."
+                ),
+            )
         else:
             request.session[inapp.SESSION_CLAIM] = user.pk
             messages.info(

@@ -10,7 +10,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from kakaosync.inapp import SESSION_AUTO_LOGIN
+from kakaosync.inapp import SESSION_AUTO_LOGIN, SESSION_CLAIM
 from kakaosync.models import KakaoSyncMember, KakaoSyncSettings
 from sociallogin.models import ProviderSettings
 
@@ -143,6 +143,15 @@ def test_claim_of_unknown_account(client, restricted):
     resp = client.post("/kakaosync/connect/", {"login": "nobody"}, HTTP_USER_AGENT=KAKAOTALK_IOS)
     assert resp.status_code == 200
     assert "We found no store account" in resp.content.decode()
+
+
+def test_claim_of_an_account_without_email_says_what_to_do(client, restricted):
+    get_user_model().objects.create_user("no-mail", "", "pw-12345678")
+    resp = client.post("/kakaosync/connect/", {"login": "no-mail"}, HTTP_USER_AGENT=KAKAOTALK_IOS)
+    html = resp.content.decode()
+    assert resp.status_code == 200
+    assert "has no email address" in html and "My account" in html
+    assert SESSION_CLAIM not in client.session
 
 
 def test_claim_lookups_are_limited_per_address(client, restricted):
