@@ -25,29 +25,8 @@ django.setup()
 from jsonpath_ng import parse  # noqa: E402
 
 from keymap.mapping import _NORMALISERS, MappingError, compile_key_map, map_answer  # noqa: E402
-
-ANSWER = {
-    "user": {"player_id": "12345678", "email": "user@example.com"},
-    "user_info": {
-        "username": "gamer123",
-        "user_first_name": "John",
-        "user_last_name": "Doe",
-        "gender": "male",
-        "birthday": "1990-05-15",
-        "country": "US",
-        "language": "en",
-    },
-    "subscription_status": "active",
-    "loyalty_level": "gold",
-}
-KEY_MAP = {
-    "nickname": "user_info.username",
-    "server_custom_id": "user.player_id",
-    "first_name": "user_info.user_first_name",
-    "last_name": "user_info.user_last_name",
-    "gender": "user_info.gender",
-    "birthday": "user_info.birthday",
-}
+from keymap.sandbox.example import SEED_ANSWER as ANSWER  # noqa: E402
+from keymap.sandbox.example import SEED_KEY_MAP as KEY_MAP  # noqa: E402
 
 
 def jsonpath_baseline(parsed: list[tuple[str, str, object]], answer: dict) -> dict:

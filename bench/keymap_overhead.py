@@ -33,15 +33,9 @@ import logging  # noqa: E402
 import requests  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
+from keymap.sandbox.example import SEED_KEY_MAP as KEY_MAP  # noqa: E402
+
 SECRET = "bench-partner-secret"
-KEY_MAP = {
-    "nickname": "user_info.username",
-    "server_custom_id": "user.player_id",
-    "first_name": "user_info.user_first_name",
-    "last_name": "user_info.user_last_name",
-    "gender": "user_info.gender",
-    "birthday": "user_info.birthday",
-}
 
 
 def main() -> None:

@@ -11,14 +11,11 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from .example import WEBHOOK_PATHS
+
 logger = logging.getLogger("keymap.sandbox")
 
-PATHS = {
-    "/webhooks/user-authentication": "user_authentication",
-    "/webhooks/user-creation": "user_creation",
-    "/webhooks/social-login": "social_login",
-    "/webhooks/user-validation": "user_validation",
-}
+PATHS = {path: name for name, path in WEBHOOK_PATHS.items()}
 MAX_BODY = 64 * 1024
 
 

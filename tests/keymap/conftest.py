@@ -7,36 +7,14 @@ from typing import Any
 
 import pytest
 
+from keymap.sandbox.example import SEED_ANSWER
+from keymap.sandbox.example import SEED_KEY_MAP as SEED_MAP
+from keymap.sandbox.example import WEBHOOK_PATHS as PATHS
+
+__all__ = ["PATHS", "SEED_ANSWER", "SEED_MAP"]  # imported by the test modules
+
 SECRET = "partner-signing-secret"
 PARTNER = "http://partner.test"
-SEED_ANSWER: dict[str, Any] = {
-    "user": {"player_id": "12345678", "email": "user@example.com"},
-    "user_info": {
-        "username": "gamer123",
-        "user_first_name": "John",
-        "user_last_name": "Doe",
-        "gender": "male",
-        "birthday": "1990-05-15",
-        "country": "US",
-        "language": "en",
-    },
-    "subscription_status": "active",
-    "loyalty_level": "gold",
-}
-SEED_MAP = {
-    "nickname": "user_info.username",
-    "server_custom_id": "user.player_id",
-    "first_name": "user_info.user_first_name",
-    "last_name": "user_info.user_last_name",
-    "gender": "user_info.gender",
-    "birthday": "user_info.birthday",
-}
-PATHS = {
-    "user_authentication": "/webhooks/user-authentication",
-    "user_creation": "/webhooks/user-creation",
-    "social_login": "/webhooks/social-login",
-    "user_validation": "/webhooks/user-validation",
-}
 
 
 def answer(player_id: str = "12345678", username: str = "gamer123", **info: Any) -> dict:

@@ -17,29 +17,8 @@ from keymap.mapping import (
     compile_key_map,
     map_answer,
 )
-
-SEED_ANSWER = {
-    "user": {"player_id": "12345678", "email": "user@example.com"},
-    "user_info": {
-        "username": "gamer123",
-        "user_first_name": "John",
-        "user_last_name": "Doe",
-        "gender": "male",
-        "birthday": "1990-05-15",
-        "country": "US",
-        "language": "en",
-    },
-    "subscription_status": "active",
-    "loyalty_level": "gold",
-}
-SEED_MAP = {
-    "nickname": "user_info.username",
-    "server_custom_id": "user.player_id",
-    "first_name": "user_info.user_first_name",
-    "last_name": "user_info.user_last_name",
-    "gender": "user_info.gender",
-    "birthday": "user_info.birthday",
-}
+from keymap.sandbox.example import SEED_ANSWER
+from keymap.sandbox.example import SEED_KEY_MAP as SEED_MAP
 
 
 def test_seed_answer_maps_every_attribute() -> None:

@@ -14,21 +14,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from keymap.config_section import KeymapSection
-
-SEED_MAP = {
-    "nickname": "user_info.username",
-    "server_custom_id": "user.player_id",
-    "first_name": "user_info.user_first_name",
-    "last_name": "user_info.user_last_name",
-    "gender": "user_info.gender",
-    "birthday": "user_info.birthday",
-}
-PATHS = {
-    "user_authentication": "/webhooks/user-authentication",
-    "user_creation": "/webhooks/user-creation",
-    "social_login": "/webhooks/social-login",
-    "user_validation": "/webhooks/user-validation",
-}
+from keymap.sandbox.example import SEED_KEY_MAP as SEED_MAP
+from keymap.sandbox.example import WEBHOOK_PATHS as PATHS
 
 
 class Command(BaseCommand):
