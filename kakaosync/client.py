@@ -306,7 +306,7 @@ def _bool_or_none(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def _dt(value: Any) -> datetime | None:
+def parse_time(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
@@ -398,8 +398,8 @@ def parse_user(body: dict[str, Any], *, require_account: bool = True) -> KakaoUs
             needs_agreement=needs,
             **values,
         ),
-        connected_at=_dt(body.get("connected_at")),
-        synched_at=_dt(body.get("synched_at")),
+        connected_at=parse_time(body.get("connected_at")),
+        synched_at=parse_time(body.get("synched_at")),
         raw=body,
     )
 
@@ -429,7 +429,7 @@ def get_service_terms(access_token: str, *, tags: list[str] | None = None) -> Se
                 required=item.get("required") is True,
                 agreed=item.get("agreed") is True,
                 revocable=item.get("revocable") is True,
-                agreed_at=_dt(item.get("agreed_at")),
+                agreed_at=parse_time(item.get("agreed_at")),
                 agreed_by=str(item.get("agreed_by") or ""),
             )
         )
@@ -464,7 +464,7 @@ def _channels(body: dict[str, Any], path: str) -> ChannelRelations:
                 channel_public_id=item["channel_public_id"],
                 relation=relation,
                 channel_uuid=str(item.get("channel_uuid") or ""),
-                updated_at=_dt(item.get("updated_at")),
+                updated_at=parse_time(item.get("updated_at")),
             )
         )
     return ChannelRelations(user_id=_int(body, "user_id", path), channels=tuple(channels))

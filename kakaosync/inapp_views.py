@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from allauth.account.utils import get_next_redirect_url
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -12,7 +13,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -21,15 +22,6 @@ from .addresses import client_address
 from .forms import ClaimAccountForm
 
 logger = logging.getLogger("kakaosync.inapp")
-
-
-def _next_url(request: HttpRequest) -> str:
-    candidate = request.GET.get("next") or request.POST.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return ""
 
 
 def _refusal_message(refused: str, provider: str) -> str:
@@ -57,7 +49,7 @@ def kakao_only_page(
     """The login page inside KakaoTalk: Kakao only, first trying automatic login."""
     if refused:
         logger.info("in-app browser: %s refused (%s)", refused, provider or request.path)
-    next_url = _next_url(request)
+    next_url = get_next_redirect_url(request) or ""
     params = {"process": "login", **({"next": next_url} if next_url else {})}
     query = "?" + urlencode(params)
     auto = (

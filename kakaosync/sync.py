@@ -18,7 +18,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from store.models import Customer
 from store.services.customers import get_customer
@@ -94,15 +93,6 @@ def _no_transaction() -> Iterator[None]:
     yield
 
 
-def _dt(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return parse_datetime(value)
-    except ValueError:
-        return None
-
-
 # How stale "last read from Kakao" may get before a login with nothing new writes it.
 READ_REFRESH = timedelta(hours=1)
 
@@ -129,7 +119,9 @@ def store(
     """Write the Sync data on the customer (one transaction, skipped when unchanged)."""
     account = extra_data.get("kakao_account") if isinstance(extra_data, dict) else None
     account = account if isinstance(account, dict) else {}
-    synched_at = _dt(extra_data.get("synched_at")) if isinstance(extra_data, dict) else None
+    synched_at = (
+        client.parse_time(extra_data.get("synched_at")) if isinstance(extra_data, dict) else None
+    )
     marketing = any(
         t.get("agreed") for t in data.get("terms", []) if t.get("tag") in config.marketing_tags
     )

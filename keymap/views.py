@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlencode
 
+from allauth.account.utils import get_next_redirect_url
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
@@ -75,22 +76,13 @@ def user_id_login(request: HttpRequest) -> HttpResponse:
                             "or a social account to see your personal details."
                         ),
                     )
-                    return redirect(_next_url(request))
+                    return redirect(get_next_redirect_url(request) or "/")
     return render(
         request,
         "keymap/user_id_login.html",
         {"form": form, "available": available, "next": request.GET.get("next", "")},
         status=status,
     )
-
-
-def _next_url(request: HttpRequest) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return "/"
 
 
 @never_cache

@@ -290,3 +290,16 @@ def test_returning_linked_login_with_the_same_answer_is_two_queries(
     flows.authenticate(None, "gamer123", "pw")
     first.customer.refresh_from_db()
     assert first.customer.nickname == "renamed"
+
+
+@responses.activate
+@pytest.mark.parametrize(
+    ("next_url", "expected"),
+    [("/products/", "/products/"), ("https://evil.example/", "/"), ("//evil.example/", "/")],
+)
+def test_user_id_login_follows_only_a_same_site_next(client, partner, next_url, expected) -> None:
+    responses.post(VALIDATE, status=200)
+    response = client.post(
+        reverse("keymap:user_id_login"), {"user_id": "12345678", "next": next_url}
+    )
+    assert response.status_code == 302 and response["Location"] == expected
