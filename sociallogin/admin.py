@@ -165,9 +165,16 @@ admin.site.register(StoreSettings, SocialAwareStoreSettingsAdmin)
 
 @admin.register(DeletedSocialAccount)
 class DeletedSocialAccountAdmin(admin.ModelAdmin):
-    list_display = ["provider", "short_digest", "created_at", "lifted_at", "lifted_by"]
+    list_display = [
+        "provider",
+        "short_digest",
+        "created_at",
+        "rejoin_after",
+        "lifted_at",
+        "lifted_by",
+    ]
     list_filter = ["provider", ("lifted_at", admin.EmptyFieldListFilter)]
-    readonly_fields = ["provider", "digest", "created_at", "lifted_at", "lifted_by"]
+    readonly_fields = ["provider", "digest", "created_at", "rejoin_after", "lifted_at", "lifted_by"]
     actions = ["lift"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -8,7 +8,8 @@ user's tokens when the account is deleted (Apple's "Token revocation" REST endpo
   in plaintext, and the access token would be useless an hour later.
 - ``account_deleting``: once the deletion commits, each kept token is revoked at Apple.
   The outcome is recorded (``AppleRevocation``) and logged; a failure never blocks the
-  deletion, and its token stays kept so that the revocation can be tried again.
+  deletion, and its token stays kept so that the revocation can be tried again
+  (``manage.py sociallogin_revoke_apple_tokens``, e.g. daily).
 """
 
 from __future__ import annotations
@@ -43,6 +44,24 @@ def on_user_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> No
 
 def on_social_account_added(sender: Any, request: Any, sociallogin: Any, **kwargs: Any) -> None:
     keep_token(sociallogin.user, sociallogin)
+
+
+def merge_handler(source: Any, target: Any) -> dict[str, int]:
+    """The token follows the Apple account, which the store's merge moves to the target."""
+    return {"apple_tokens": AppleToken.objects.filter(user=source).update(user=target)}
+
+
+def revoke_for_deleted_accounts() -> list[AppleRevocation]:
+    """Try again for every token still kept for a deleted (deactivated) account."""
+    records: list[AppleRevocation] = []
+    user_ids = (
+        AppleToken.objects.filter(user__is_active=False)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    for user_id in list(user_ids):
+        records += revoke_kept_tokens(user_id)
+    return records
 
 
 def revoke_kept_tokens(user_id: int) -> list[AppleRevocation]:

@@ -35,6 +35,7 @@ class SocialLoginConfig(AppConfig):
         from allauth.account.signals import user_logged_in
         from allauth.socialaccount.signals import social_account_added
 
+        from store import registry as store_registry
         from store.signals import account_deleting
 
         from . import apple_revocation, last_used
@@ -49,3 +50,4 @@ class SocialLoginConfig(AppConfig):
         account_deleting.connect(
             apple_revocation.on_account_deleting, dispatch_uid="sociallogin.apple_revoke"
         )
+        store_registry.register_merge_handler("sociallogin.apple", apple_revocation.merge_handler)

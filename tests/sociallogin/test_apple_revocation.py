@@ -3,6 +3,7 @@ Apple (the sandbox plays ``/auth/revoke`` and records what it received)."""
 
 from __future__ import annotations
 
+import io
 import logging
 from typing import Any
 
@@ -10,6 +11,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import connection
 
 from sociallogin.models import AppleRevocation, AppleToken
@@ -104,11 +106,29 @@ def test_apple_outage_neither_blocks_the_deletion_nor_loses_the_token(
     assert "revocation for user" in caplog.text
     # Kept for another try, still encrypted; and the next try works.
     assert AppleToken.objects.get(user=user).refresh_token == issued
-    from sociallogin.apple_revocation import revoke_kept_tokens
-
-    (again,) = revoke_kept_tokens(user.pk)
-    assert again.outcome == AppleRevocation.Outcome.REVOKED
+    call_command("sociallogin_revoke_apple_tokens", stdout=(out := io.StringIO()))
+    assert out.getvalue().strip() == "1 revoked, 0 failed"
+    assert AppleRevocation.objects.filter(user_id=user.pk).latest("pk").outcome == "revoked"
     assert not AppleToken.objects.filter(user=user).exists()
+
+
+def test_token_follows_the_apple_account_when_customers_merge(
+    client: Any,
+    enable_provider: Any,
+    use_sandbox: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from store.models import Customer
+    from store.services.merge import merge_customers
+
+    source, issued = _join_with_apple(client, enable_provider, use_sandbox, "apple-503")
+    target = User.objects.create_user("target", "t@example.com", "x")
+    Customer.objects.create(user=target, join_channel="web")
+    merge_customers(source, target, reason="test")
+    assert AppleToken.objects.get().user == target
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_account(target)
+    assert [r for r in use_sandbox.state.revocations if r["token"] == issued]
 
 
 def test_apple_account_without_a_kept_token_is_recorded(
