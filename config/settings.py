@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Turns an unexpected error in a provider login/callback view into a login error page.
     "sociallogin.middleware.ProviderErrorMiddleware",
+    # Remembers which provider this browser last logged in with ("last used" on the buttons).
+    "sociallogin.last_used.LastUsedProviderMiddleware",
     "kakaosync.middleware.KakaoInAppBrowserMiddleware",
     # A session that logged in with only a partner user ID sees no personal data (keymap).
     "keymap.middleware.UserIdSessionMiddleware",

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from store.models import Customer
 
-from . import linking, policy, registry
+from . import linking, policy, registry, tombstones
 from .catalog import PROVIDERS, Rule
 from .config_cache import configs_for
 from .signup import missing_required, provider_profile
@@ -146,7 +146,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 render(
                     request,
                     "sociallogin/deleted_account.html",
-                    {"provider_name": PROVIDERS[provider_id].name},
+                    tombstones.refusal_context(provider_id, sociallogin.account.uid),
                     status=403,
                 )
             )

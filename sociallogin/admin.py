@@ -23,8 +23,16 @@ from store.models import StoreSettings
 
 from .catalog import PROVIDER_IDS, PROVIDERS
 from .config_cache import load_configs
-from .forms import ProviderSettingsForm
-from .models import ArchivedSocialAccount, ClientIdChange, DeletedSocialAccount, ProviderSettings
+from .forms import ProviderSettingsForm, RejoinPolicyForm
+from .models import (
+    AppleRevocation,
+    AppleToken,
+    ArchivedSocialAccount,
+    ClientIdChange,
+    DeletedSocialAccount,
+    ProviderSettings,
+    RejoinPolicy,
+)
 
 
 def provider_forms(data: Any = None) -> list[ProviderSettingsForm]:
@@ -56,18 +64,22 @@ class ProviderSettingsAdmin(admin.ModelAdmin):
 
             raise PermissionDenied
         can_change = self.has_change_permission(request)
+        rejoin_row = RejoinPolicy.objects.filter(pk=1).first() or RejoinPolicy(pk=1)
         if request.method == "POST" and can_change:
             forms_ = provider_forms(request.POST)
-            if all(f.is_valid() for f in forms_):
+            rejoin_form = RejoinPolicyForm(request.POST, instance=rejoin_row, prefix="rejoin")
+            if all(f.is_valid() for f in forms_) and rejoin_form.is_valid():
                 with transaction.atomic():
                     for f in forms_:
                         if f.has_changed() or not f.instance.pk:
                             f.save(changed_by=request.user)
+                    rejoin_form.save()
                 messages.success(request, _("Social login settings saved. They are in effect now."))
                 return HttpResponseRedirect(request.path)
             messages.error(request, _("Please correct the errors below."))
         else:
             forms_ = provider_forms()
+            rejoin_form = RejoinPolicyForm(instance=rejoin_row, prefix="rejoin")
         return TemplateResponse(
             request,
             "sociallogin/admin/social_login.html",
@@ -77,6 +89,7 @@ class ProviderSettingsAdmin(admin.ModelAdmin):
                 "opts": self.model._meta,
                 "can_change": can_change,
                 "providers": [self._provider_context(request, f) for f in forms_],
+                "rejoin_form": rejoin_form,
                 "age_restricted": StoreSettings.load().age_restricted,
                 "active_count": sum(1 for c in load_configs().values() if c.enabled),
                 "store_settings_url": reverse("admin:store_storesettings_change", args=[1]),
@@ -152,9 +165,16 @@ admin.site.register(StoreSettings, SocialAwareStoreSettingsAdmin)
 
 @admin.register(DeletedSocialAccount)
 class DeletedSocialAccountAdmin(admin.ModelAdmin):
-    list_display = ["provider", "short_digest", "created_at", "lifted_at", "lifted_by"]
+    list_display = [
+        "provider",
+        "short_digest",
+        "created_at",
+        "rejoin_after",
+        "lifted_at",
+        "lifted_by",
+    ]
     list_filter = ["provider", ("lifted_at", admin.EmptyFieldListFilter)]
-    readonly_fields = ["provider", "digest", "created_at", "lifted_at", "lifted_by"]
+    readonly_fields = ["provider", "digest", "created_at", "rejoin_after", "lifted_at", "lifted_by"]
     actions = ["lift"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -178,6 +198,20 @@ class ArchivedSocialAccountAdmin(ReadOnlyAdmin):
     list_filter = ["provider", "client_id"]
     search_fields = ["user__username", "user__email"]
     exclude = ["extra_data", "uid"]
+
+
+@admin.register(AppleRevocation)
+class AppleRevocationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user_id", "outcome", "detail"]
+    list_filter = ["outcome"]
+
+
+@admin.register(AppleToken)
+class AppleTokenAdmin(ReadOnlyAdmin):
+    """Tokens still held: a customer's current one, or one Apple did not revoke."""
+
+    list_display = ["user", "updated_at"]
+    exclude = ["refresh_token", "uid"]
 
 
 @admin.register(ClientIdChange)

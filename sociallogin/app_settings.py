@@ -47,5 +47,16 @@ class AppSettings:
         """Wrong codes or passwords allowed before the linking attempt is dropped."""
         return int(self._setting("LINK_CODE_ATTEMPTS", 5))
 
+    @property
+    def LAST_USED_COOKIE(self) -> str:
+        """Name of the cookie that remembers which provider this browser last logged in
+        with (the provider id only); empty turns the "last used" hint off."""
+        return str(self._setting("LAST_USED_COOKIE", "sociallogin_last_used") or "")
+
+    @property
+    def LAST_USED_COOKIE_AGE(self) -> int:
+        """Seconds the "last used" cookie lives."""
+        return int(self._setting("LAST_USED_COOKIE_AGE", 365 * 24 * 3600))
+
 
 app_settings = AppSettings()

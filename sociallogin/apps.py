@@ -23,9 +23,31 @@ class SocialLoginConfig(AppConfig):
         checks.register(sociallogin_checks.check_wiring)
         checks.register(sociallogin_checks.check_socialapp_rows, checks.Tags.database)
         account_deleting.connect(on_account_deleting, dispatch_uid="sociallogin.tombstones")
+        self._connect_login_receivers()
         store_registry.register_config_section(SocialLoginSection())
         if apps.is_installed("django.contrib.admin"):
             # After the admin's autodiscovery (which imports allauth's admin after ours).
             from .admin import hide_allauth_app_admin
 
             hide_allauth_app_admin()
+
+    def _connect_login_receivers(self) -> None:
+        from allauth.account.signals import user_logged_in
+        from allauth.socialaccount.signals import social_account_added
+
+        from store import registry as store_registry
+        from store.signals import account_deleting
+
+        from . import apple_revocation, last_used
+
+        user_logged_in.connect(last_used.on_user_logged_in, dispatch_uid="sociallogin.last_used")
+        user_logged_in.connect(
+            apple_revocation.on_user_logged_in, dispatch_uid="sociallogin.apple_token"
+        )
+        social_account_added.connect(
+            apple_revocation.on_social_account_added, dispatch_uid="sociallogin.apple_token_added"
+        )
+        account_deleting.connect(
+            apple_revocation.on_account_deleting, dispatch_uid="sociallogin.apple_revoke"
+        )
+        store_registry.register_merge_handler("sociallogin.apple", apple_revocation.merge_handler)

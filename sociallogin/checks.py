@@ -150,4 +150,15 @@ def check_wiring(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
                 id="sociallogin.W004",
             )
         )
+    last_used = "sociallogin.last_used.LastUsedProviderMiddleware"
+    if app_settings.LAST_USED_COOKIE and last_used not in settings.MIDDLEWARE:
+        messages.append(
+            Warning(
+                f"{last_used} is not installed: the login page cannot mark the provider a "
+                "shopper last used.",
+                hint="Add it to MIDDLEWARE, or set SOCIALLOGIN_LAST_USED_COOKIE = '' to go "
+                "without the hint.",
+                id="sociallogin.W005",
+            )
+        )
     return messages

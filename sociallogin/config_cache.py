@@ -34,6 +34,7 @@ class ProviderConfig:
     team_id: str = ""
     key_id: str = ""
     signup_fields: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SIGNUP_RULES))
+    position: int = 0
     # Fernet tokens, never plaintext.
     secret_token: str = ""
     private_key_token: str = ""
@@ -95,6 +96,7 @@ def _from_db() -> dict[str, dict[str, Any]]:
             "team_id": row.team_id,
             "key_id": row.key_id,
             "signup_fields": dict(row.signup_fields or {}),
+            "position": row.position,
             "secret_token": crypto.encrypt(str(row.secret)) if row.secret else "",
             "private_key_token": crypto.encrypt(str(row.private_key)) if row.private_key else "",
         }

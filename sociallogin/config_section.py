@@ -1,6 +1,9 @@
 """The ``sociallogin`` section of ``storeconfig``: the same form as the admin page.
 
-``{"providers": {"kakao": {"enabled", "client_id", "secret", "signup_fields": {...}}, ...}}``;
+``{"providers": {"kakao": {"enabled", "position", "client_id", "secret", "signup_fields": {...}},
+...}, "rejoin_cooldown_days": null}``; ``position`` orders the login buttons (lowest first) and
+``rejoin_cooldown_days`` is ``null`` (a deleted social account never joins again) or the days
+after the deletion from which it may;
 Apple adds ``team_id``, ``key_id`` and ``private_key`` (a secret). Secrets are exported only
 with ``--with-secrets``; an absent or empty secret on import keeps the stored one. Changing a
 client ID that customers joined with needs ``"confirm_client_id_change": true``.
@@ -14,14 +17,14 @@ from store.config import ConfigError, check_keys, raise_form_errors
 
 from .catalog import PROVIDER_IDS, SIGNUP_FIELDS, Rule
 from .config_cache import invalidate
-from .forms import ProviderSettingsForm
-from .models import ProviderSettings
+from .forms import ProviderSettingsForm, RejoinPolicyForm
+from .models import ProviderSettings, RejoinPolicy
 
 _SECRETS = ("secret", "private_key")
 
 
 def _keys(provider_id: str) -> set[str]:
-    keys = {"enabled", "client_id", "signup_fields", "confirm_client_id_change"}
+    keys = {"enabled", "position", "client_id", "signup_fields", "confirm_client_id_change"}
     if provider_id == "apple":
         return keys | {"team_id", "key_id", "private_key"}
     return keys | {"secret"}
@@ -35,7 +38,11 @@ class SocialLoginSection:
         providers: dict[str, Any] = {}
         for pid in PROVIDER_IDS:
             row = rows.get(pid) or ProviderSettings(provider=pid)
-            entry: dict[str, Any] = {"enabled": row.enabled, "client_id": row.client_id}
+            entry: dict[str, Any] = {
+                "enabled": row.enabled,
+                "position": row.position,
+                "client_id": row.client_id,
+            }
             if pid == "apple":
                 entry.update({"team_id": row.team_id, "key_id": row.key_id})
             for name in _SECRETS:
@@ -46,16 +53,28 @@ class SocialLoginSection:
                 f: (row.signup_fields or {}).get(f, Rule.HIDDEN) for f in SIGNUP_FIELDS
             }
             providers[pid] = entry
-        return {"providers": providers}
+        return {"providers": providers, "rejoin_cooldown_days": RejoinPolicy.cooldown()}
 
     def apply(self, data: dict[str, Any]) -> None:
-        check_keys("sociallogin", data, {"providers"})
+        check_keys("sociallogin", data, {"providers", "rejoin_cooldown_days"})
         providers = data.get("providers", {})
         if not isinstance(providers, dict):
             raise ConfigError("sociallogin.providers", "must be an object")
         check_keys("sociallogin.providers", providers, set(PROVIDER_IDS))
         for pid, entry in providers.items():
             self._apply_provider(pid, entry)
+        if "rejoin_cooldown_days" in data:
+            self._apply_rejoin(data["rejoin_cooldown_days"])
+
+    def _apply_rejoin(self, days: Any) -> None:
+        key = "sociallogin.rejoin_cooldown_days"
+        if days is not None and (isinstance(days, bool) or not isinstance(days, int)):
+            raise ConfigError(key, "must be null (never) or a whole number of days")
+        row = RejoinPolicy.objects.select_for_update().get_or_create(pk=1)[0]
+        form = RejoinPolicyForm(data={"cooldown_days": "" if days is None else days}, instance=row)
+        if not form.is_valid():
+            raise ConfigError(key, " ".join(str(e) for e in form.errors.get("cooldown_days", [])))
+        form.save()
 
     def validate_applied(self) -> None:
         """The store's age restriction and a provider ON never stand together, whichever
@@ -90,6 +109,10 @@ class SocialLoginSection:
         for key in ("enabled", "confirm_client_id_change"):
             if key in entry and not isinstance(entry[key], bool):
                 raise ConfigError(f"{prefix}.{key}", "must be true or false")
+        position = entry.get("position", row.position)
+        if isinstance(position, bool) or not isinstance(position, int):
+            raise ConfigError(f"{prefix}.position", "must be a whole number")
+        values["position"] = position
         for key in ("client_id", "team_id", "key_id", *_SECRETS):
             if key in entry and not isinstance(entry[key], str):
                 raise ConfigError(f"{prefix}.{key}", "must be a string")

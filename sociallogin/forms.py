@@ -16,7 +16,7 @@ from store.models import Gender, StoreSettings
 from . import client_ids
 from .catalog import PROVIDERS, SIGNUP_FIELDS, Rule
 from .config_cache import load_configs
-from .models import ProviderSettings
+from .models import ProviderSettings, RejoinPolicy
 
 _CLIENT_ID_RE = re.compile(r"^[\x21-\x7e]+$")
 
@@ -33,7 +33,7 @@ class ProviderSettingsForm(SecretFormMixin, forms.ModelForm):
 
     class Meta:
         model = ProviderSettings
-        fields = ["enabled", "client_id", "secret", "team_id", "key_id", "private_key"]
+        fields = ["enabled", "position", "client_id", "secret", "team_id", "key_id", "private_key"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -42,6 +42,11 @@ class ProviderSettingsForm(SecretFormMixin, forms.ModelForm):
         self.fields["enabled"].label = _("Use %(provider)s login") % {"provider": info.name}
         self.fields["client_id"].label = str(info.client_id_label)
         self.fields["client_id"].required = False
+        self.fields["position"].required = False
+        self.fields["position"].help_text = _(
+            "Buttons on the login page go from the lowest number; equal numbers keep the "
+            "order of this page."
+        )
         self.fields["private_key"].widget = forms.Textarea(
             attrs={"rows": 4, "autocomplete": "off", "placeholder": "-----BEGIN PRIVATE KEY-----"}
         )
@@ -73,6 +78,10 @@ class ProviderSettingsForm(SecretFormMixin, forms.ModelForm):
         if value and not _CLIENT_ID_RE.match(value):
             raise forms.ValidationError(_("A client ID has no spaces or special characters."))
         return value
+
+    def clean_position(self) -> int:
+        value = self.cleaned_data.get("position")
+        return 0 if value is None else int(value)
 
     def clean_team_id(self) -> str:
         return (self.cleaned_data.get("team_id") or "").strip()
@@ -150,6 +159,14 @@ class ProviderSettingsForm(SecretFormMixin, forms.ModelForm):
                 )
             obj.save()
         return obj
+
+
+class RejoinPolicyForm(forms.ModelForm):
+    """May a deleted social account join again, and after how many days."""
+
+    class Meta:
+        model = RejoinPolicy
+        fields = ["cooldown_days"]
 
 
 class SocialSignupForm(AllauthSocialSignupForm):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +35,8 @@ class ProviderSettings(models.Model):
     key_id = models.CharField(_("key ID"), max_length=20, blank=True)
     private_key = EncryptedTextField(_("private key"), blank=True, default="")
     signup_fields = models.JSONField(_("signup fields"), default=default_signup_fields)
+    # Buttons on the login page go by this number, then by the catalog's order.
+    position = models.PositiveSmallIntegerField(_("position on the login page"), default=0)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -120,6 +123,9 @@ class DeletedSocialAccount(models.Model):
     provider = models.CharField(_("provider"), max_length=20)
     digest = models.CharField(_("keyed hash"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("deleted"), default=timezone.now)
+    # From when the account may join again: deletion + the admin's cool-down, or None
+    # (never). Kept on the row so that checking a signup costs no extra query.
+    rejoin_after = models.DateTimeField(_("may join again from"), null=True, blank=True)
     lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -140,6 +146,87 @@ class DeletedSocialAccount(models.Model):
     @property
     def is_active(self) -> bool:
         return self.lifted_at is None
+
+
+class RejoinPolicy(models.Model):
+    """Whether a deleted social account may join again (one row, pk=1).
+
+    Read only when an account is deleted (its tombstone gets ``rejoin_after``) and by the
+    admin; saving it recomputes ``rejoin_after`` of every tombstone.
+    """
+
+    cooldown_days = models.PositiveIntegerField(
+        _("days before a deleted social account may join again"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty: a deleted social account can never join again."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("rejoin policy")
+        verbose_name_plural = _("rejoin policy")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+        # The policy applies to the tombstones already there, not only to future ones.
+        days = self.cooldown_days
+        DeletedSocialAccount.objects.update(
+            rejoin_after=None
+            if days is None
+            else models.F("created_at") + datetime.timedelta(days=days)
+        )
+
+    @classmethod
+    def cooldown(cls) -> int | None:
+        return cls.objects.filter(pk=1).values_list("cooldown_days", flat=True).first()
+
+
+class AppleToken(models.Model):
+    """The refresh token Apple issued at the customer's last Sign in with Apple.
+
+    Apple's account-deletion rule wants the shop to revoke the customer's tokens; the
+    revoke call needs a token, the access token lasts an hour and the refresh token does
+    not expire, so the refresh token is kept, encrypted, until the account is deleted.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    uid = models.CharField(max_length=191, unique=True)
+    refresh_token = EncryptedTextField(_("refresh token"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Apple refresh token")
+        verbose_name_plural = _("Apple refresh tokens")
+
+    def __str__(self) -> str:
+        return f"apple #{self.user_id}"
+
+
+class AppleRevocation(models.Model):
+    """What happened when the shop asked Apple to revoke a deleted customer's tokens."""
+
+    class Outcome(models.TextChoices):
+        REVOKED = "revoked", _("revoked")
+        FAILED = "failed", _("failed")
+        NO_TOKEN = "no_token", _("no token kept")
+
+    user_id = models.BigIntegerField(_("user ID"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Apple token revocation")
+        verbose_name_plural = _("Apple token revocations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.user_id} {self.outcome}"
 
 
 class SocialSignupDetails(models.Model):

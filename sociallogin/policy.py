@@ -21,7 +21,7 @@ _MEMO_ATTR = "_sociallogin_available"
 
 
 def available_provider_ids(request: HttpRequest | None) -> list[str]:
-    """Providers offered and accepted for ``request``, in the catalog's order.
+    """Providers offered and accepted for ``request``, in the admin's order.
 
     Computed once per request (the adapter asks several times per login step).
     """
@@ -38,7 +38,11 @@ def _compute(request: HttpRequest | None) -> list[str]:
     if StoreSettings.load().age_restricted:
         return []
     configs = configs_for(request)
-    ids = [pid for pid in PROVIDER_IDS if configs[pid].is_active]
+    # The admin's order; sorted() is stable, so equal positions keep the catalog's order.
+    ids = sorted(
+        (pid for pid in PROVIDER_IDS if configs[pid].is_active),
+        key=lambda pid: configs[pid].position,
+    )
     return registry.filter_providers(request, ids)
 
 

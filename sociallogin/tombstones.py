@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from .app_settings import app_settings
 from .catalog import PROVIDERS
-from .models import ArchivedSocialAccount, DeletedSocialAccount, SocialSignupDetails
+from .models import ArchivedSocialAccount, DeletedSocialAccount, RejoinPolicy, SocialSignupDetails
 
 logger = logging.getLogger("sociallogin.tombstones")
 
@@ -23,8 +26,12 @@ def digest(provider_id: str, uid: str) -> str:
 
 
 def active_tombstones(provider_id: str, uid: str) -> Any:
+    """Tombstones that still refuse ``uid``: not lifted, and with no cool-down or one not
+    yet over."""
     return DeletedSocialAccount.objects.filter(
-        digest=digest(provider_id, uid), lifted_at__isnull=True
+        Q(rejoin_after__isnull=True) | Q(rejoin_after__gt=timezone.now()),
+        digest=digest(provider_id, uid),
+        lifted_at__isnull=True,
     )
 
 
@@ -32,10 +39,33 @@ def is_tombstoned(provider_id: str, uid: str) -> bool:
     return active_tombstones(provider_id, uid).exists()
 
 
+def rejoin_at(provider_id: str, uid: str) -> datetime.datetime | None:
+    """When ``uid`` may join again, or None when never (or not refused at all)."""
+    return active_tombstones(provider_id, uid).values_list("rejoin_after", flat=True).first()
+
+
+def refusal_context(provider_id: str, uid: str) -> dict[str, Any]:
+    """What ``sociallogin/deleted_account.html`` shows: the provider, and when (if ever)
+    this account may join again."""
+    info = PROVIDERS.get(provider_id)
+    return {"provider_name": info.name if info else "", "rejoin_at": rejoin_at(provider_id, uid)}
+
+
 def bury(provider_id: str, uid: str) -> None:
+    now = timezone.now()
+    cooldown_days = RejoinPolicy.cooldown()
     DeletedSocialAccount.objects.update_or_create(
         digest=digest(provider_id, uid),
-        defaults={"provider": provider_id, "lifted_at": None, "lifted_by": None},
+        # A second deletion after a rejoin starts the cool-down again.
+        defaults={
+            "provider": provider_id,
+            "created_at": now,
+            "rejoin_after": None
+            if cooldown_days is None
+            else now + datetime.timedelta(days=cooldown_days),
+            "lifted_at": None,
+            "lifted_by": None,
+        },
     )
 
 

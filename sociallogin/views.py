@@ -100,11 +100,10 @@ def _connect_and_login(request: HttpRequest, sociallogin: SocialLogin, user: Any
     try:
         with transaction.atomic():
             if tombstones.is_tombstoned(provider_id, sociallogin.account.uid):
-                info = PROVIDERS.get(provider_id)
                 return render(
                     request,
                     "sociallogin/deleted_account.html",
-                    {"provider_name": info.name if info else ""},
+                    tombstones.refusal_context(provider_id, sociallogin.account.uid),
                     status=403,
                 )
             exists = SocialAccount.objects.filter(

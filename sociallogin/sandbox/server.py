@@ -77,6 +77,11 @@ class SandboxState:
         self.lock = threading.Lock()
         self.codes: dict[str, Grant] = {}
         self.tokens: dict[str, Grant] = {}
+        self.refresh_tokens: dict[str, Grant] = {}
+        # Every call to Apple's /auth/revoke, as received (tests assert on it), and the
+        # status the next calls answer with (a test sets 503 to play an Apple outage).
+        self.revocations: list[dict[str, Any]] = []
+        self.revoke_status = 200
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.kid = secrets.token_hex(4)
         # Signs the "bad_signature" ID tokens: same kid, a key nobody publishes.
@@ -285,6 +290,9 @@ class Handler(BaseHTTPRequestHandler):
             self._json(200, {self.server.state.kid: self.server.state.cert_pem})
         elif provider == "apple" and path == "/auth/keys":
             self._json(200, {"keys": [self.server.state.jwk()]})
+        elif provider == "apple" and path == "/_revocations":
+            with self.server.state.lock:
+                self._json(200, {"revocations": list(self.server.state.revocations)})
         elif path == USER.get(provider):
             self._user(provider, query)
         else:
@@ -297,6 +305,8 @@ class Handler(BaseHTTPRequestHandler):
             self._consent(provider, form)
         elif provider in TOKEN and path == TOKEN[provider]:
             self._token(provider, form)
+        elif provider == "apple" and path == "/auth/revoke":
+            self._apple_revoke(form)
         elif provider == "line" and path == "/oauth2/v2.1/verify":
             self._json(400, {"error": "invalid_request"})
         else:
@@ -382,15 +392,61 @@ class Handler(BaseHTTPRequestHandler):
             grant.used = True
             token = secrets.token_urlsafe(24)
             self.server.state.tokens[token] = grant
+            refresh_token = secrets.token_urlsafe(24)
+            self.server.state.refresh_tokens[refresh_token] = grant
         answer: dict[str, Any] = {
             "access_token": token,
             "token_type": "bearer",
             "expires_in": 3600,
-            "refresh_token": secrets.token_urlsafe(24),
+            "refresh_token": refresh_token,
         }
         if provider in ("google", "apple"):
             answer["id_token"] = self.server.state.id_token(grant)
         self._json(200, answer)
+
+    def _apple_revoke(self, form: dict[str, str]) -> None:
+        """Apple's token revocation: client_id, an ES256 client_secret JWT for that client,
+        the token and its type hint. Like Apple, 200 also for a token not (or no longer)
+        valid. The secret's signature is not checked: the sandbox does not hold the shop's
+        public key; its header and claims are."""
+        state = self.server.state
+        client_id, token = form.get("client_id", ""), form.get("token", "")
+        record: dict[str, Any] = {
+            "client_id": client_id,
+            "token": token,
+            "token_type_hint": form.get("token_type_hint", ""),
+        }
+        error = ""
+        try:
+            header = jwt.get_unverified_header(form.get("client_secret", ""))
+            claims = jwt.decode(form.get("client_secret", ""), options={"verify_signature": False})
+            record["client_secret"] = {"header": header, "claims": claims}
+            if (
+                header.get("alg") != "ES256"
+                or not header.get("kid")
+                or claims.get("sub") != client_id
+                or claims.get("aud") != ISSUERS["apple"]
+                or not claims.get("iss")
+            ):
+                error = "invalid_client"
+        except jwt.PyJWTError:
+            error = "invalid_client"
+        if not token and not error:
+            error = "invalid_request"
+        with state.lock:
+            grant = state.refresh_tokens.get(token) or state.tokens.get(token)
+            record["known_token"] = grant is not None and grant.client_id == client_id
+            if not error and state.revoke_status == 200 and record["known_token"]:
+                state.refresh_tokens.pop(token, None)
+                state.tokens.pop(token, None)
+            record["status"] = 400 if error else state.revoke_status
+            state.revocations.append(record)
+        if error:
+            self._json(400, {"error": error})
+        elif state.revoke_status != 200:
+            self._json(state.revoke_status, {"error": "server_error"})
+        else:
+            self._send(200, b"", "text/plain")
 
     def _user(self, provider: str, query: dict[str, str]) -> None:
         auth = self.headers.get("Authorization", "")

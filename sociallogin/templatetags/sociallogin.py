@@ -15,10 +15,14 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def social_buttons(context: dict[str, Any], process: str = "login") -> list[dict[str, Any]]:
-    """The providers offered to this request, with their look and their login URL."""
+    """The providers offered to this request in the admin's order, with their look, their
+    login URL and whether this browser last logged in with it."""
     from allauth.socialaccount.adapter import get_adapter
 
+    from ..last_used import last_used
+
     request: HttpRequest = context["request"]
+    recent = last_used(request)
     buttons = []
     for provider in get_adapter(request).list_providers(request):
         info = PROVIDERS.get(provider.id)
@@ -30,6 +34,7 @@ def social_buttons(context: dict[str, Any], process: str = "login") -> list[dict
                 "name": info.name,
                 "login_label": info.login_label,
                 "url": provider.get_login_url(request),
+                "last_used": provider.id == recent,
             }
         )
     return buttons

@@ -36,6 +36,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "sociallogin.middleware.ProviderErrorMiddleware",
+    "sociallogin.last_used.LastUsedProviderMiddleware",
     "kakaosync.middleware.KakaoInAppBrowserMiddleware",
     "keymap.middleware.UserIdSessionMiddleware",
 ]
