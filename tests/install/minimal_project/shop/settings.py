@@ -37,6 +37,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "sociallogin.middleware.ProviderErrorMiddleware",
     "kakaosync.middleware.KakaoInAppBrowserMiddleware",
+    "keymap.middleware.RevokedSessionMiddleware",  # revoked sessions end
     "keymap.middleware.UserIdSessionMiddleware",
 ]
 ROOT_URLCONF = "shop.urls"
