@@ -165,6 +165,7 @@ class WebhookDelivery(models.Model):
     class Kind(models.TextChoices):
         UNLINK = "unlink", _("Unlink")
         CHANNEL = "channel", _("Channel")
+        EVENTS = "events", _("Security event")
 
     class Outcome(models.TextChoices):
         PROCESSED = "processed", _("Processed")
@@ -174,13 +175,22 @@ class WebhookDelivery(models.Model):
         WRONG_APP = "wrong_app", _("Wrong App ID")
         BAD_REQUEST = "bad_request", _("Bad parameters")
         DISABLED = "disabled", _("No admin key stored")
+        ERROR = "error", _("Internal error (answered 200)")
+        INVALID_TOKEN = "invalid_token", _("Security event token not valid")
+        REPLAYED = "replayed", _("Security event token already received")
+        IGNORED = "ignored", _("Event type not handled (recorded)")
 
     kind = models.CharField(_("webhook"), max_length=10, choices=Kind.choices)
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
     method = models.CharField(max_length=8)
     app_id = models.CharField(_("App ID"), max_length=30, blank=True)
     kakao_user_id = models.CharField(_("Kakao user ID"), max_length=30, blank=True)
-    event = models.CharField(_("referrer type / event"), max_length=40, blank=True)
+    event = models.CharField(_("referrer type / event"), max_length=200, blank=True)
+    # Kakao sends it for apps of an app group: the user's token across the group.
+    group_user_token = models.CharField(_("group user token"), max_length=200, blank=True)
+    # A security event token's ID: unique, so a replayed token is never acted on twice.
+    jti = models.CharField(_("token ID (jti)"), max_length=100, null=True, blank=True, unique=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     status_code = models.PositiveSmallIntegerField(_("answered"))
     user = models.ForeignKey(

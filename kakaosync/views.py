@@ -37,14 +37,18 @@ def _answer(result: webhooks.Result) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unlink_webhook(request: HttpRequest) -> HttpResponse:
-    result = webhooks.deliver(
-        request,
-        "unlink",
-        _params(request),
-        check_app=True,
-        event_key="referrer_type",
-        handler=webhooks.handle_unlink,
-    )
+    params = _params(request)
+    try:
+        result = webhooks.deliver(
+            request,
+            "unlink",
+            params,
+            check_app=True,
+            event_key="referrer_type",
+            handler=webhooks.handle_unlink,
+        )
+    except Exception:
+        result = webhooks.record_failure(request, "unlink", params, "referrer_type")
     return _answer(result)
 
 

@@ -62,18 +62,22 @@ def main(argv: list[str] | None = None) -> int:
     send.add_argument("--user-id", required=True, type=int)
     send.add_argument("--referrer-type", default="UNLINK_FROM_APPS", choices=REFERRER_TYPES)
     send.add_argument("--method", default="POST", choices=["GET", "POST"])
+    send.add_argument("--group-user-token", default="", help="as Kakao sends for app groups")
     args = parser.parse_args(argv)
     config = _config(args)
 
     if args.command == "send-unlink":
+        params = {
+            "app_id": str(config.app_id),
+            "user_id": str(args.user_id),
+            "referrer_type": args.referrer_type,
+        }
+        if args.group_user_token:
+            params["group_user_token"] = args.group_user_token
         status, text = send_webhook(
             config.shop_url.rstrip("/") + config.unlink_webhook_path,
             admin_key=config.admin_key,
-            params={
-                "app_id": str(config.app_id),
-                "user_id": str(args.user_id),
-                "referrer_type": args.referrer_type,
-            },
+            params=params,
             method=args.method,
         )
         print(f"{status} {text[:200]}")

@@ -671,7 +671,9 @@ class KakaoSandboxHandler(BaseHTTPRequestHandler):
         if not user_id.isdigit() or referrer not in REFERRER_TYPES:
             self._html(400, "Webhook", '<p class="err">Bad user or referrer type.</p>')
             return
-        self.server.send_unlink_webhook(int(user_id), referrer)
+        self.server.send_unlink_webhook(
+            int(user_id), referrer, group_user_token=form.get("group_user_token", "")[:200]
+        )
         self._redirect("/")
 
     def ui_send_channel(self) -> None:
@@ -707,19 +709,27 @@ class KakaoSandboxServer(ThreadingHTTPServer):
         return {t for t, required in self.state.config.service_terms.items() if required} & tags
 
     def send_unlink_webhook(
-        self, user_id: int, referrer_type: str = "UNLINK_FROM_APPS", method: str = "POST"
+        self,
+        user_id: int,
+        referrer_type: str = "UNLINK_FROM_APPS",
+        method: str = "POST",
+        group_user_token: str = "",
     ) -> tuple[int, str]:
-        """The user left the app at Kakao: unlink here, then tell the shop."""
+        """The user left the app at Kakao: unlink here, then tell the shop (apps of an app
+        group also get the user's ``group_user_token``)."""
         self.state.unlink(user_id)
         cfg = self.state.config
+        params = {
+            "app_id": str(cfg.app_id),
+            "user_id": str(user_id),
+            "referrer_type": referrer_type,
+        }
+        if group_user_token:
+            params["group_user_token"] = group_user_token
         status, text = send_webhook(
             cfg.shop_url.rstrip("/") + cfg.unlink_webhook_path,
             admin_key=cfg.admin_key,
-            params={
-                "app_id": str(cfg.app_id),
-                "user_id": str(user_id),
-                "referrer_type": referrer_type,
-            },
+            params=params,
             method=method,
         )
         with self.state.lock:
