@@ -128,7 +128,8 @@ class KakaoSyncMember(models.Model):
     app_id = models.BigIntegerField(_("App ID"), null=True, blank=True)
     joined_via_sync = models.BooleanField(_("joined through Kakao Sync"), default=False)
     synched_at = models.DateTimeField(_("Kakao Sync signup (Kakao's synched_at)"), null=True)
-    # [{"tag", "required", "agreed", "agreed_at"}] as Kakao's /v2/user/service_terms said
+    # [{"tag", "required", "agreed", "agreed_at", "agreed_by", "revocable"}] as Kakao's
+    # /v2/user/service_terms said
     # at the last login: one row per customer keeps a Sync login to a single write.
     terms = models.JSONField(_("service terms"), default=list, blank=True)
     phone_consented = models.BooleanField(_("phone number shared by Kakao"), default=False)
@@ -140,6 +141,12 @@ class KakaoSyncMember(models.Model):
     last_read_at = models.DateTimeField(_("last read from Kakao"), default=timezone.now)
     unlinked_at = models.DateTimeField(_("left the Kakao app"), null=True, blank=True)
     unlink_reason = models.CharField(_("unlink reason"), max_length=30, blank=True)
+    profile_changed_at = models.DateTimeField(
+        _("profile changed at Kakao"),
+        null=True,
+        blank=True,
+        help_text=_("Kakao reported a profile change; the next login refreshes the profile."),
+    )
     needs_recovery = models.BooleanField(
         _("needs email recovery"),
         default=False,

@@ -66,3 +66,15 @@ def channel_webhook(request: HttpRequest) -> HttpResponse:
         handler=webhooks.handle_channel,
     )
     return _answer(result)
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def security_events(request: HttpRequest) -> HttpResponse:
+    """Kakao's Security Event Tokens (RFC 8935 push): 202, or 400 with the error code."""
+    from . import security_events as events
+
+    answer = events.receive(request)
+    if answer.body is None:
+        return HttpResponse(status=answer.status)
+    return JsonResponse(answer.body, status=answer.status)
