@@ -55,6 +55,7 @@ MIDDLEWARE = [
     # Turns an unexpected error in a provider login/callback view into a login error page.
     "sociallogin.middleware.ProviderErrorMiddleware",
     "kakaosync.middleware.KakaoInAppBrowserMiddleware",
+    "kakaosync.middleware.KakaoRequiredTermsMiddleware",  # terms added later, agreed first
     "keymap.middleware.RevokedSessionMiddleware",  # sessions revoked by events, deletion
     # A session that logged in with only a partner user ID sees no personal data (keymap).
     "keymap.middleware.UserIdSessionMiddleware",

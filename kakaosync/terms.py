@@ -25,6 +25,8 @@ from .models import KakaoSyncMember
 logger = logging.getLogger("kakaosync.terms")
 
 SESSION_MISSING = "kakaosync:missing_terms"
+# The store's required tags when the session was last checked: a change re-checks it.
+SESSION_CHECKED = "kakaosync:terms_checked"
 
 
 class WithdrawRefused(Exception):
@@ -43,21 +45,45 @@ def missing_required(member: KakaoSyncMember | None, config: SyncConfig) -> list
     return [t.tag for t in config.terms if t.required and t.tag not in agreed]
 
 
-def consent_url(tags: list[str], next_url: str = "") -> str:
-    """Kakao's additional-consent flow: a Kakao login naming only the missing tags."""
-    params = {"process": "login", "auth_params": urlencode({"service_terms": ",".join(tags)})}
+def consent_form(tags: list[str], next_url: str = "") -> tuple[str, dict[str, str]]:
+    """Kakao's additional-consent flow: a Kakao login (a POST) naming only ``tags``
+    (allauth reads ``auth_params`` from the query string)."""
+    query = urlencode({"auth_params": urlencode({"service_terms": ",".join(tags)})})
+    fields = {"process": "login"}
     if next_url:
-        params["next"] = next_url
-    return f"{reverse('kakao_login')}?{urlencode(params)}"
+        fields["next"] = next_url
+    return f"{reverse('kakao_login')}?{query}", fields
+
+
+def required_tags(config: SyncConfig) -> list[str]:
+    return sorted(t.tag for t in config.terms if t.required)
 
 
 def remember_missing(session: Any, member: KakaoSyncMember | None, config: SyncConfig) -> None:
     """After a Kakao login: what the session still has to agree to, if anything."""
     missing = missing_required(member, config)
+    session[SESSION_CHECKED] = required_tags(config)
     if missing:
         session[SESSION_MISSING] = missing
     else:
         session.pop(SESSION_MISSING, None)
+
+
+def session_missing(session: Any, user: Any) -> list[str]:
+    """The required terms a Kakao-logged-in session lacks; re-read from the member's row
+    only when the store's required terms changed since the session was checked."""
+    checked = session.get(SESSION_CHECKED)
+    if checked is None:
+        return []  # not a Kakao Sync login
+    from .conf import sync_active
+
+    config = sync_active()
+    if config is None:
+        return []
+    if checked != required_tags(config):
+        member = KakaoSyncMember.objects.filter(user=user).first()
+        remember_missing(session, member, config)
+    return list(session.get(SESSION_MISSING, []))
 
 
 def _set_agreed(member: KakaoSyncMember, tags: set[str], agreed: bool) -> list[dict[str, Any]]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import inapp_views, views
+from . import inapp_views, terms_views, views
 
 app_name = "kakaosync"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("webhooks/events", views.security_events),
     path("login/", inapp_views.kakao_only_login, name="kakao_only"),
     path("connect/", inapp_views.claim_account, name="claim_account"),
+    path("terms/", terms_views.required_terms, name="required_terms"),
+    path("consents/", terms_views.consents, name="consents"),
 ]

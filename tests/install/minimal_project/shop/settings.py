@@ -37,6 +37,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "sociallogin.middleware.ProviderErrorMiddleware",
     "kakaosync.middleware.KakaoInAppBrowserMiddleware",
+    "kakaosync.middleware.KakaoRequiredTermsMiddleware",  # terms added later, agreed first
     "keymap.middleware.RevokedSessionMiddleware",  # revoked sessions end
     "keymap.middleware.UserIdSessionMiddleware",
 ]
