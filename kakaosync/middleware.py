@@ -99,11 +99,18 @@ class KakaoRequiredTermsMiddleware:
             return None
         if not terms.session_missing(session, request.user):
             return None
-        back = request.headers.get("Referer", "") or request.get_full_path()
+        # Back to the page the POST came from (its form), on this site only.
+        from urllib.parse import urlsplit
+
         from django.utils.http import url_has_allowed_host_and_scheme
 
-        if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
-            back = "/"
+        referer = request.headers.get("Referer", "")
+        back = "/"
+        if referer and url_has_allowed_host_and_scheme(
+            referer, {request.get_host()}, require_https=request.is_secure()
+        ):
+            parts = urlsplit(referer)
+            back = parts.path + (f"?{parts.query}" if parts.query else "")
         target = redirect("kakaosync:required_terms")
         target["Location"] += "?" + urlencode({"next": back})
         return target

@@ -25,7 +25,7 @@ def required_terms(request: HttpRequest) -> HttpResponse:
     """Terms the store requires that this member has not agreed to: agree at Kakao."""
     next_url = get_next_redirect_url(request) or "/"
     config = load_config()
-    member = KakaoSyncMember.objects.filter(user_id=request.user.pk).first()
+    member = KakaoSyncMember.objects.filter(user=request.user).first()  # type: ignore[misc]
     missing = terms.missing_required(member, config)
     if not missing:
         request.session.pop(terms.SESSION_MISSING, None)
@@ -44,7 +44,7 @@ def required_terms(request: HttpRequest) -> HttpResponse:
 def consents(request: HttpRequest) -> HttpResponse:
     """The member's Kakao service terms; withdrawing one withdraws it at Kakao as well."""
     config = load_config()
-    member = KakaoSyncMember.objects.filter(user_id=request.user.pk).first()
+    member = KakaoSyncMember.objects.filter(user=request.user).first()  # type: ignore[misc]
     if request.method == "POST":
         tag = request.POST.get("tag", "")
         try:
