@@ -87,3 +87,14 @@ def test_prune_drops_only_expired_rows(shopper) -> None:
     revocation.revoke_token({"jti": "live", "exp": now + 600}, shopper)  # idempotent
     assert revocation.prune() == 1
     assert list(RevokedToken.objects.values_list("jti", flat=True)) == ["live"]
+
+
+def test_prune_command(shopper) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    revocation.revoke_token({"jti": "old", "exp": int(time.time()) - 10}, shopper)
+    out = StringIO()
+    call_command("keymap_prune_revoked_tokens", stdout=out)
+    assert "1 expired" in out.getvalue() and not RevokedToken.objects.exists()
