@@ -182,7 +182,7 @@ class WebhookDelivery(models.Model):
         WRONG_APP = "wrong_app", _("Wrong App ID")
         BAD_REQUEST = "bad_request", _("Bad parameters")
         DISABLED = "disabled", _("No admin key stored")
-        ERROR = "error", _("Internal error (answered 200)")
+        ERROR = "error", _("Internal error")
         INVALID_TOKEN = "invalid_token", _("Security event token not valid")
         REPLAYED = "replayed", _("Security event token already received")
         IGNORED = "ignored", _("Event type not handled (recorded)")

@@ -307,6 +307,8 @@ def receive(request: HttpRequest) -> Answer:
             delivery.kakao_user_id = ",".join(str(i) for i in sorted(kakao_ids))[:30]
             delivery.save(update_fields=["outcome", "user", "kakao_user_id"])
     except IntegrityError:
+        if not WebhookDelivery.objects.filter(jti=claims["jti"]).exists():
+            raise  # another constraint: a fault of the shop, not a replay
         answer.outcome, answer.user_id = Outcome.REPLAYED, None
         _delivery(request, answer, details={"jti": claims["jti"]}).save()
         logger.warning("kakao security event %s received again: not acted on", claims["jti"])

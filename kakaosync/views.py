@@ -74,7 +74,14 @@ def security_events(request: HttpRequest) -> HttpResponse:
     """Kakao's Security Event Tokens (RFC 8935 push): 202, or 400 with the error code."""
     from . import security_events as events
 
-    answer = events.receive(request)
+    try:
+        answer = events.receive(request)
+    except Exception:
+        # Nothing was written (one transaction): Kakao delivers the token again.
+        webhooks.record_failure(request, "events", {}, "event", status=500)
+        return JsonResponse(
+            {"err": "temporarily_unavailable", "description": "the shop failed"}, status=500
+        )
     if answer.body is None:
         return HttpResponse(status=answer.status)
     return JsonResponse(answer.body, status=answer.status)

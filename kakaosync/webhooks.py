@@ -240,12 +240,13 @@ def end_kakao_link(uid: int, reason: str) -> Result:
 
 
 def record_failure(
-    request: HttpRequest, kind: str, params: dict[str, str], event_key: str
+    request: HttpRequest, kind: str, params: dict[str, str], event_key: str, status: int = 200
 ) -> Result:
-    """A delivery the shop failed on is still answered 200: Kakao counts any other answer
-    as a failed delivery and pauses the webhook, and sending it again would not help."""
+    """Record a delivery the shop failed on. The unlink webhook still answers 200: Kakao
+    counts any other answer as a failed delivery and pauses the webhook, and sending it
+    again would not help."""
     logger.exception("kakao %s webhook failed inside the shop", kind)
-    result = Result(200, Outcome.ERROR)
+    result = Result(status, Outcome.ERROR)
     try:
         with transaction.atomic():
             record(request, kind, params, result, event_key)

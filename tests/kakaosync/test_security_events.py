@@ -172,3 +172,21 @@ def test_sandbox_configuration_and_command_line(kakao):
     )
     assert rc == 0
     assert not SocialAccount.objects.filter(user=user).exists()
+
+
+def test_a_failure_inside_the_shop_writes_nothing_and_asks_for_redelivery(kakao, monkeypatch):
+    from kakaosync import security_events
+
+    user = make_kakao_customer(1001)
+
+    def broken(name, uid, payload):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(security_events, "act", broken)
+    status, _text, token = kakao.send_security_event(1001, "sessions-revoked")
+    assert status == 500
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.outcome, delivery.status_code, delivery.jti) == ("error", 500, None)
+    monkeypatch.undo()
+    assert kakao.push_set(token)[0] == 202  # the redelivery is acted on
+    assert WebhookDelivery.objects.filter(outcome="processed", user=user).count() == 1
