@@ -57,6 +57,8 @@ MIDDLEWARE = [
     # Remembers which provider this browser last logged in with ("last used" on the buttons).
     "sociallogin.last_used.LastUsedProviderMiddleware",
     "kakaosync.middleware.KakaoInAppBrowserMiddleware",
+    "kakaosync.middleware.KakaoRequiredTermsMiddleware",  # terms added later, agreed first
+    "keymap.middleware.RevokedSessionMiddleware",  # sessions revoked by events, deletion
     # A session that logged in with only a partner user ID sees no personal data (keymap).
     "keymap.middleware.UserIdSessionMiddleware",
 ]

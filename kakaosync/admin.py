@@ -254,16 +254,31 @@ class KakaoSyncMemberAdmin(admin.ModelAdmin):
         return _export(audience.audience(kind).iterator(), fmt, kind)  # type: ignore[arg-type]
 
 
+# What each unlink path means, for the admin reading the delivery log.
+REFERRER_LABELS = {
+    "ACCOUNT_DELETE": _("The customer deleted their Kakao account"),
+    "FORCED_ACCOUNT_DELETE": _("Kakao deleted the Kakao account (e.g. a policy violation)"),
+    "UNLINK_FROM_ADMIN": _("Unlinked by the app's administrator in Kakao Developers"),
+    "UNLINK_FROM_APPS": _("The customer disconnected the shop in their Kakao account"),
+    "INCOMPLETE_SIGN_UP": _("Sign-up was not completed (the shop never confirmed the member)"),
+}
+
+
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = [
         "received_at",
         "kind",
-        "event",
+        "event_display",
         "kakao_user_id",
         "outcome",
         "status_code",
         "user",
     ]
-    list_filter = ["kind", "outcome"]
-    search_fields = ["kakao_user_id"]
+    list_filter = ["kind", "outcome", "event"]
+    search_fields = ["kakao_user_id", "group_user_token", "jti"]
+
+    @admin.display(description=_("referrer type / event"), ordering="event")
+    def event_display(self, obj: WebhookDelivery) -> str:
+        label = REFERRER_LABELS.get(obj.event) if obj.kind == WebhookDelivery.Kind.UNLINK else None
+        return f"{obj.event}: {label}" if label else obj.event

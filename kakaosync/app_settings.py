@@ -51,5 +51,21 @@ class AppSettings:
         """Days recorded webhook deliveries are kept by the prune command."""
         return int(self._setting("DELIVERY_RETENTION_DAYS", 90))  # type: ignore[call-overload]
 
+    @property
+    def SECURITY_EVENT_MAX_AGE(self) -> int:
+        """Seconds a security event token is accepted after its ``iat`` (replays of older
+        ones are refused by age; younger ones by their remembered ``jti``)."""
+        return int(self._setting("SECURITY_EVENT_MAX_AGE", 86400))
+
+    @property
+    def SECURITY_EVENT_LEEWAY(self) -> int:
+        """Seconds of clock difference tolerated with Kakao."""
+        return int(self._setting("SECURITY_EVENT_LEEWAY", 60))
+
+    @property
+    def SECURITY_EVENT_JWKS_CACHE_TIMEOUT(self) -> int:
+        """Seconds Kakao's signing keys stay cached (an unknown key fetches them again)."""
+        return int(self._setting("SECURITY_EVENT_JWKS_CACHE_TIMEOUT", 3600))
+
 
 app_settings = AppSettings()

@@ -527,3 +527,101 @@ def access_token_info(access_token: str) -> TokenInfo:
         expires_in=_int(body, "expires_in", path),
         app_id=_int(body, "app_id", path),
     )
+
+
+def _terms_from(body: dict[str, Any], path: str) -> ServiceTerms:
+    raw_terms = body.get("service_terms", [])
+    if not isinstance(raw_terms, list):
+        raise KakaoInvalidResponse(f"Kakao's answer to {path} has no service_terms list")
+    terms = []
+    for item in raw_terms:
+        if not isinstance(item, dict) or not isinstance(item.get("tag"), str):
+            raise KakaoInvalidResponse(f"Kakao's answer to {path} has a malformed term")
+        terms.append(
+            ServiceTerm(
+                tag=item["tag"],
+                required=item.get("required") is True,
+                agreed=item.get("agreed") is True,
+                revocable=item.get("revocable") is True,
+                agreed_at=parse_time(item.get("agreed_at")),
+                agreed_by=str(item.get("agreed_by") or ""),
+            )
+        )
+    return ServiceTerms(user_id=_int(body, "id", path), terms=tuple(terms))
+
+
+def get_member_service_terms(
+    *, admin_key: str, user_id: int | str, tags: list[str] | None = None
+) -> ServiceTerms:
+    """``GET /v2/user/service_terms`` from the server (admin key), for a member who is
+    not logging in right now."""
+    path = "/v2/user/service_terms"
+    params = {"target_id_type": "user_id", "target_id": str(user_id)}
+    if tags:
+        params["tags"] = ",".join(tags)
+    body = _call("GET", _api(path), path=path, headers=_admin(admin_key), params=params)
+    return _terms_from(body, path)
+
+
+def revoke_member_service_terms(
+    *, admin_key: str, user_id: int | str, tags: list[str]
+) -> list[str]:
+    """``POST /v2/user/revoke/service_terms`` with the admin key: the shop withdraws a
+    member's consent at Kakao (only terms Kakao reports ``revocable``)."""
+    path = "/v2/user/revoke/service_terms"
+    body = _call(
+        "POST",
+        _api(path),
+        path=path,
+        headers=_admin(admin_key),
+        data={"target_id_type": "user_id", "target_id": str(user_id), "tags": ",".join(tags)},
+    )
+    revoked = body.get("revoked_service_terms", [])
+    if not isinstance(revoked, list):
+        raise KakaoInvalidResponse(f"Kakao's answer to {path} is malformed")
+    return [str(t.get("tag")) for t in revoked if isinstance(t, dict) and t.get("tag")]
+
+
+@dataclass(frozen=True)
+class SecurityEventConfiguration:
+    issuer: str
+    jwks_uri: str
+
+
+# Kakao's documentation names the metadata call without, in what we could read, showing
+# the path; OpenID Shared Signals defines ``ssf-configuration`` and its draft predecessor
+# ``sse-configuration``: the first that answers is taken.
+SECURITY_EVENT_CONFIGURATION_PATHS = (
+    "/.well-known/ssf-configuration",
+    "/.well-known/sse-configuration",
+)
+
+
+def get_security_event_configuration() -> SecurityEventConfiguration:
+    """Kakao's security event (Shared Signals) metadata: its issuer and its JWKS address."""
+    last: KakaoError | None = None
+    for path in SECURITY_EVENT_CONFIGURATION_PATHS:
+        try:
+            body = _call("GET", app_settings.AUTH_BASE_URL + path, path=path, headers={})
+        except KakaoAPIError as exc:
+            if exc.status != 404:
+                raise
+            last = exc
+            continue
+        issuer, jwks_uri = body.get("issuer"), body.get("jwks_uri")
+        if not isinstance(issuer, str) or not isinstance(jwks_uri, str):
+            raise KakaoInvalidResponse(f"Kakao's answer to {path} has no issuer or jwks_uri")
+        if not jwks_uri.startswith(("https://", "http://")):
+            raise KakaoInvalidResponse(f"Kakao's answer to {path} has an unusable jwks_uri")
+        return SecurityEventConfiguration(issuer=issuer, jwks_uri=jwks_uri)
+    assert last is not None
+    raise last
+
+
+def get_jwks(jwks_uri: str) -> dict[str, Any]:
+    """The public keys Kakao signs security event tokens with (a JWK Set)."""
+    path = urllib.parse.urlsplit(jwks_uri).path or "/"
+    body = _call("GET", jwks_uri, path=path, headers={})
+    if not isinstance(body.get("keys"), list):
+        raise KakaoInvalidResponse(f"Kakao's answer to {path} is not a JWK Set")
+    return body

@@ -41,6 +41,10 @@ def kakao_auth_params(request: HttpRequest) -> dict[str, str]:
     if config is None:
         return {}
     params = {"service_terms": ",".join(config.term_tags)}
+    explicit = request.GET.get("auth_params") or ""
+    if "service_terms=" in explicit:
+        # The additional-consent flow names exactly the terms to ask for.
+        del params["service_terms"]
     if config.channel_public_id:
         params["channel_public_id"] = config.channel_public_id
     return params

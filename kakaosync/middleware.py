@@ -64,3 +64,53 @@ class KakaoInAppBrowserMiddleware:
         if suffix in ("login", "callback") and provider in OTHER_PROVIDERS:
             return kakao_only_page(request, refused="provider", provider=provider, status=403)
         return None
+
+
+# What a session missing required terms may still do: log out, agree at Kakao, read.
+TERMS_ALLOWED_VIEWS = {"account_logout", "kakao_login", "kakao_callback"}
+
+
+class KakaoRequiredTermsMiddleware:
+    """A Kakao Sync member who lacks a required term the store added after they joined
+    agrees to it at Kakao before doing anything (every POST: ordering, paying, changing
+    the account), on the shop's views and the host's alike. Browsing stays open."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        from urllib.parse import urlencode
+
+        from . import terms
+
+        session = getattr(request, "session", None)
+        if request.method in ("GET", "HEAD", "OPTIONS") or session is None:
+            return None
+        if terms.SESSION_CHECKED not in session or not request.user.is_authenticated:
+            return None
+        match = request.resolver_match
+        name = match.view_name if match else ""
+        if name in TERMS_ALLOWED_VIEWS or name.startswith(("kakaosync:", "admin:")):
+            return None
+        if not terms.session_missing(session, request.user):
+            return None
+        # Back to the page the POST came from (its form), on this site only.
+        from urllib.parse import urlsplit
+
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        referer = request.headers.get("Referer", "")
+        back = "/"
+        if referer and url_has_allowed_host_and_scheme(
+            referer, {request.get_host()}, require_https=request.is_secure()
+        ):
+            parts = urlsplit(referer)
+            back = parts.path + (f"?{parts.query}" if parts.query else "")
+        target = redirect("kakaosync:required_terms")
+        target["Location"] += "?" + urlencode({"next": back})
+        return target

@@ -128,7 +128,8 @@ class KakaoSyncMember(models.Model):
     app_id = models.BigIntegerField(_("App ID"), null=True, blank=True)
     joined_via_sync = models.BooleanField(_("joined through Kakao Sync"), default=False)
     synched_at = models.DateTimeField(_("Kakao Sync signup (Kakao's synched_at)"), null=True)
-    # [{"tag", "required", "agreed", "agreed_at"}] as Kakao's /v2/user/service_terms said
+    # [{"tag", "required", "agreed", "agreed_at", "agreed_by", "revocable"}] as Kakao's
+    # /v2/user/service_terms said
     # at the last login: one row per customer keeps a Sync login to a single write.
     terms = models.JSONField(_("service terms"), default=list, blank=True)
     phone_consented = models.BooleanField(_("phone number shared by Kakao"), default=False)
@@ -140,6 +141,12 @@ class KakaoSyncMember(models.Model):
     last_read_at = models.DateTimeField(_("last read from Kakao"), default=timezone.now)
     unlinked_at = models.DateTimeField(_("left the Kakao app"), null=True, blank=True)
     unlink_reason = models.CharField(_("unlink reason"), max_length=30, blank=True)
+    profile_changed_at = models.DateTimeField(
+        _("profile changed at Kakao"),
+        null=True,
+        blank=True,
+        help_text=_("Kakao reported a profile change; the next login refreshes the profile."),
+    )
     needs_recovery = models.BooleanField(
         _("needs email recovery"),
         default=False,
@@ -165,6 +172,7 @@ class WebhookDelivery(models.Model):
     class Kind(models.TextChoices):
         UNLINK = "unlink", _("Unlink")
         CHANNEL = "channel", _("Channel")
+        EVENTS = "events", _("Security event")
 
     class Outcome(models.TextChoices):
         PROCESSED = "processed", _("Processed")
@@ -174,13 +182,22 @@ class WebhookDelivery(models.Model):
         WRONG_APP = "wrong_app", _("Wrong App ID")
         BAD_REQUEST = "bad_request", _("Bad parameters")
         DISABLED = "disabled", _("No admin key stored")
+        ERROR = "error", _("Internal error")
+        INVALID_TOKEN = "invalid_token", _("Security event token not valid")
+        REPLAYED = "replayed", _("Security event token already received")
+        IGNORED = "ignored", _("Event type not handled (recorded)")
 
     kind = models.CharField(_("webhook"), max_length=10, choices=Kind.choices)
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
     method = models.CharField(max_length=8)
     app_id = models.CharField(_("App ID"), max_length=30, blank=True)
     kakao_user_id = models.CharField(_("Kakao user ID"), max_length=30, blank=True)
-    event = models.CharField(_("referrer type / event"), max_length=40, blank=True)
+    event = models.CharField(_("referrer type / event"), max_length=200, blank=True)
+    # Kakao sends it for apps of an app group: the user's token across the group.
+    group_user_token = models.CharField(_("group user token"), max_length=200, blank=True)
+    # A security event token's ID: unique, so a replayed token is never acted on twice.
+    jti = models.CharField(_("token ID (jti)"), max_length=100, null=True, blank=True, unique=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     status_code = models.PositiveSmallIntegerField(_("answered"))
     user = models.ForeignKey(

@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import client, inapp, sync
+from . import client, inapp, sync, terms
 from .conf import load_config, sync_active
 from .models import KakaoSyncMember
 
@@ -96,13 +96,15 @@ def _store(request: Any, user: Any, sociallogin: Any, *, is_signup: bool) -> Non
         except client.KakaoError as exc:
             logger.warning("kakao sync data not read for user %s: %s", user.pk, exc)
             return
-    sync.store(
+    member = sync.store(
         user,
         data,
         config,
         extra_data=sociallogin.account.extra_data or {},
         is_signup=is_signup,
     )
+    if hasattr(request, "session"):
+        terms.remember_missing(request.session, member, config)
     sociallogin.state.pop(sync.STATE_KEY, None)
 
 

@@ -69,6 +69,8 @@ def fetch(access_token: str, config: SyncConfig) -> dict[str, Any]:
                 "required": t.required,
                 "agreed": t.agreed,
                 "agreed_at": t.agreed_at.isoformat() if t.agreed_at else None,
+                "agreed_by": t.agreed_by,
+                "revocable": t.revocable,
             }
             for t in terms.terms
         ],
@@ -86,6 +88,19 @@ def check_signup(data: dict[str, Any], config: SyncConfig, uid: str) -> None:
     missing = [t.tag for t in config.terms if t.required and t.tag not in agreed]
     if missing:
         raise SyncRefused(f"required terms not agreed: {', '.join(missing)}")
+
+
+def _refresh_profile(user: Any, extra_data: dict[str, Any]) -> None:
+    """Kakao reported a profile change (security event): take this login's profile."""
+    from sociallogin.signup import provider_profile
+
+    from .customer_updates import update_customer
+
+    profile = provider_profile("kakao", extra_data)
+    if profile.get("name"):
+        profile["nickname"] = profile["name"]
+    update_customer(user, profile=profile)
+    logger.info("kakao profile of user %s refreshed after a change at Kakao", user.pk)
 
 
 @contextlib.contextmanager
@@ -157,7 +172,12 @@ def store(
             channel_public_id=data.get("channel_public_id") or "",
             channel_updated_at=now,
         )
-    with transaction.atomic() if created else _no_transaction():
+    refresh_profile = member.profile_changed_at is not None
+    if refresh_profile:
+        fields["profile_changed_at"] = None
+    with transaction.atomic() if created or refresh_profile else _no_transaction():
+        if refresh_profile:
+            _refresh_profile(user, extra_data)
         if created:
             for key, value in fields.items():
                 setattr(member, key, value)

@@ -37,14 +37,18 @@ def _answer(result: webhooks.Result) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unlink_webhook(request: HttpRequest) -> HttpResponse:
-    result = webhooks.deliver(
-        request,
-        "unlink",
-        _params(request),
-        check_app=True,
-        event_key="referrer_type",
-        handler=webhooks.handle_unlink,
-    )
+    params = _params(request)
+    try:
+        result = webhooks.deliver(
+            request,
+            "unlink",
+            params,
+            check_app=True,
+            event_key="referrer_type",
+            handler=webhooks.handle_unlink,
+        )
+    except Exception:
+        result = webhooks.record_failure(request, "unlink", params, "referrer_type")
     return _answer(result)
 
 
@@ -62,3 +66,22 @@ def channel_webhook(request: HttpRequest) -> HttpResponse:
         handler=webhooks.handle_channel,
     )
     return _answer(result)
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def security_events(request: HttpRequest) -> HttpResponse:
+    """Kakao's Security Event Tokens (RFC 8935 push): 202, or 400 with the error code."""
+    from . import security_events as events
+
+    try:
+        answer = events.receive(request)
+    except Exception:
+        # Nothing was written (one transaction): Kakao delivers the token again.
+        webhooks.record_failure(request, "events", {}, "event", status=500)
+        return JsonResponse(
+            {"err": "temporarily_unavailable", "description": "the shop failed"}, status=500
+        )
+    if answer.body is None:
+        return HttpResponse(status=answer.status)
+    return JsonResponse(answer.body, status=answer.status)

@@ -79,6 +79,7 @@ def record(
         app_id=params.get("app_id", "")[:30],
         kakao_user_id=params.get("user_id", params.get("id", ""))[:30],
         event=params.get(event_key, "")[:40],
+        group_user_token=params.get("group_user_token", "")[:200],
         outcome=result.outcome,
         status_code=result.status,
         user_id=result.user_id,
@@ -187,19 +188,28 @@ def _kakao_id(value: str) -> int | None:
 
 def handle_unlink(params: dict[str, str]) -> Result:
     """The unlink itself; runs inside ``deliver``'s transaction."""
-    from allauth.socialaccount.models import SocialAccount
-
     user_id = params.get("user_id", "")
     referrer = params.get("referrer_type", "")
     uid = _kakao_id(user_id)
-    if uid is None or referrer not in UNLINK_REFERRERS:
+    if uid is None or not referrer or len(referrer) > 40:
         return Result(400, Outcome.BAD_REQUEST)
+    if referrer not in UNLINK_REFERRERS:
+        # The user has left the app at Kakao whatever the path: a path Kakao added since
+        # is recorded as it came, and the link ends all the same.
+        logger.warning("kakao unlink webhook: unknown referrer_type %r", referrer)
+    return end_kakao_link(uid, referrer)
+
+
+def end_kakao_link(uid: int, reason: str) -> Result:
+    """The customer's link to the Kakao app ends (unlink webhook, security event)."""
+    from allauth.socialaccount.models import SocialAccount
+
     now = timezone.now()
     # A write first: on SQLite it takes the write lock up front (waiting its turn under
     # the busy timeout), where a read-then-write transaction fails at once with
     # "database is locked" when deliveries arrive together.
     left = KakaoSyncMember.objects.filter(kakao_user_id=uid, unlinked_at__isnull=True).update(
-        unlinked_at=now, unlink_reason=referrer
+        unlinked_at=now, unlink_reason=reason
     )
     account = (
         SocialAccount.objects.select_for_update()
@@ -217,16 +227,32 @@ def handle_unlink(params: dict[str, str]) -> Result:
     remaining = SocialAccount.objects.filter(user=user).count()
     only_kakao = _only_kakao_login(user, remaining)
     if only_kakao:
-        flagged = {"kakao_user_id": uid, "unlinked_at": now, "unlink_reason": referrer}
+        flagged = {"kakao_user_id": uid, "unlinked_at": now, "unlink_reason": reason}
         if not KakaoSyncMember.objects.filter(user=user).update(needs_recovery=True, **flagged):
             KakaoSyncMember.objects.create(user=user, needs_recovery=True, **flagged)
     logger.info(
         "kakao link of user %s removed (%s)%s",
         user.pk,
-        referrer,
+        reason,
         "; flagged for email recovery" if only_kakao else "",
     )
     return Result(200, Outcome.PROCESSED, user.pk)
+
+
+def record_failure(
+    request: HttpRequest, kind: str, params: dict[str, str], event_key: str, status: int = 200
+) -> Result:
+    """Record a delivery the shop failed on. The unlink webhook still answers 200: Kakao
+    counts any other answer as a failed delivery and pauses the webhook, and sending it
+    again would not help."""
+    logger.exception("kakao %s webhook failed inside the shop", kind)
+    result = Result(status, Outcome.ERROR)
+    try:
+        with transaction.atomic():
+            record(request, kind, params, result, event_key)
+    except Exception:  # the database itself may be what failed
+        logger.exception("kakao %s webhook: the failed delivery could not be recorded", kind)
+    return result
 
 
 def handle_channel(params: dict[str, str]) -> Result:

@@ -9,7 +9,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import flows, tokens
+from . import flows, revocation, tokens
 
 
 def _unauthorized(error: str) -> JsonResponse:
@@ -30,6 +30,7 @@ def token(request: HttpRequest) -> JsonResponse:
         login_type=str(session.get(flows.SESSION_LOGIN_TYPE, "store")),
         restricted=bool(session.get(flows.SESSION_USER_ID_LOGIN)),
     )
+    revocation.remember_issued(session, claims)
     return JsonResponse(
         {
             "access_token": value,
@@ -49,6 +50,8 @@ def users_me(request: HttpRequest) -> JsonResponse:
     try:
         claims = tokens.decode(value.strip())
     except tokens.InvalidToken:
+        return _unauthorized("invalid_token")
+    if revocation.is_token_revoked(claims):
         return _unauthorized("invalid_token")
     try:
         user = get_user_model()._default_manager.filter(pk=claims["sub"], is_active=True).first()

@@ -47,3 +47,25 @@ def is_protected(view_name: str) -> bool:
         if view_name == protected:
             return True
     return False
+
+
+class RevokedSessionMiddleware:
+    """Ends a session established before its customer's credentials were revoked.
+
+    One indexed lookup per request of a logged-in session; sessions are not listed per
+    customer anywhere, so they are ended when they next show up.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.contrib.auth import SESSION_KEY, logout
+
+        from . import revocation
+
+        session = getattr(request, "session", None)
+        user_id = session.get(SESSION_KEY) if session is not None else None
+        if user_id is not None and revocation.is_session_revoked(session, user_id):
+            logout(request)
+        return self.get_response(request)

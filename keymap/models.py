@@ -271,3 +271,42 @@ class SigningKey(models.Model):
 
     def __str__(self) -> str:
         return str(self.kid)
+
+
+class RevokedToken(models.Model):
+    """A JWT the shop issued that is no longer accepted (its session logged out)."""
+
+    jti = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", null=True
+    )
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+    revoked_at = models.DateTimeField(_("revoked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("revoked token")
+        verbose_name_plural = _("revoked tokens")
+
+    def __str__(self) -> str:
+        return self.jti
+
+
+class CredentialsNotBefore(models.Model):
+    """Sessions and JWTs of this customer established before ``not_before`` are void.
+
+    Set when Kakao reports the account disabled or its sessions revoked, and when the
+    account is deleted: one row per customer, whatever number of tokens were issued.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    not_before = models.DateTimeField(_("not before"))
+    reason = models.CharField(_("reason"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("revoked credentials")
+        verbose_name_plural = _("revoked credentials")
+
+    def __str__(self) -> str:
+        return f"#{self.user_id} < {self.not_before:%Y-%m-%d %H:%M:%S}"

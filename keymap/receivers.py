@@ -10,7 +10,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import flows
+from . import flows, revocation
 from .webhooks import PartnerUnavailable
 
 logger = logging.getLogger("keymap.receivers")
@@ -59,6 +59,13 @@ def _on_user_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> N
         login_type = getattr(request, "_keymap_login_type", "store")
         request.session.pop(flows.SESSION_USER_ID_LOGIN, None)
     request.session[flows.SESSION_LOGIN_TYPE] = login_type
+    revocation.stamp_login(request.session)
+
+
+def _on_user_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """A JWT handed to this session ends with it."""
+    if request is not None and hasattr(request, "session"):
+        revocation.revoke_session_tokens(request.session, user)
 
 
 def _on_allauth_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
@@ -74,13 +81,14 @@ def _on_account_deleting(sender: Any, user: Any, customer: Any, **kwargs: Any) -
     from .models import PartnerLink
 
     PartnerLink.objects.filter(user=user).delete()
+    revocation.revoke_all(user, "account deleted")
 
 
 def connect() -> None:
     from allauth.account.signals import user_logged_in as allauth_logged_in
     from allauth.account.signals import user_signed_up
     from allauth.socialaccount.signals import pre_social_login
-    from django.contrib.auth.signals import user_logged_in
+    from django.contrib.auth.signals import user_logged_in, user_logged_out
 
     from store.signals import account_deleting
 
@@ -88,4 +96,5 @@ def connect() -> None:
     pre_social_login.connect(_on_pre_social_login, dispatch_uid="keymap.social_login")
     user_signed_up.connect(_on_user_signed_up, dispatch_uid="keymap.social_signup")
     user_logged_in.connect(_on_user_logged_in, dispatch_uid="keymap.login_type")
+    user_logged_out.connect(_on_user_logged_out, dispatch_uid="keymap.logout_revokes_jwts")
     allauth_logged_in.connect(_on_allauth_logged_in, dispatch_uid="keymap.social_login_type")

@@ -2,6 +2,8 @@
 
 ``python -m kakaosync.sandbox send-unlink --user-id 1001`` sends Kakao's unlink webhook to the
 shop (with the admin key) the way Kakao does when a user leaves the app.
+``python -m kakaosync.sandbox send-event --user-id 1001 --event sessions-revoked`` asks the
+running sandbox (``--sandbox-url``) to push a security event signed with its key.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import os
 import sys
 
 from .server import KakaoSandboxServer, send_webhook
-from .state import REFERRER_TYPES, SandboxConfig
+from .state import EVENT_TYPES, REFERRER_TYPES, SandboxConfig
 
 
 def _config(args: argparse.Namespace) -> SandboxConfig:
@@ -62,22 +64,53 @@ def main(argv: list[str] | None = None) -> int:
     send.add_argument("--user-id", required=True, type=int)
     send.add_argument("--referrer-type", default="UNLINK_FROM_APPS", choices=REFERRER_TYPES)
     send.add_argument("--method", default="POST", choices=["GET", "POST"])
+    send.add_argument("--group-user-token", default="", help="as Kakao sends for app groups")
+    event = sub.add_parser("send-event", help="have the running sandbox push a security event")
+    event.add_argument("--user-id", required=True, type=int)
+    event.add_argument("--event", required=True, choices=sorted(EVENT_TYPES))
+    event.add_argument("--scopes", default="", help="scopes / term tags (consent events)")
+    event.add_argument(
+        "--sandbox-url", default=env("KAKAOSYNC_AUTH_BASE_URL", "http://127.0.0.1:8100")
+    )
     args = parser.parse_args(argv)
     config = _config(args)
 
     if args.command == "send-unlink":
+        params = {
+            "app_id": str(config.app_id),
+            "user_id": str(args.user_id),
+            "referrer_type": args.referrer_type,
+        }
+        if args.group_user_token:
+            params["group_user_token"] = args.group_user_token
         status, text = send_webhook(
             config.shop_url.rstrip("/") + config.unlink_webhook_path,
             admin_key=config.admin_key,
-            params={
-                "app_id": str(config.app_id),
-                "user_id": str(args.user_id),
-                "referrer_type": args.referrer_type,
-            },
+            params=params,
             method=args.method,
         )
         print(f"{status} {text[:200]}")
         return 0 if status == 200 else 1
+
+    if args.command == "send-event":
+        # The running sandbox signs it: only its key is in the JWKS the shop trusts.
+        import json
+        import urllib.parse
+        import urllib.request
+
+        data = urllib.parse.urlencode(
+            {"user_id": str(args.user_id), "event": args.event, "scopes": args.scopes}
+        ).encode()
+        request = urllib.request.Request(  # noqa: S310 - a local development URL
+            args.sandbox_url.rstrip("/") + "/sandbox/events",
+            data=data,
+            headers={"Accept": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as resp:  # noqa: S310
+            status = json.loads(resp.read())["status"]
+        print(f"shop answered {status}")
+        return 0 if status == 202 else 1
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     server = KakaoSandboxServer((args.host, args.port), config)

@@ -4,7 +4,8 @@ It plays ``kauth.kakao.com`` and ``kapi.kakao.com`` on one port: the authorize p
 the Kakao Sync consent screen (profile items, the shop's service terms, the Talk Channel),
 token, user/me, service terms, channels, unlink, logout, access_token_info, with Kakao's
 error shapes (``KOE…`` codes on kauth, negative ``code`` on kapi). Its home page lists its
-Kakao users and sends the unlink and channel webhooks to the shop.
+Kakao users and sends the unlink and channel webhooks and security events (SETs signed
+with the sandbox's own RSA key, published at its JWKS) to the shop.
 """
 
 from __future__ import annotations
@@ -18,11 +19,19 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from .state import CONSENT_ITEMS, REFERRER_TYPES, REQUIRED_ITEMS, SandboxConfig, SandboxState
+from .state import (
+    CONSENT_ITEMS,
+    EVENT_TYPES,
+    REFERRER_TYPES,
+    REQUIRED_ITEMS,
+    SandboxConfig,
+    SandboxState,
+)
 
 logger = logging.getLogger("kakaosync.sandbox")
 
@@ -197,6 +206,9 @@ class KakaoSandboxHandler(BaseHTTPRequestHandler):
             ("POST", "/sandbox/webhooks/unlink"): self.ui_send_unlink,
             ("POST", "/sandbox/webhooks/channel"): self.ui_send_channel,
             ("GET", "/sandbox/state"): self.state_json,
+            ("GET", "/.well-known/ssf-configuration"): self.ssf_configuration,
+            ("GET", "/.well-known/jwks.json"): self.jwks,
+            ("POST", "/sandbox/events"): self.ui_send_event,
         }
         method = "GET" if self.command == "HEAD" else self.command
         handler = routes.get((method, path))
@@ -231,6 +243,16 @@ class KakaoSandboxHandler(BaseHTTPRequestHandler):
                         f'<select name="referrer_type">{options}</select> '
                         f'<button type="submit" data-testid="send-unlink-{person.id}">'
                         f"Unlink &amp; send webhook</button></form>"
+                    )
+                    events = "".join(f"<option>{_e(name)}</option>" for name in EVENT_TYPES)
+                    actions += (
+                        f'<form method="post" action="/sandbox/events">'
+                        f'<input type="hidden" name="user_id" value="{person.id}">'
+                        f'<select name="event" data-testid="event-type-{person.id}">{events}'
+                        f'</select> <input name="scopes" placeholder="scopes / term tags" '
+                        f'data-testid="event-scopes-{person.id}"> '
+                        f'<button type="submit" data-testid="send-event-{person.id}">'
+                        f"Send security event</button></form>"
                     )
                     for public_id in sorted(self.state.channels) or []:
                         for event in ("added", "blocked"):
@@ -554,8 +576,25 @@ class KakaoSandboxHandler(BaseHTTPRequestHandler):
         if user_id is not None:
             self._json(200, self.state.user_me(user_id))
 
+    def _admin_or_bearer_user(self) -> int | None:
+        """Kakao's server-side calls: the admin key with ``target_id_type=user_id``."""
+        if not (self.headers.get("Authorization") or "").startswith("KakaoAK "):
+            return self._bearer_user()
+        params = self._params()
+        target = params.get("target_id", "")
+        if not self._admin_key_ok():
+            self._kapi_error(401, -401, "wrong admin key")
+            return None
+        if params.get("target_id_type") != "user_id" or not target.isdigit():
+            self._kapi_error(400, -2, "target_id_type=user_id and target_id are required")
+            return None
+        if int(target) not in self.state.links:
+            self._kapi_error(400, -101, "not registered user")
+            return None
+        return int(target)
+
     def service_terms(self) -> None:
-        user_id = self._bearer_user()
+        user_id = self._admin_or_bearer_user()
         if user_id is None:
             return
         wanted = [t for t in self._query().get("tags", "").split(",") if t]
@@ -566,7 +605,7 @@ class KakaoSandboxHandler(BaseHTTPRequestHandler):
         self._json(200, {"id": user_id, "service_terms": terms})
 
     def revoke_terms(self) -> None:
-        user_id = self._bearer_user()
+        user_id = self._admin_or_bearer_user()
         if user_id is None:
             return
         tags = [t for t in self._params().get("tags", "").split(",") if t]
@@ -582,7 +621,7 @@ class KakaoSandboxHandler(BaseHTTPRequestHandler):
                     self._kapi_error(400, -2, f"{tag} is not a revocable agreed term")
                     return
             for tag in tags:
-                terms[tag].update({"agreed": False, "agreed_at": None})
+                terms[tag].update({"agreed": False, "agreed_at": None, "agreed_by": "KAPI"})
                 revoked.append({"tag": tag, "agreed": False})
         self._json(200, {"id": user_id, "revoked_service_terms": revoked})
 
@@ -662,6 +701,39 @@ class KakaoSandboxHandler(BaseHTTPRequestHandler):
             },
         )
 
+    # --- security events (Shared Signals) ------------------------------------------------
+
+    def ssf_configuration(self) -> None:
+        base = self.server.base_url
+        self._json(
+            200,
+            {
+                "issuer": base,
+                "jwks_uri": base + "/.well-known/jwks.json",
+                "delivery_methods_supported": ["urn:ietf:rfc:8935"],
+                "events_supported": sorted(EVENT_TYPES.values()),
+            },
+        )
+
+    def jwks(self) -> None:
+        self._json(200, {"keys": [self.server.public_jwk]})
+
+    def ui_send_event(self) -> None:
+        form = {k: v[-1] for k, v in self._form().items()}
+        user_id = form.get("user_id", "")
+        event = form.get("event", "")
+        if not user_id.isdigit() or event not in EVENT_TYPES:
+            self._html(400, "Security event", '<p class="err">Bad user or event type.</p>')
+            return
+        tags = [t for t in form.get("scopes", "").replace(",", " ").split() if t]
+        status, _text, _token = self.server.send_security_event(
+            int(user_id), event, {"scopes": tags} if tags else None
+        )
+        if (self.headers.get("Accept") or "").startswith("application/json"):
+            self._json(200, {"status": status})
+        else:
+            self._redirect("/")
+
     # --- webhooks the sandbox sends (buttons on its home page) -------------------------
 
     def ui_send_unlink(self) -> None:
@@ -671,7 +743,9 @@ class KakaoSandboxHandler(BaseHTTPRequestHandler):
         if not user_id.isdigit() or referrer not in REFERRER_TYPES:
             self._html(400, "Webhook", '<p class="err">Bad user or referrer type.</p>')
             return
-        self.server.send_unlink_webhook(int(user_id), referrer)
+        self.server.send_unlink_webhook(
+            int(user_id), referrer, group_user_token=form.get("group_user_token", "")[:200]
+        )
         self._redirect("/")
 
     def ui_send_channel(self) -> None:
@@ -691,8 +765,89 @@ class KakaoSandboxServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], config: SandboxConfig | None = None) -> None:
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from jwt.algorithms import RSAAlgorithm
+
         self.state = SandboxState(config or SandboxConfig())
+        # The sandbox's own signing key: its JWKS publishes the public half, as Kakao's does.
+        self.signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.signing_kid = uuid.uuid4().hex[:12]
+        self.public_jwk = {
+            **json.loads(RSAAlgorithm.to_jwk(self.signing_key.public_key())),
+            "kid": self.signing_kid,
+            "use": "sig",
+            "alg": "RS256",
+        }
         super().__init__(address, KakaoSandboxHandler)
+
+    def sign_set(self, claims: dict[str, Any], *, typ: str = "secevent+jwt") -> str:
+        import jwt
+
+        return jwt.encode(
+            claims,
+            self.signing_key,
+            algorithm="RS256",
+            headers={"kid": self.signing_kid, "typ": typ},
+        )
+
+    def set_claims(
+        self, user_id: int, event: str, payload: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """A Security Event Token's claims as Kakao issues them (RFC 8417)."""
+        return {
+            "iss": self.base_url,
+            "aud": self.state.config.rest_api_key,
+            "iat": int(time.time()),
+            "jti": uuid.uuid4().hex,
+            "sub": str(user_id),
+            "events": {EVENT_TYPES.get(event, event): payload or {}},
+        }
+
+    def push_set(self, token: str, timeout: float = 5) -> tuple[int, str]:
+        """Push one SET to the shop (RFC 8935): the JWT is the body."""
+        cfg = self.state.config
+        url = cfg.shop_url.rstrip("/") + cfg.events_webhook_path
+        request = urllib.request.Request(  # noqa: S310 - the shop URL is http(s) by config
+            url,
+            data=token.encode(),
+            headers={
+                "Content-Type": "application/secevent+jwt",
+                "Accept": "application/json",
+                "User-Agent": "Kakao-Sandbox-SET",
+            },
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310
+                return resp.status, resp.read(500).decode("utf-8", "replace")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read(500).decode("utf-8", "replace")
+        except OSError as exc:
+            return 0, f"{type(exc).__name__}: {exc}"
+
+    def send_security_event(
+        self, user_id: int, event: str, payload: dict[str, Any] | None = None
+    ) -> tuple[int, str, str]:
+        """Apply the event here as Kakao would, then push its SET; (status, body, token)."""
+        if event in ("tokens-revoked", "user-unlinked"):
+            self.state.unlink(user_id)
+        elif event == "sessions-revoked":
+            self.state.drop_tokens(user_id)
+        elif event == "user-scope-withdraw" and payload:
+            with self.state.lock:
+                link = self.state.links.get(user_id)
+                for tag in payload.get("scopes", []):
+                    if link is not None and tag in link.terms:
+                        link.terms[tag].update({"agreed": False, "agreed_at": None})
+                    if link is not None:
+                        link.scopes.discard(tag)
+        token = self.sign_set(self.set_claims(user_id, event, payload))
+        status, text = self.push_set(token)
+        with self.state.lock:
+            self.state.webhook_log.append(
+                {"event": f"security event {event}", "user_id": user_id, "status": status}
+            )
+        return status, text, token
 
     @property
     def base_url(self) -> str:
@@ -707,19 +862,27 @@ class KakaoSandboxServer(ThreadingHTTPServer):
         return {t for t, required in self.state.config.service_terms.items() if required} & tags
 
     def send_unlink_webhook(
-        self, user_id: int, referrer_type: str = "UNLINK_FROM_APPS", method: str = "POST"
+        self,
+        user_id: int,
+        referrer_type: str = "UNLINK_FROM_APPS",
+        method: str = "POST",
+        group_user_token: str = "",
     ) -> tuple[int, str]:
-        """The user left the app at Kakao: unlink here, then tell the shop."""
+        """The user left the app at Kakao: unlink here, then tell the shop (apps of an app
+        group also get the user's ``group_user_token``)."""
         self.state.unlink(user_id)
         cfg = self.state.config
+        params = {
+            "app_id": str(cfg.app_id),
+            "user_id": str(user_id),
+            "referrer_type": referrer_type,
+        }
+        if group_user_token:
+            params["group_user_token"] = group_user_token
         status, text = send_webhook(
             cfg.shop_url.rstrip("/") + cfg.unlink_webhook_path,
             admin_key=cfg.admin_key,
-            params={
-                "app_id": str(cfg.app_id),
-                "user_id": str(user_id),
-                "referrer_type": referrer_type,
-            },
+            params=params,
             method=method,
         )
         with self.state.lock:

@@ -25,6 +25,29 @@ CONSENT_ITEMS: dict[str, str] = {
     "age_range": "age_range",
 }
 REQUIRED_ITEMS = ("profile_nickname",)
+# Security event types, as seen in public code using Kakao's security events (Kakao's
+# documentation page lists them by category: OAUTH, RISC, CAEP, KAKAO).
+EVENT_TYPES: dict[str, str] = {
+    name: f"https://schemas.kakao.com/events/{category}/{name}"
+    for category, names in {
+        "oauth": (
+            "tokens-revoked",
+            "user-linked",
+            "user-unlinked",
+            "user-scope-consent",
+            "user-scope-withdraw",
+        ),
+        "risc": (
+            "account-disabled",
+            "account-enabled",
+            "credential-compromise",
+            "sessions-revoked",
+        ),
+        "caep": ("assurance-level-change", "credential-change"),
+        "kakao": ("user-profile-changed",),
+    }.items()
+    for name in names
+}
 REFERRER_TYPES = (
     "UNLINK_FROM_APPS",
     "UNLINK_FROM_ADMIN",
@@ -49,6 +72,7 @@ class SandboxConfig:
     shop_url: str = "http://127.0.0.1:8000"
     unlink_webhook_path: str = "/kakaosync/webhooks/unlink/"
     channel_webhook_path: str = "/kakaosync/webhooks/channel/"
+    events_webhook_path: str = "/kakaosync/webhooks/events/"
     # The app's service terms, as set up in Kakao Developers: tag -> required.
     service_terms: dict[str, bool] = field(
         default_factory=lambda: {
@@ -229,7 +253,7 @@ class SandboxState:
                     "agreed": agreed,
                     "revocable": not required,
                     "agreed_at": stamp if agreed else None,
-                    "agreed_by": "KAKAO_ACCOUNT" if agreed else None,
+                    "agreed_by": "KAUTH" if agreed else None,
                 }
             if terms and link.synched_at is None:
                 link.synched_at = stamp

@@ -38,6 +38,8 @@ MIDDLEWARE = [
     "sociallogin.middleware.ProviderErrorMiddleware",
     "sociallogin.last_used.LastUsedProviderMiddleware",
     "kakaosync.middleware.KakaoInAppBrowserMiddleware",
+    "kakaosync.middleware.KakaoRequiredTermsMiddleware",  # terms added later, agreed first
+    "keymap.middleware.RevokedSessionMiddleware",  # revoked sessions end
     "keymap.middleware.UserIdSessionMiddleware",
 ]
 ROOT_URLCONF = "shop.urls"

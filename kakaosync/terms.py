@@ -1,0 +1,132 @@
+"""Service terms after sign-up: terms the store added later, and consents withdrawn.
+
+Kakao shows its consent screen only once: a member who joined before the store added a
+required term is never asked for it again by Kakao on its own. The shop compares the
+member's agreed terms (as ``/v2/user/service_terms`` last said, stored per member with
+``agreed_by`` and ``revocable``) with the store's required terms, and sends the member to
+Kakao's consent screen naming exactly the missing tags (``service_terms`` without tags
+shows no terms at all).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db import transaction
+from django.urls import reverse
+
+from . import client
+from .conf import SyncConfig, load_config
+from .customer_updates import update_customer
+from .models import KakaoSyncMember
+
+logger = logging.getLogger("kakaosync.terms")
+
+SESSION_MISSING = "kakaosync:missing_terms"
+# The store's required tags when the session was last checked: a change re-checks it.
+SESSION_CHECKED = "kakaosync:terms_checked"
+
+
+class WithdrawRefused(Exception):
+    """The term cannot be withdrawn (not agreed, not revocable, or required)."""
+
+
+def agreed_tags(terms: list[dict[str, Any]]) -> set[str]:
+    return {str(t.get("tag")) for t in terms if isinstance(t, dict) and t.get("agreed")}
+
+
+def missing_required(member: KakaoSyncMember | None, config: SyncConfig) -> list[str]:
+    """The store's required terms this linked member has not agreed to (in store order)."""
+    if member is None or not member.is_linked:
+        return []
+    agreed = agreed_tags(member.terms)
+    return [t.tag for t in config.terms if t.required and t.tag not in agreed]
+
+
+def consent_form(tags: list[str], next_url: str = "") -> tuple[str, dict[str, str]]:
+    """Kakao's additional-consent flow: a Kakao login (a POST) naming only ``tags``
+    (allauth reads ``auth_params`` from the query string)."""
+    query = urlencode({"auth_params": urlencode({"service_terms": ",".join(tags)})})
+    fields = {"process": "login"}
+    if next_url:
+        fields["next"] = next_url
+    return f"{reverse('kakao_login')}?{query}", fields
+
+
+def required_tags(config: SyncConfig) -> list[str]:
+    return sorted(t.tag for t in config.terms if t.required)
+
+
+def remember_missing(session: Any, member: KakaoSyncMember | None, config: SyncConfig) -> None:
+    """After a Kakao login: what the session still has to agree to, if anything."""
+    missing = missing_required(member, config)
+    session[SESSION_CHECKED] = required_tags(config)
+    if missing:
+        session[SESSION_MISSING] = missing
+    else:
+        session.pop(SESSION_MISSING, None)
+
+
+def session_missing(session: Any, user: Any) -> list[str]:
+    """The required terms a Kakao-logged-in session lacks; re-read from the member's row
+    only when the store's required terms changed since the session was checked."""
+    checked = session.get(SESSION_CHECKED)
+    if checked is None:
+        return []  # not a Kakao Sync login
+    from .conf import sync_active
+
+    config = sync_active()
+    if config is None:
+        return []
+    if checked != required_tags(config):
+        member = KakaoSyncMember.objects.filter(user=user).first()
+        remember_missing(session, member, config)
+    return list(session.get(SESSION_MISSING, []))
+
+
+def _set_agreed(member: KakaoSyncMember, tags: set[str], agreed: bool) -> list[dict[str, Any]]:
+    terms = []
+    for term in member.terms:
+        if isinstance(term, dict) and term.get("tag") in tags:
+            term = {**term, "agreed": agreed}
+            if not agreed:
+                term["agreed_at"] = None
+        terms.append(term)
+    return terms
+
+
+def apply_withdrawn(member: KakaoSyncMember, tags: set[str], config: SyncConfig) -> None:
+    """Record consents withdrawn (at Kakao or here) on the member and the customer."""
+    member.terms = _set_agreed(member, tags, agreed=False)
+    KakaoSyncMember.objects.filter(pk=member.pk).update(terms=member.terms)
+    if tags & config.marketing_tags:
+        # Out of the ad audience: it is read from the customer's marketing consent.
+        update_customer(member.user, marketing=False)
+
+
+def withdraw(user: Any, tags: list[str]) -> list[str]:
+    """Withdraw the member's consent to ``tags`` at Kakao, then here (one transaction).
+
+    Kakao's revoke call takes the admin key with the member's app user ID, so the shop
+    needs no Kakao token of the member. Only terms Kakao reported ``revocable`` are sent.
+    """
+    config = load_config()
+    member = KakaoSyncMember.objects.select_related("user").filter(user=user).first()
+    if member is None or not member.is_linked:
+        raise WithdrawRefused("not a linked Kakao Sync member")
+    by_tag = {t.get("tag"): t for t in member.terms if isinstance(t, dict)}
+    for tag in tags:
+        term = by_tag.get(tag)
+        if term is None or not term.get("agreed") or not term.get("revocable"):
+            raise WithdrawRefused(f"{tag} is not an agreed, revocable term")
+    if not config.admin_key_token:
+        raise WithdrawRefused("no admin key stored")
+    revoked = client.revoke_member_service_terms(
+        admin_key=str(config.admin_key), user_id=member.kakao_user_id, tags=tags
+    )
+    with transaction.atomic():
+        apply_withdrawn(member, set(revoked), config)
+    logger.info("kakao terms %s withdrawn for user %s", ",".join(revoked), user.pk)
+    return revoked
