@@ -89,6 +89,17 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'demo.sqlite3'}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers queue for the lock instead of failing with "database is locked": a write
+    # transaction takes the lock when it begins (a deferred one that read first cannot
+    # wait, SQLite refuses its upgrade at once), and waits up to 20 s for it. WAL lets
+    # readers go on while one writer writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("REDIS_URL"):

@@ -30,12 +30,14 @@ class KakaoSyncConfig(AppConfig):
         from . import checks as kakaosync_checks
         from . import inapp, receivers
         from .config_section import KakaoSyncSection
+        from .switch_off import kakao_login_off_note
 
         checks.register(kakaosync_checks.check_hosts)
         checks.register(kakaosync_checks.check_configuration, checks.Tags.database)
         store_registry.register_config_section(KakaoSyncSection())
         registry.register_auth_params("kakao", inapp.kakao_auth_params)
         registry.register_provider_filter(inapp.provider_filter)
+        registry.register_switch_off_note("kakao", kakao_login_off_note)
         point_kakao_endpoints()
         setting_changed.connect(point_kakao_endpoints, dispatch_uid="kakaosync.endpoints")
         receivers.connect()

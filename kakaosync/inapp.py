@@ -7,12 +7,27 @@ Kakao login only; every other browser (PC, mobile web, other in-app browsers) is
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
 from .conf import load_config, sync_active
 
 SESSION_AUTO_LOGIN = "kakaosync_auto_login"
 SESSION_CLAIM = "kakaosync_claim"
+NO_CLAIM = -1  # a claim naming no claimable account: kept so that nothing tells them apart
+
+
+def claimable_accounts() -> Any:
+    """Accounts a shopper may connect to Kakao by naming them: active customers with an
+    address for the code. Staff and superusers never: a guessed name and a few guessed
+    passwords must not end with a Kakao account that opens the admin."""
+    return (
+        get_user_model()
+        ._default_manager.filter(is_active=True, is_staff=False, is_superuser=False)
+        .exclude(email="")
+    )
 
 
 def is_kakaotalk(request: HttpRequest) -> bool:

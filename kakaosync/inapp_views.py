@@ -68,7 +68,7 @@ def kakao_only_page(
             "kakao_login_url": reverse("kakao_login") + query,
             "auto_login_url": reverse("kakao_login") + query + "&auth_params=prompt%3Dnone",
             "auto_login": auto,
-            "claim_pending": bool(claim_id),
+            "claim_pending": claim_id is not None,
             "next": next_url,
         },
         status=status,
@@ -87,14 +87,15 @@ def _find_account(login: str) -> Any:
     login = login.strip()
     if not login:
         return None
-    return user_model._default_manager.filter(
-        Q(**{f"{user_model.USERNAME_FIELD}__iexact": login}) | Q(email__iexact=login),
-        is_active=True,
-    ).first()
+    return (
+        inapp.claimable_accounts()
+        .filter(Q(**{f"{user_model.USERNAME_FIELD}__iexact": login}) | Q(email__iexact=login))
+        .first()
+    )
 
 
-# The page says whether a store ID or email exists (a typo deserves a clear answer); the
-# cap keeps it from serving as a way to test many addresses.
+# The page answers alike whether an account exists (it would otherwise tell which store IDs
+# and addresses are customers'); the cap keeps it from being used to flood the cache.
 CLAIM_LOOKUPS = 10
 CLAIM_WINDOW = 15 * 60
 
@@ -128,27 +129,21 @@ def claim_account(request: HttpRequest) -> HttpResponse:
             logger.warning("in-app browser: account lookups limited for %s", _address(request))
             return render(request, "kakaosync/claim_account.html", {"form": form}, status=429)
         user = _find_account(form.cleaned_data["login"])
-        if user is None:
-            form.add_error("login", _("We found no store account with this store ID or email."))
-        elif not user.email:
-            # The proof of ownership is a code sent by email: nowhere to send it.
-            form.add_error(
-                "login",
-                _(
-                    "This store account has no email address, so we cannot send it a code. "
-                    "Open the store in your phone's browser instead of KakaoTalk, log in "
-                    "with your store ID and connect Kakao under My account."
-                ),
-            )
-        else:
-            request.session[inapp.SESSION_CLAIM] = user.pk
-            messages.info(
-                request,
-                _(
-                    "Now log in with Kakao. We will then send a one-time code to the email "
-                    "address of your store account to connect the two."
-                ),
-            )
-            logger.info("in-app browser: account %s claimed before Kakao login", user.pk)
-            return redirect("kakaosync:kakao_only")
+        # Nothing of the answer depends on the lookup: NO_CLAIM stands for "no account".
+        request.session[inapp.SESSION_CLAIM] = user.pk if user is not None else inapp.NO_CLAIM
+        messages.info(
+            request,
+            _(
+                "Now log in with Kakao. If the store ID or email belongs to a store account "
+                "with an email address, we then send a one-time code to that address to "
+                "connect the two. If no code arrives, open the store in your phone's browser "
+                "instead of KakaoTalk, log in with your store ID and connect Kakao under My "
+                "account."
+            ),
+        )
+        logger.info(
+            "in-app browser: claim before Kakao login (%s)",
+            f"account {user.pk}" if user is not None else "no claimable account",
+        )
+        return redirect("kakaosync:kakao_only")
     return render(request, "kakaosync/claim_account.html", {"form": form})

@@ -122,7 +122,10 @@ class KakaoSyncMember(models.Model):
     """A customer's Kakao Sync data: their Kakao app user ID, consents and channel status."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kakaosync"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="kakaosync",
     )
     kakao_user_id = models.BigIntegerField(_("Kakao app user ID"), db_index=True)
     app_id = models.BigIntegerField(_("App ID"), null=True, blank=True)
@@ -202,6 +205,7 @@ class WebhookDelivery(models.Model):
     status_code = models.PositiveSmallIntegerField(_("answered"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

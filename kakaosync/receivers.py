@@ -72,11 +72,9 @@ def on_pre_social_login(sender: Any, request: HttpRequest, sociallogin: Any, **k
         sociallogin.state[sync.STATE_KEY] = data
     claim = request.session.pop(inapp.SESSION_CLAIM, None) if hasattr(request, "session") else None
     if claim and is_new:
-        from django.contrib.auth import get_user_model
-
         from sociallogin import linking
 
-        user = get_user_model()._default_manager.filter(pk=claim, is_active=True).first()
+        user = inapp.claimable_accounts().filter(pk=claim).first()
         if user is not None:
             raise ImmediateHttpResponse(linking.start(request, sociallogin, user, claimed=True))
 

@@ -50,7 +50,9 @@ class WebhookInline(admin.StackedInline):
                 "fields": [f"map_{a}" for a in ATTRIBUTES],
                 "description": _(
                     "For each profile attribute, the key of the answer's JSON that feeds it. "
-                    "No attribute is required; an attribute not mapped keeps its value."
+                    "No attribute is required: an attribute not mapped, or whose key an "
+                    "answer lacks, keeps its value. Only server_custom_id, once mapped, must "
+                    "be in every answer."
                 ),
             },
         ),
@@ -105,7 +107,9 @@ class UserDatabaseAdmin(admin.ModelAdmin):
         result = None
         if request.method == "POST" and form.is_valid():
             hook = load().webhooks[form.cleaned_data["webhook"]]
-            result = preview(hook.key_map or {}, form.cleaned_data["sample"], hook.name)
+            # A map typed on the page is tried as it is, before anyone saves it.
+            key_map = form.typed_key_map() or hook.key_map or {}
+            result = preview(key_map, form.cleaned_data["sample"], hook.name)
         context = {
             **self.admin_site.each_context(request),
             "form": form,
@@ -149,6 +153,7 @@ def preview(key_map: dict[str, Any], sample: Any, webhook: str) -> dict[str, Any
                 if value is not None and attribute == "birthday"
                 else value,
                 "error": error.message if error else "",
+                "missing": attribute in result.missing,
             }
         )
     attributes: dict[str, Any] = {str(r["attribute"]): r["value"] for r in rows}

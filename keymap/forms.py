@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +84,13 @@ class WebhookForm(SecretFormMixin, forms.ModelForm):
         if no_map:
             self.fields["map_birthday"].help_text = NO_MAP_FOR_VALIDATION
 
+    def clean_url(self) -> str:
+        url = str(self.cleaned_data.get("url") or "").strip()
+        # URLField also takes ftp://, which requests cannot post to: every login would fail.
+        if url and urlsplit(url).scheme.lower() not in ("http", "https"):
+            raise forms.ValidationError(_("The webhook URL must start with https:// or http://."))
+        return url
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         key_map = {a: (data.get(f"map_{a}") or "").strip() for a in ATTRIBUTES}
@@ -108,6 +116,25 @@ class WebhookForm(SecretFormMixin, forms.ModelForm):
         return super().save(commit)
 
 
+MAX_SAMPLE_DEPTH = 100
+
+
+def _too_deep() -> str:
+    return _("This JSON is nested too deeply (more than %d levels).") % MAX_SAMPLE_DEPTH
+
+
+def json_depth(value: Any) -> int:
+    """How deep lists and objects nest in parsed JSON, without recursing."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 class PreviewForm(forms.Form):
     webhook = forms.ChoiceField(
         label=_("Webhook"),
@@ -120,11 +147,32 @@ class PreviewForm(forms.Form):
         max_length=1024 * 1024,
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for attribute in ATTRIBUTES:
+            self.fields[f"map_{attribute}"] = forms.CharField(
+                label=attribute,
+                required=False,
+                max_length=200,
+                widget=forms.TextInput(attrs={"class": "vTextField"}),
+                help_text=_("Leave every key blank to preview the saved map."),
+            )
+
     def clean_sample(self) -> Any:
         try:
-            return json.loads(self.cleaned_data["sample"])
+            sample = json.loads(self.cleaned_data["sample"])
+        except RecursionError:
+            raise forms.ValidationError(_too_deep()) from None
         except ValueError as exc:
             raise forms.ValidationError(_("This is not valid JSON: %s") % exc) from None
+        if json_depth(sample) > MAX_SAMPLE_DEPTH:
+            raise forms.ValidationError(_too_deep())
+        return sample
+
+    def typed_key_map(self) -> dict[str, str]:
+        data = self.cleaned_data
+        typed = {a: (data.get(f"map_{a}") or "").strip() for a in ATTRIBUTES}
+        return {a: p for a, p in typed.items() if p}
 
 
 class UserIdLoginForm(forms.Form):

@@ -80,6 +80,7 @@ class MappingResult:
 
     values: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, MappingError] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
 
     def raise_first(self) -> None:
         for attribute in ATTRIBUTES:
@@ -206,7 +207,9 @@ def _getter(keys: tuple[str | int, ...]) -> Callable[[Any], Any]:
 
 
 def apply_key_map(compiled: CompiledKeyMap, answer: Any) -> MappingResult:
-    """Read each mapped attribute from ``answer``; JSON ``null`` means "not provided"."""
+    """Read each mapped attribute from ``answer``; a missing key or JSON ``null`` means
+    "not provided": the attribute keeps its current value (no attribute is required).
+    ``server_custom_id`` once mapped is the exception: every answer must carry it."""
     result = MappingResult()
     if type(answer) is not dict:
         for f in compiled.fields:
@@ -217,9 +220,14 @@ def apply_key_map(compiled: CompiledKeyMap, answer: Any) -> MappingResult:
     for f in compiled.fields:
         value = f.get(answer)
         if value is _MISSING:
-            result.errors[f.attribute] = MappingError(
-                f.attribute, f.path, _("the key is missing from the answer")
-            )
+            if f.attribute == "server_custom_id":
+                # The partner's user ID says who the customer is; it has no "current
+                # value" an answer could leave as it is.
+                result.errors[f.attribute] = MappingError(
+                    f.attribute, f.path, _("the key is missing from the answer")
+                )
+            else:
+                result.missing.append(f.attribute)
             continue
         if value is None:
             if f.attribute == "server_custom_id":

@@ -8,7 +8,7 @@ from allauth.socialaccount.models import SocialAccount
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,6 +21,7 @@ from store.admin_base import ReadOnlyAdmin
 from store.forms import StoreSettingsForm
 from store.models import StoreSettings
 
+from . import registry
 from .catalog import PROVIDER_IDS, PROVIDERS
 from .config_cache import load_configs
 from .forms import ProviderSettingsForm, RejoinPolicyForm
@@ -75,6 +76,10 @@ class ProviderSettingsAdmin(admin.ModelAdmin):
                             f.save(changed_by=request.user)
                     rejoin_form.save()
                 messages.success(request, _("Social login settings saved. They are in effect now."))
+                for f in forms_:
+                    if "enabled" in f.changed_data and not f.cleaned_data.get("enabled"):
+                        for note in registry.switch_off_notes(f.instance.provider):
+                            messages.warning(request, note)
                 return HttpResponseRedirect(request.path)
             messages.error(request, _("Please correct the errors below."))
         else:
@@ -176,9 +181,29 @@ class DeletedSocialAccountAdmin(admin.ModelAdmin):
     list_filter = ["provider", ("lifted_at", admin.EmptyFieldListFilter)]
     readonly_fields = ["provider", "digest", "created_at", "rejoin_after", "lifted_at", "lifted_by"]
     actions = ["lift"]
+    # The provider user ID is never stored, only its keyed hash: a search term is hashed
+    # as a user ID of each provider (or matched as the start of a hash).
+    search_fields = ["digest"]
+    search_help_text = gettext_lazy(
+        "Search by the customer's user ID at the provider (e.g. the Kakao member number)."
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[DeletedSocialAccount], search_term: str
+    ) -> tuple[QuerySet[DeletedSocialAccount], bool]:
+        from .tombstones import digest
+
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        digests = [digest(pid, term) for pid in PROVIDER_IDS]
+        match = Q(digest__in=digests)
+        if len(term) >= 8 and all(c in "0123456789abcdef" for c in term.lower()):
+            match |= Q(digest__startswith=term.lower())
+        return queryset.filter(match), False
 
     @admin.display(description=gettext_lazy("keyed hash"))
     def short_digest(self, obj: DeletedSocialAccount) -> str:

@@ -14,6 +14,7 @@ class SocialLoginConfig(AppConfig):
         from store.signals import account_deleting
 
         from . import checks as sociallogin_checks
+        from .catalog import PROVIDERS
         from .config_section import SocialLoginSection
         from .tombstones import on_account_deleting
 
@@ -25,6 +26,8 @@ class SocialLoginConfig(AppConfig):
         account_deleting.connect(on_account_deleting, dispatch_uid="sociallogin.tombstones")
         self._connect_login_receivers()
         store_registry.register_config_section(SocialLoginSection())
+        for provider_id, info in PROVIDERS.items():
+            store_registry.register_join_channel(provider_id, info.name)
         if apps.is_installed("django.contrib.admin"):
             # After the admin's autodiscovery (which imports allauth's admin after ours).
             from .admin import hide_allauth_app_admin

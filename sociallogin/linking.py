@@ -3,12 +3,21 @@
 A provider's email is trusted only when the provider marks it verified (our provider
 classes decide what counts). When such an address belongs to an existing account, the
 social account is not connected until the shopper proves they own that account, with its
-password or a one-time code sent to its address. The pending login waits in the session.
+password or a one-time code sent to its address. The pending login waits in the session,
+encrypted, with only the provider's access token (Kakao Sync reads the profile with it once
+linked), and for ``PENDING_TTL`` at most.
+
+Pre-registration takeover: anyone may sign up with someone else's address and a password.
+When the code proves the address of an account whose address was never verified, the owner
+of the address takes the account over: its password (set by whoever registered it) is removed
+and so are its sessions (Django ends a session whose password hash changed), and the address
+becomes verified.
 """
 
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import secrets
 import time
@@ -16,11 +25,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from store import crypto
 from store.models import StoreSettings
 
 from .app_settings import app_settings
@@ -28,6 +40,7 @@ from .app_settings import app_settings
 logger = logging.getLogger("sociallogin.linking")
 
 SESSION_KEY = "sociallogin_link"
+PENDING_TTL = 30 * 60  # seconds a login waits for its proof, whatever the session's age
 
 
 def _verified_emails(sociallogin: Any) -> list[str]:
@@ -86,7 +99,8 @@ def start(
     user_id = getattr(user, "pk", user)
     request.session[SESSION_KEY] = {
         "claimed": claimed,
-        "sociallogin": sociallogin.serialize(),
+        "sociallogin": _seal(sociallogin),
+        "expires": int(time.time()) + PENDING_TTL,
         "user_id": user_id,
         "attempts": 0,
         "code_hash": "",
@@ -100,9 +114,33 @@ def start(
     return HttpResponseRedirect(reverse("sociallogin:link"))
 
 
+def _seal(sociallogin: Any) -> str:
+    data = sociallogin.serialize()
+    token = data.get("token")
+    if isinstance(token, dict):
+        # The refresh token (token_secret) and expiry serve nothing here.
+        data["token"] = {"token": token.get("token", "")}
+    return crypto.encrypt(json.dumps(data, cls=DjangoJSONEncoder))
+
+
 def pending(request: HttpRequest) -> dict[str, Any] | None:
     data = request.session.get(SESSION_KEY)
-    return data if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return None
+    if int(data.get("expires") or 0) < time.time():
+        clear(request)
+        return None
+    return data
+
+
+def pending_login(data: dict[str, Any]) -> Any | None:
+    """The held social login, or None when it cannot be read back."""
+    from allauth.socialaccount.models import SocialLogin
+
+    try:
+        return SocialLogin.deserialize(json.loads(crypto.decrypt(str(data["sociallogin"]))))
+    except (KeyError, ValueError, TypeError, crypto.SecretDecryptionError):
+        return None
 
 
 def pending_user(data: dict[str, Any]) -> Any | None:
@@ -114,6 +152,40 @@ def pending_user(data: dict[str, Any]) -> Any | None:
 
 def clear(request: HttpRequest) -> None:
     request.session.pop(SESSION_KEY, None)
+
+
+def email_verified(user: Any) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+def take_over(user: Any) -> None:
+    """The code proved ``user``'s never-verified address: its owner takes the account.
+
+    Whoever registered it may not own the address (pre-registration takeover): the
+    password they chose goes, and with it every session (the session's auth hash covers
+    the password), and the address becomes verified.
+    """
+    from allauth.account.models import EmailAddress
+
+    with transaction.atomic():
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+        if address is None:
+            EmailAddress.objects.create(
+                user=user,
+                email=user.email,
+                verified=True,
+                primary=not EmailAddress.objects.filter(user=user, primary=True).exists(),
+            )
+        else:
+            address.verified = True
+            address.save(update_fields=["verified"])
+    logger.warning(
+        "account %s: unverified address proven by code; password and sessions removed", user.pk
+    )
 
 
 def _hash(code: str) -> str:

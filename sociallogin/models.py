@@ -67,6 +67,7 @@ class ClientIdChange(models.Model):
     restored = models.PositiveIntegerField(_("links restored"), default=0)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -92,7 +93,12 @@ class ArchivedSocialAccount(models.Model):
 
     provider = models.CharField(_("provider"), max_length=20)
     client_id = models.CharField(_("client ID"), max_length=255)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     uid = models.CharField(max_length=191)
     extra_data = models.JSONField(default=dict)
     date_joined = models.DateTimeField()
@@ -129,6 +135,7 @@ class DeletedSocialAccount(models.Model):
     lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("lifted by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -233,7 +240,10 @@ class SocialSignupDetails(models.Model):
     """What the social signup form asked beyond the store's customer profile."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="social_signup"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="social_signup",
     )
     provider = models.CharField(_("provider"), max_length=20)
     address = models.CharField(_("address"), max_length=300, blank=True)

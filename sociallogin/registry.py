@@ -29,6 +29,10 @@ providers are offered (login page buttons) and accepted (login and callback URLs
 request, e.g. "only Kakao inside KakaoTalk's in-app browser". Filters can only remove
 providers; the age restriction of the store is applied before them.
 
+**Switch-off notes.** ``register_switch_off_note(provider_id, fn)`` with
+``fn() -> str | None``: what else stops when the admin switches that provider off (Kakao
+Sync without Kakao login); the admin shows each note as a warning after saving.
+
 **Provider classes.** ``set_provider_class(provider_id, cls)`` replaces the provider class
 the adapter instantiates (a subclass of ``sociallogin.providers.KakaoProvider`` etc.), for an
 app that extends one provider. ``provider_class(provider_id)`` returns the current one.
@@ -52,6 +56,7 @@ _endpoints: dict[str, dict[str, str]] = {}
 _auth_params: dict[str, list[AuthParamsFn]] = {}
 _provider_filters: list[ProviderFilter] = []
 _provider_classes: dict[str, type[Any]] = {}
+_switch_off_notes: dict[str, list[Callable[[], str | None]]] = {}
 
 
 def _origin(url: str) -> str:
@@ -134,6 +139,20 @@ def filter_providers(request: HttpRequest | None, provider_ids: list[str]) -> li
         kept = set(fn(request, list(allowed)))
         allowed = [p for p in allowed if p in kept]
     return allowed
+
+
+# --- switch-off notes ------------------------------------------------------------------
+
+
+def register_switch_off_note(provider_id: str, fn: Callable[[], str | None]) -> None:
+    fns = _switch_off_notes.setdefault(provider_id, [])
+    if fn not in fns:
+        fns.append(fn)
+
+
+def switch_off_notes(provider_id: str) -> list[str]:
+    """What the registered apps say stops along with ``provider_id``."""
+    return [note for fn in _switch_off_notes.get(provider_id, []) if (note := fn())]
 
 
 # --- provider classes ------------------------------------------------------------------

@@ -39,9 +39,8 @@ def link(request: HttpRequest) -> HttpResponse:
         linking.clear(request)
         messages.error(request, _("Nothing is waiting to be linked. Please log in again."))
         return redirect("account_login")
-    try:
-        sociallogin = SocialLogin.deserialize(data["sociallogin"])
-    except (KeyError, ValueError, TypeError):
+    sociallogin = linking.pending_login(data)
+    if sociallogin is None:
         linking.clear(request)
         return redirect("account_login")
     provider_id = sociallogin.account.provider
@@ -54,6 +53,7 @@ def link(request: HttpRequest) -> HttpResponse:
     code_form = LinkCodeForm(prefix="code")
     action = request.POST.get("action") if request.method == "POST" else None
     proven = False
+    address_verified = linking.email_verified(user)
     if action == "password" and user.has_usable_password():
         password_form = LinkPasswordForm(request.POST, prefix="pw")
         if password_form.is_valid():
@@ -78,7 +78,10 @@ def link(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Too many wrong answers. Please start again."))
         return redirect("account_login")
     if proven:
-        return _connect_and_login(request, sociallogin, user)
+        # A code proves the address; on a never-verified address that outranks the password
+        # whoever registered the account chose (see linking.take_over).
+        take_over = action == "code" and not address_verified
+        return _connect_and_login(request, sociallogin, user, take_over=take_over)
     return render(
         request,
         "sociallogin/link.html",
@@ -88,13 +91,16 @@ def link(request: HttpRequest) -> HttpResponse:
             "claimed": bool(data.get("claimed")),
             "has_password": user.has_usable_password(),
             "code_sent": bool(data.get("code_hash")),
+            "address_verified": address_verified,
             "password_form": password_form,
             "code_form": code_form,
         },
     )
 
 
-def _connect_and_login(request: HttpRequest, sociallogin: SocialLogin, user: Any) -> HttpResponse:
+def _connect_and_login(
+    request: HttpRequest, sociallogin: SocialLogin, user: Any, *, take_over: bool = False
+) -> HttpResponse:
     linking.clear(request)
     provider_id = sociallogin.account.provider
     try:
@@ -112,6 +118,8 @@ def _connect_and_login(request: HttpRequest, sociallogin: SocialLogin, user: Any
             if exists:
                 messages.error(request, _("This social account is already linked to an account."))
                 return redirect("account_login")
+            if take_over:
+                linking.take_over(user)
             sociallogin.connect(request, user)
             # The login was held before allauth's pre_social_login signal; receivers (the
             # partner's user database) see it now, as an existing social login, and may

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import registry
 from .admin_base import ReadOnlyAdmin
 from .forms import CouponTemplateForm, StoreSettingsForm
 from .models import (
@@ -66,20 +67,42 @@ class CouponInline(admin.TabularInline):
     readonly_fields = ["code", "issued_at", "used_at"]
 
 
+class JoinChannelFilter(admin.SimpleListFilter):
+    title = _("join channel")
+    parameter_name = "join_channel"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(registry.join_channels().items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        return queryset.filter(join_channel=value) if value else queryset
+
+
+class JoinChannelMixin:
+    @admin.display(description=_("join channel"), ordering="join_channel")
+    def join_channel_name(self, obj: Any) -> str:
+        return registry.join_channel_label(obj.join_channel)
+
+
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(JoinChannelMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "user",
-        "join_channel",
+        "join_channel_name",
         "marketing_consent",
         "balance",
         "created_at",
         "deleted_at",
     ]
-    list_filter = ["join_channel", "marketing_consent", ("deleted_at", admin.EmptyFieldListFilter)]
+    list_filter = [
+        JoinChannelFilter,
+        "marketing_consent",
+        ("deleted_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["user__username", "user__email", "nickname", "phone"]
-    readonly_fields = ["join_channel", "created_at", "welcome_granted_at", "deleted_at"]
+    readonly_fields = ["join_channel_name", "created_at", "welcome_granted_at", "deleted_at"]
     raw_id_fields = ["user"]
     inlines = [PointEntryInline, CouponInline]
 
@@ -144,6 +167,6 @@ class MergeRecordAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AccountDeletion)
-class AccountDeletionAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "user_id", "join_channel", "orders_kept"]
-    list_filter = ["join_channel"]
+class AccountDeletionAdmin(JoinChannelMixin, ReadOnlyAdmin):
+    list_display = ["created_at", "user_id", "join_channel_name", "orders_kept"]
+    list_filter = [JoinChannelFilter]

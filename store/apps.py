@@ -13,8 +13,10 @@ class StoreConfig(AppConfig):
         from . import checks as store_checks
         from . import receivers, registry
         from .config_section import StoreSection
+        from .models import JoinChannel
 
         checks.register(store_checks.check_secrets_key, checks.Tags.security)
         checks.register(store_checks.check_shared_cache, checks.Tags.caches)
         registry.register_config_section(StoreSection())
+        registry.register_join_channel(JoinChannel.STORE, _("Store ID"))
         receivers.connect()

@@ -86,7 +86,10 @@ class Customer(models.Model):
     """The shop's profile of a user."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="customer",
     )
     join_channel = models.CharField(
         _("join channel"), max_length=30, default=JoinChannel.STORE, db_index=True

@@ -1,7 +1,9 @@
 """Small explicit registries other apps add to from their ``AppConfig.ready``.
 
 - merge handlers: "what to move when customer B merges into customer A";
-- config sections: each app's part of ``storeconfig`` export/import.
+- config sections: each app's part of ``storeconfig`` export/import;
+- join channels: the readable name of each ``Customer.join_channel`` value (``store`` here,
+  a provider id from the social-login app).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class ConfigSection(Protocol):
 
 _merge_handlers: dict[str, MergeHandler] = {}
 _config_sections: dict[str, ConfigSection] = {}
+_join_channels: dict[str, Any] = {}
 
 
 def register_merge_handler(name: str, handler: MergeHandler) -> None:
@@ -48,3 +51,17 @@ def register_config_section(section: ConfigSection) -> None:
 
 def config_sections() -> dict[str, ConfigSection]:
     return dict(_config_sections)
+
+
+def register_join_channel(value: str, label: Any) -> None:
+    """``label``: a (lazily) translated name, e.g. ``gettext_lazy("Kakao")``."""
+    _join_channels[value] = label
+
+
+def join_channels() -> dict[str, Any]:
+    return dict(_join_channels)
+
+
+def join_channel_label(value: str) -> str:
+    label = _join_channels.get(value)
+    return str(label) if label is not None else value

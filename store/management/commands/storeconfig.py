@@ -45,8 +45,16 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
             ) from exc
+        except RecursionError:
+            raise CommandError(
+                f"{path}: the JSON is nested too deeply; nothing was changed"
+            ) from None
         try:
             import_config(data)
+        except RecursionError:
+            raise CommandError(
+                f"{path}: the JSON is nested too deeply; nothing was changed"
+            ) from None
         except ConfigError as exc:
             raise CommandError(f"nothing was changed: {exc}") from exc
         self.stdout.write(self.style.SUCCESS("Configuration applied."))
