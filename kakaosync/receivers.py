@@ -74,11 +74,11 @@ def on_pre_social_login(sender: Any, request: HttpRequest, sociallogin: Any, **k
     if claim and is_new:
         from django.contrib.auth import get_user_model
 
-        from sociallogin import linking
+        from sociallogin import ownership
 
         user = get_user_model()._default_manager.filter(pk=claim, is_active=True).first()
         if user is not None:
-            raise ImmediateHttpResponse(linking.start(request, sociallogin, user, claimed=True))
+            raise ImmediateHttpResponse(ownership.start(request, sociallogin, user, claimed=True))
 
 
 def _store(request: Any, user: Any, sociallogin: Any, *, is_signup: bool) -> None:

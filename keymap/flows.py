@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from . import webhooks
-from .linking import (
+from .partner_links import (
     apply_profile,
     capped_partner_data,
     creator,

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from store.models import Customer
 
-from . import linking, policy, registry
+from . import ownership, policy, registry
 from .catalog import PROVIDERS, Rule
 from .config_cache import configs_for
 from .signup import missing_required, provider_profile
@@ -135,7 +135,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         # would ask the database again for the user.
         if sociallogin.account.pk is not None or (sociallogin.user and sociallogin.user.pk):
             return
-        tombstoned, owner_id = linking.screen_new_login(
+        tombstoned, owner_id = ownership.screen_new_login(
             sociallogin,
             check_tombstone=provider_id in PROVIDERS,
             find_owner=sociallogin.state.get("process") != AuthProcess.CONNECT,
@@ -151,7 +151,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 )
             )
         if owner_id is not None:
-            raise ImmediateHttpResponse(linking.start(request, sociallogin, owner_id))
+            raise ImmediateHttpResponse(ownership.start(request, sociallogin, owner_id))
 
     def on_authentication_error(
         self,

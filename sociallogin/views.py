@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import linking, tombstones
+from . import ownership, tombstones
 from .catalog import PROVIDERS
 from .forms import LinkCodeForm, LinkPasswordForm
 from .policy import refusal_reason, unavailable_response
@@ -33,21 +33,21 @@ def _mask(email: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def link(request: HttpRequest) -> HttpResponse:
-    data = linking.pending(request)
-    user = linking.pending_user(data) if data else None
+    data = ownership.pending(request)
+    user = ownership.pending_user(data) if data else None
     if data is None or user is None:
-        linking.clear(request)
+        ownership.clear(request)
         messages.error(request, _("Nothing is waiting to be linked. Please log in again."))
         return redirect("account_login")
     try:
         sociallogin = SocialLogin.deserialize(data["sociallogin"])
     except (KeyError, ValueError, TypeError):
-        linking.clear(request)
+        ownership.clear(request)
         return redirect("account_login")
     provider_id = sociallogin.account.provider
     reason = refusal_reason(request, provider_id)
     if reason is not None:
-        linking.clear(request)
+        ownership.clear(request)
         return unavailable_response(request, provider_id, reason)
 
     password_form = LinkPasswordForm(prefix="pw")
@@ -62,7 +62,7 @@ def link(request: HttpRequest) -> HttpResponse:
             else:
                 password_form.add_error("password", _("This password is not right."))
     elif action == "send_code":
-        if linking.send_code(request, data, user):
+        if ownership.send_code(request, data, user):
             messages.info(request, _("We sent a code to %(email)s.") % {"email": _mask(user.email)})
         else:
             messages.info(request, _("A code was sent a moment ago. Please check your email."))
@@ -70,11 +70,11 @@ def link(request: HttpRequest) -> HttpResponse:
     elif action == "code":
         code_form = LinkCodeForm(request.POST, prefix="code")
         if code_form.is_valid():
-            if linking.check_code(data, code_form.cleaned_data["code"]):
+            if ownership.check_code(data, code_form.cleaned_data["code"]):
                 proven = True
             else:
                 code_form.add_error("code", _("This code is wrong or has expired."))
-    if action in ("password", "code") and not proven and linking.register_failure(request, data):
+    if action in ("password", "code") and not proven and ownership.register_failure(request, data):
         messages.error(request, _("Too many wrong answers. Please start again."))
         return redirect("account_login")
     if proven:
@@ -95,7 +95,7 @@ def link(request: HttpRequest) -> HttpResponse:
 
 
 def _connect_and_login(request: HttpRequest, sociallogin: SocialLogin, user: Any) -> HttpResponse:
-    linking.clear(request)
+    ownership.clear(request)
     provider_id = sociallogin.account.provider
     try:
         with transaction.atomic():
@@ -137,6 +137,6 @@ def _connect_and_login(request: HttpRequest, sociallogin: SocialLogin, user: Any
 
 @require_http_methods(["POST"])
 def link_cancel(request: HttpRequest) -> HttpResponse:
-    linking.clear(request)
+    ownership.clear(request)
     messages.info(request, _("Linking cancelled."))
     return redirect("account_login")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
-from keymap.linking import find_linked
+from keymap.partner_links import find_linked
 from keymap.models import PartnerLink
 from store.models import Customer
 
