@@ -36,9 +36,9 @@ class PartnerBackend(BaseBackend):
             # Staff passwords stay in the shop, and a partner that is down must not lock
             # the admin out: the admin's login is for local accounts only.
             return None
+        # The session records a "partner" login from this backend's path on the user
+        # (store.login_steps, on Django's user_logged_in).
         user = flows.authenticate(request, login, password)
-        if user is not None and request is not None and hasattr(request, "session"):
-            request._keymap_login_type = flows.PARTNER_CHANNEL  # type: ignore[attr-defined]
         return user if user is not None and user.is_active else None
 
     def get_user(self, user_id: Any) -> Any | None:

@@ -15,6 +15,7 @@ class SocialLoginConfig(AppConfig):
 
         from . import checks as sociallogin_checks
         from .config_section import SocialLoginSection
+        from .login_steps import register_steps
         from .tombstones import on_account_deleting
 
         checks.register(sociallogin_checks.check_adapter)
@@ -24,6 +25,7 @@ class SocialLoginConfig(AppConfig):
         checks.register(sociallogin_checks.check_socialapp_rows, checks.Tags.database)
         account_deleting.connect(on_account_deleting, dispatch_uid="sociallogin.tombstones")
         store_registry.register_config_section(SocialLoginSection())
+        register_steps()
         if apps.is_installed("django.contrib.admin"):
             # After the admin's autodiscovery (which imports allauth's admin after ours).
             from .admin import hide_allauth_app_admin

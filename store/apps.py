@@ -11,10 +11,11 @@ class StoreConfig(AppConfig):
         from django.core import checks
 
         from . import checks as store_checks
-        from . import receivers, registry
+        from . import login_pipeline, login_steps, registry
         from .config_section import StoreSection
 
         checks.register(store_checks.check_secrets_key, checks.Tags.security)
         checks.register(store_checks.check_shared_cache, checks.Tags.caches)
         registry.register_config_section(StoreSection())
-        receivers.connect()
+        checks.register(login_pipeline.check_registered)
+        login_steps.connect()
