@@ -27,7 +27,6 @@ from .models import ChannelStatus, KakaoSyncMember
 
 logger = logging.getLogger("kakaosync.sync")
 
-STATE_KEY = "kakaosync"
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 

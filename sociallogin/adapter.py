@@ -5,8 +5,10 @@
   admin reaches every worker that shares the cache.
 - Providers are our subclasses (``providers``), offered and accepted per request by
   ``policy`` (age restriction, ``registry`` filters).
-- The platform's rules run in ``pre_social_login``: refused providers, deleted-account
-  tombstones, proof of ownership before linking to an existing account.
+- ``pre_social_login`` and ``save_user`` run the login pipeline's ``social.before_write``
+  and ``social.signup`` stages (``store.login_pipeline``); this app's steps, in
+  ``login_steps``: refused providers, deleted-account tombstones, proof of ownership
+  before linking to an existing account, the new customer's profile.
 - Signup: the social signup form is shown only when a field the admin made required for
   the provider is missing; the customer is onboarded like any other.
 """

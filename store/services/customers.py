@@ -175,6 +175,11 @@ def set_marketing_consent(
     return bool(changed)
 
 
+def clear_merged_profile(user: User) -> None:
+    """The merged-away customer keeps no nickname (it would show up next to the target)."""
+    Customer.objects.filter(user=user).update(nickname="")
+
+
 @transaction.atomic
 def delete_account(user: User) -> AccountDeletion:
     """Remove the customer's personal data; orders stay, anonymised.

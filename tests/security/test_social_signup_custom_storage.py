@@ -88,6 +88,11 @@ def test_signup_form_completes_without_the_user_creation_webhook(client: Any, ka
 def test_signup_form_with_a_partner_that_knows_the_user_and_linking(
     client: Any, kakao: Any
 ) -> None:
+    from store.services import points
+
+    from ..store.factories import set_welcome
+
+    set_welcome(points=500)
     configure_partner(linking=True)
     kakao.add(responses.POST, SOCIAL, json=answer(player_id="777", username="minji"))
     kakao.add(responses.POST, CREATE, json=answer(player_id="777", username="minji"))
@@ -98,6 +103,7 @@ def test_signup_form_with_a_partner_that_knows_the_user_and_linking(
     assert Customer.objects.filter(user=user).count() == 1
     assert user.partner_link.linked and user.partner_link.server_custom_id == "777"
     assert _creation_calls(kakao) == 0
+    assert points.balance(user.customer) == 500  # welcome benefits exactly once
 
 
 def test_partner_refusal_of_a_social_signup_is_a_recorded_delivery(
