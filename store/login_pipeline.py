@@ -161,7 +161,9 @@ def run(stage: Stage, ctx: LoginContext) -> LoginContext:
         step = _steps.get(name)
         if step is not None:
             step(ctx)
-    ctx.keep()
+            # Kept after every step: a step may make allauth send a signal that runs
+            # another stage at once (keymap connecting a login to its linked customer).
+            ctx.keep()
     return ctx
 
 
