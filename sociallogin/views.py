@@ -18,6 +18,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from store import login_pipeline
+
 from . import ownership, tombstones
 from .catalog import PROVIDERS
 from .forms import LinkCodeForm, LinkPasswordForm
@@ -114,14 +116,17 @@ def _connect_and_login(request: HttpRequest, sociallogin: SocialLogin, user: Any
                 messages.error(request, _("This social account is already linked to an account."))
                 return redirect("account_login")
             sociallogin.connect(request, user)
-            # The login was held before allauth's pre_social_login signal; receivers (the
-            # partner's user database) see it now, as an existing social login, and may
-            # still refuse it, which undoes the connection.
+            # The login was held in the first stage of the login pipeline; its steps (Kakao
+            # Sync, the partner's user database) see it now, as an existing social login,
+            # and may still refuse it, which undoes the connection.
+            login_pipeline.run(
+                "social.before_write", login_pipeline.LoginContext.for_social(request, sociallogin)
+            )
             signals.pre_social_login.send(
                 sender=SocialLogin, request=request, sociallogin=sociallogin
             )
     except ImmediateHttpResponse as exc:
-        logger.info("linking of %s stopped by a pre_social_login receiver", provider_id)
+        logger.info("linking of %s stopped by a login pipeline step", provider_id)
         return exc.response
     user = sociallogin.user
     logger.info("social account %s linked to account %s after proof", provider_id, user.pk)
