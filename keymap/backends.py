@@ -19,6 +19,9 @@ class PartnerBackend(BaseBackend):
     which the account adapter turns into "the login service is unavailable".
     """
 
+    # The session's login type (the JWT's ``type``) for logins through this backend.
+    login_type = flows.PARTNER_CHANNEL
+
     @method_decorator(sensitive_variables("password"))
     def authenticate(  # type: ignore[override]
         self,
@@ -36,8 +39,6 @@ class PartnerBackend(BaseBackend):
             # Staff passwords stay in the shop, and a partner that is down must not lock
             # the admin out: the admin's login is for local accounts only.
             return None
-        # The session records a "partner" login from this backend's path on the user
-        # (store.login_steps, on Django's user_logged_in).
         user = flows.authenticate(request, login, password)
         return user if user is not None and user.is_active else None
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.utils.module_loading import import_string
+
 from . import login_strength
 from .login_pipeline import LoginContext, register, run
 from .login_strength import Strength
 from .models import JoinChannel
 from .services import customers
-
-PARTNER_BACKEND = "keymap.backends.PartnerBackend"
 
 
 def write_customer(ctx: LoginContext) -> None:
@@ -43,17 +44,19 @@ def on_user_signed_up(sender: Any, request: Any, user: Any, **kwargs: Any) -> No
     run("signed_up", ctx)
 
 
+def _login_type(user: Any) -> str:
+    """A backend may name its logins (``login_type``, e.g. the partner's); else "store"."""
+    path = getattr(user, "backend", None)
+    if not path or path not in settings.AUTHENTICATION_BACKENDS:
+        return "store"
+    return str(getattr(import_string(path), "login_type", "store"))
+
+
 def on_django_user_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     """Every login(): a password login unless a later stage says otherwise."""
     if not _has_session(request):
         return
-    via_partner = getattr(user, "backend", "") == PARTNER_BACKEND
-    ctx = LoginContext(
-        request=request,
-        kind="password",
-        user=user,
-        login_type="partner" if via_partner else "store",
-    )
+    ctx = LoginContext(request=request, kind="password", user=user, login_type=_login_type(user))
     run("logged_in", ctx)
 
 
