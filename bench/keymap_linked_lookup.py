@@ -2,7 +2,7 @@
 """Linked-login lookup on PostgreSQL at 10^4 and 10^6 customers (target: time ratio ≤ 1.3).
 
 Measures what every linked login does first: find the one customer linked to a
-``server_custom_id`` (``keymap.linking.linked_user``, inside a transaction). The table is
+``server_custom_id`` (``keymap.partner_links.linked_user``, inside a transaction). The table is
 filled with ``generate_series`` (about a minute for 10^6 on a small machine); ``--large``
 picks another size. Starts its own PostgreSQL with scripts/with_postgres.py unless
 ``DATABASE_URL`` already points at one.
@@ -40,7 +40,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from keymap.linking import linked_user
+    from keymap.partner_links import linked_user
 
     call_command("migrate", verbosity=0)
 

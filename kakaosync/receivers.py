@@ -1,8 +1,8 @@
 """Glue between allauth / the store core / social login and Kakao Sync.
 
-- ``pre_social_login``: the two Kakao calls of a Sync login (before anything is written);
-  in the KakaoTalk browser, a claimed store account goes to the proof of ownership.
-- ``user_logged_in`` / ``social_account_added``: store the Sync data on the customer.
+- login pipeline steps (``store.login_pipeline.STAGES``): the two Kakao calls of a Sync
+  login before anything is written; in the KakaoTalk browser, a claimed store account goes
+  to the proof of ownership; the Sync data stored on the customer once it exists.
 - ``account_deleting``: unlink the customer at Kakao after the deletion commits.
 - merge handler: the Sync data moves with the Kakao account.
 """
@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from store.login_pipeline import LoginContext, ProfileChange
 
 from . import client, inapp, sync, terms
 from .conf import load_config, sync_active
@@ -45,85 +47,78 @@ def _token(sociallogin: Any) -> str:
     return str(getattr(token, "token", "") or "")
 
 
-def on_pre_social_login(sender: Any, request: HttpRequest, sociallogin: Any, **kwargs: Any) -> None:
-    if sociallogin.account.provider != "kakao":
-        return
-    # allauth's is_existing asks the database; a looked-up login already carries its user.
-    is_new = sociallogin.user.pk is None
-    config = sync_active()
-    if config is not None:
-        access_token = _token(sociallogin)
-        try:
-            data = sync.fetch(access_token, config)
-            if is_new:
-                sync.check_signup(data, config, sociallogin.account.uid)
-        except client.KakaoError as exc:
-            logger.warning("kakao sync login stopped: %s", exc)
-            raise ImmediateHttpResponse(_error_page(request, _kakao_message(exc), 502)) from exc
-        except sync.SyncRefused as exc:
-            logger.warning("kakao sync signup refused: %s", exc)
-            raise ImmediateHttpResponse(
-                _error_page(
-                    request,
-                    _("Joining needs your agreement to the store's required terms on Kakao."),
-                    400,
-                )
-            ) from exc
-        sociallogin.state[sync.STATE_KEY] = data
-    claim = request.session.pop(inapp.SESSION_CLAIM, None) if hasattr(request, "session") else None
-    if claim and is_new:
-        from sociallogin import linking
-
-        user = inapp.claimable_accounts().filter(pk=claim).first()
-        if user is not None:
-            raise ImmediateHttpResponse(linking.start(request, sociallogin, user, claimed=True))
-
-
-def _store(request: Any, user: Any, sociallogin: Any, *, is_signup: bool) -> None:
-    if sociallogin is None or sociallogin.account.provider != "kakao":
+def read_terms_and_channel(ctx: LoginContext) -> None:
+    """Kakao's two Sync reads, before anything is written; a signup needs the required terms."""
+    if ctx.provider != "kakao":
         return
     config = sync_active()
     if config is None:
         return
-    data = sociallogin.state.get(sync.STATE_KEY)
+    try:
+        data = sync.fetch(_token(ctx.sociallogin), config)
+        if ctx.is_new:
+            sync.check_signup(data, config, ctx.sociallogin.account.uid)
+    except client.KakaoError as exc:
+        logger.warning("kakao sync login stopped: %s", exc)
+        raise ImmediateHttpResponse(_error_page(ctx.request, _kakao_message(exc), 502)) from exc
+    except sync.SyncRefused as exc:
+        logger.warning("kakao sync signup refused: %s", exc)
+        raise ImmediateHttpResponse(
+            _error_page(
+                ctx.request,
+                _("Joining needs your agreement to the store's required terms on Kakao."),
+                400,
+            )
+        ) from exc
+    ctx.kakao = data
+    if ctx.is_new:
+        consent = sync.marketing_consent(data, config)
+        if consent is not None:
+            ctx.changes["marketing_consent"] = ProfileChange(consent, "kakao_sync", timezone.now())
+
+
+def claimed_account_to_ownership(ctx: LoginContext) -> None:
+    """In KakaoTalk, a store account the shopper claimed goes to the proof of ownership."""
+    if ctx.provider != "kakao" or not hasattr(ctx.request, "session"):
+        return
+    claim = ctx.request.session.pop(inapp.SESSION_CLAIM, None)
+    if claim and ctx.is_new:
+        from sociallogin import ownership
+
+        user = inapp.claimable_accounts().filter(pk=claim).first()
+        if user is not None:
+            raise ImmediateHttpResponse(
+                ownership.start(ctx.request, ctx.sociallogin, user, claimed=True)
+            )
+
+
+def store_sync_data(ctx: LoginContext) -> None:
+    """Terms, channel relation and marketing consent onto the customer, once it exists."""
+    if ctx.sociallogin is None or ctx.provider != "kakao":
+        return
+    config = sync_active()
+    if config is None:
+        return
+    data = ctx.kakao
     if data is None:
         # Reached through the social-login app's proof of ownership, which set the login
-        # aside before our pre_social_login ran: read Kakao now.
+        # aside before the pipeline read Kakao: read Kakao now.
         try:
-            data = sync.fetch(_token(sociallogin), config)
+            data = sync.fetch(_token(ctx.sociallogin), config)
         except client.KakaoError as exc:
-            logger.warning("kakao sync data not read for user %s: %s", user.pk, exc)
+            logger.warning("kakao sync data not read for user %s: %s", ctx.user.pk, exc)
             return
     member = sync.store(
-        user,
+        ctx.user,
         data,
         config,
-        extra_data=sociallogin.account.extra_data or {},
-        is_signup=is_signup,
+        extra_data=ctx.sociallogin.account.extra_data or {},
+        is_signup=ctx.signed_up,
     )
-    if hasattr(request, "session"):
-        terms.remember_missing(request.session, member, config)
-    sociallogin.state.pop(sync.STATE_KEY, None)
-
-
-def on_user_signed_up(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    sociallogin = kwargs.get("sociallogin")
-    if sociallogin is not None and sociallogin.account.provider == "kakao":
-        # Marked so the login that follows stores the data as a Sync signup.
-        sociallogin.state["kakaosync_signup"] = True
-
-
-def on_user_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    sociallogin = kwargs.get("sociallogin")
-    if sociallogin is None:
-        return
-    _store(
-        request, user, sociallogin, is_signup=bool(sociallogin.state.pop("kakaosync_signup", False))
-    )
-
-
-def on_social_account_added(sender: Any, request: Any, sociallogin: Any, **kwargs: Any) -> None:
-    _store(request, sociallogin.user, sociallogin, is_signup=False)
+    if hasattr(ctx.request, "session"):
+        terms.remember_missing(ctx.request.session, member, config)
+    ctx.kakao = None
+    ctx.signed_up = False
 
 
 def on_account_deleting(sender: Any, user: Any, customer: Any, **kwargs: Any) -> None:
@@ -166,15 +161,12 @@ def merge_handler(source: Any, target: Any) -> dict[str, int]:
 
 
 def connect() -> None:
-    from allauth.account.signals import user_logged_in, user_signed_up
-    from allauth.socialaccount.signals import pre_social_login, social_account_added
-
     from store import registry as store_registry
+    from store.login_pipeline import register
     from store.signals import account_deleting
 
-    pre_social_login.connect(on_pre_social_login, dispatch_uid="kakaosync.pre_social_login")
-    user_signed_up.connect(on_user_signed_up, dispatch_uid="kakaosync.user_signed_up")
-    user_logged_in.connect(on_user_logged_in, dispatch_uid="kakaosync.user_logged_in")
-    social_account_added.connect(on_social_account_added, dispatch_uid="kakaosync.account_added")
+    register("kakaosync.read_terms_and_channel", read_terms_and_channel)
+    register("kakaosync.claimed_account_to_ownership", claimed_account_to_ownership)
+    register("kakaosync.store_sync_data", store_sync_data)
     account_deleting.connect(on_account_deleting, dispatch_uid="kakaosync.account_deleting")
     store_registry.register_merge_handler("kakaosync", merge_handler)

@@ -1,6 +1,6 @@
 """Kakao Sync at login: read the customer's service terms and channel relation, store them.
 
-``fetch`` runs before anything is written (allauth's ``pre_social_login``): a Kakao fault
+``fetch`` runs before anything is written (the login pipeline's first stage): a Kakao fault
 stops the login with a clear page and no account is created. ``store`` runs once the
 customer exists (``user_logged_in``) and writes one row, so a Sync login costs the two
 Kakao calls and a few queries over a plain Kakao login.
@@ -19,8 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from store.models import Customer
-from store.services.customers import get_customer
+from store.services import customers
 
 from . import client
 from .conf import SyncConfig
@@ -28,7 +27,6 @@ from .models import ChannelStatus, KakaoSyncMember
 
 logger = logging.getLogger("kakaosync.sync")
 
-STATE_KEY = "kakaosync"
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
@@ -93,14 +91,22 @@ def check_signup(data: dict[str, Any], config: SyncConfig, uid: str) -> None:
 def _refresh_profile(user: Any, extra_data: dict[str, Any]) -> None:
     """Kakao reported a profile change (security event): take this login's profile."""
     from sociallogin.signup import provider_profile
-
-    from .customer_updates import update_customer
+    from store.services import customers
 
     profile = provider_profile("kakao", extra_data)
     if profile.get("name"):
-        profile["nickname"] = profile["name"]
-    update_customer(user, profile=profile)
+        profile["nickname"] = str(profile["name"])[:100]
+    values = {k: v for k, v in profile.items() if k in customers.PROFILE_FIELDS and v}
+    customers.update_profile(customers.get_customer(user), values, source="provider:kakao")
     logger.info("kakao profile of user %s refreshed after a change at Kakao", user.pk)
+
+
+def marketing_consent(data: dict[str, Any], config: SyncConfig) -> bool | None:
+    """Whether Kakao's terms say yes to marketing; ``None`` when the store asks none."""
+    marketing = any(
+        t.get("agreed") for t in data.get("terms", []) if t.get("tag") in config.marketing_tags
+    )
+    return marketing if (marketing or config.marketing_tags) else None
 
 
 @contextlib.contextmanager
@@ -137,9 +143,7 @@ def store(
     synched_at = (
         client.parse_time(extra_data.get("synched_at")) if isinstance(extra_data, dict) else None
     )
-    marketing = any(
-        t.get("agreed") for t in data.get("terms", []) if t.get("tag") in config.marketing_tags
-    )
+    marketing = marketing_consent(data, config)
     channel = data.get("channel")
     now = timezone.now()
     # A signup's user was created in this very request: it has no row yet, no need to look.
@@ -187,23 +191,13 @@ def store(
             KakaoSyncMember.objects.filter(pk=member.pk).update(**fields)
             for key, value in fields.items():
                 setattr(member, key, value)
-        if marketing or config.marketing_tags:
-            consent = {
-                "marketing_consent": marketing,
-                "marketing_consent_at": now if marketing else None,
-            }
+        if marketing is not None and not is_signup:
+            # A signup wrote Kakao's consent with the customer row (the login pipeline's
+            # changes); a returning login states it again, and the newest statement wins.
             customer = None if created else getattr(member.user, "customer", None)
-            if customer is None:
-                # One conditional UPDATE, no read: it changes the row only when it differs.
-                changed = (
-                    Customer.objects.filter(user=user)
-                    .exclude(marketing_consent=marketing)
-                    .update(**consent)
-                )
-                if marketing and not changed and not Customer.objects.filter(user=user).exists():
-                    Customer.objects.filter(pk=get_customer(user).pk).update(**consent)
-            elif customer.marketing_consent != marketing:
-                Customer.objects.filter(pk=customer.pk).update(**consent)
+            customers.set_marketing_consent(
+                user, marketing, source="kakao_sync", at=now, customer=customer
+            )
     logger.info(
         "kakao sync stored for user %s (signup=%s, channel=%s, marketing=%s)",
         user.pk,

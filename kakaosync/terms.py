@@ -17,9 +17,10 @@ from urllib.parse import urlencode
 from django.db import transaction
 from django.urls import reverse
 
+from store.services import customers
+
 from . import client
 from .conf import SyncConfig, load_config
-from .customer_updates import update_customer
 from .models import KakaoSyncMember
 
 logger = logging.getLogger("kakaosync.terms")
@@ -103,7 +104,7 @@ def apply_withdrawn(member: KakaoSyncMember, tags: set[str], config: SyncConfig)
     KakaoSyncMember.objects.filter(pk=member.pk).update(terms=member.terms)
     if tags & config.marketing_tags:
         # Out of the ad audience: it is read from the customer's marketing consent.
-        update_customer(member.user, marketing=False)
+        customers.set_marketing_consent(member.user, False, source="kakao_sync")
 
 
 def withdraw(user: Any, tags: list[str]) -> list[str]:

@@ -28,6 +28,11 @@ class AccountAdapter(DefaultAccountAdapter):
             raise forms.ValidationError(exc.message, code="partner_unavailable") from None
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        if getattr(form, "sociallogin", None) is not None:
+            # allauth's social signup form saves through here too; a social signup talks to
+            # the partner through the social-login webhook only (which already created the
+            # user there), never the user-creation webhook.
+            return super().save_user(request, user, form, commit)
         data = getattr(form, "cleaned_data", {}) or {}
         username = str(data.get("username") or "")
         email = str(data.get("email") or "")

@@ -9,7 +9,9 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import flows, revocation, tokens
+from store import login_strength
+
+from . import revocation, tokens
 
 
 def _unauthorized(error: str) -> JsonResponse:
@@ -24,13 +26,13 @@ def token(request: HttpRequest) -> JsonResponse:
     """A JWT for the logged-in session (CSRF-protected: a session-cookie POST)."""
     if not request.user.is_authenticated:
         return _unauthorized("login_required")
-    session = request.session
+    strength = login_strength.of(request)
     value, claims = tokens.issue(
         request.user,
-        login_type=str(session.get(flows.SESSION_LOGIN_TYPE, "store")),
-        restricted=bool(session.get(flows.SESSION_USER_ID_LOGIN)),
+        login_type=strength.login_type,
+        restricted=strength.strength <= login_strength.Strength.USER_ID,
     )
-    revocation.remember_issued(session, claims)
+    revocation.remember_issued(request.session, claims)
     return JsonResponse(
         {
             "access_token": value,

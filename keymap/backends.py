@@ -19,6 +19,9 @@ class PartnerBackend(BaseBackend):
     which the account adapter turns into "the login service is unavailable".
     """
 
+    # The session's login type (the JWT's ``type``) for logins through this backend.
+    login_type = flows.PARTNER_CHANNEL
+
     @method_decorator(sensitive_variables("password"))
     def authenticate(  # type: ignore[override]
         self,
@@ -37,8 +40,6 @@ class PartnerBackend(BaseBackend):
             # the admin out: the admin's login is for local accounts only.
             return None
         user = flows.authenticate(request, login, password)
-        if user is not None and request is not None and hasattr(request, "session"):
-            request._keymap_login_type = flows.PARTNER_CHANNEL  # type: ignore[attr-defined]
         return user if user is not None and user.is_active else None
 
     def get_user(self, user_id: Any) -> Any | None:

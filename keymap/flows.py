@@ -15,8 +15,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
+from store.login_pipeline import PartnerAnswer
+
 from . import webhooks
-from .linking import (
+from .mapping import MappingError, map_answer
+from .models import Config, Delivery, PartnerLink, Webhook, WebhookName, load
+from .partner_links import (
     apply_profile,
     capped_partner_data,
     creator,
@@ -25,14 +29,10 @@ from .linking import (
     linked_user,
     unlinked_user,
 )
-from .mapping import MappingError, map_answer
-from .models import Config, Delivery, PartnerLink, Webhook, WebhookName, load
 from .webhooks import Answer, PartnerUnavailable
 
 logger = logging.getLogger("keymap.flows")
 
-SESSION_LOGIN_TYPE = "keymap.login_type"
-SESSION_USER_ID_LOGIN = "keymap.user_id_login"
 PARTNER_CHANNEL = "partner"
 
 
@@ -213,19 +213,20 @@ def social_profile(sociallogin: Any) -> dict[str, Any]:
     }
 
 
-def social_login(request: HttpRequest, sociallogin: Any) -> None:
+def social_login(request: HttpRequest, sociallogin: Any) -> PartnerAnswer | None:
     """After allauth found (or not) the local account: ask the partner, map, maybe link.
 
     With linking on and a ``server_custom_id`` in the answer, the login lands on the
     customer linked to it: a new social account is connected to that customer, an existing
     one moves to it. When nobody is linked yet, a known social account's customer becomes
     the linked one, and a new one goes through allauth's ordinary signup (the store's
-    signup fields, age rules and welcome benefits) and is linked right after it.
+    signup fields, age rules and welcome benefits): the answer is returned, for
+    :func:`store_social_signup` to store on the new customer and link it.
     """
     config = load()
     hook = config.webhook(WebhookName.SOCIAL_LOGIN)
     if hook is None:
-        return
+        return None
     sent = social_profile(sociallogin)
     answer = webhooks.social_login(hook, **sent)
     if not answer.ok:
@@ -261,32 +262,21 @@ def social_login(request: HttpRequest, sociallogin: Any) -> None:
             apply_profile(sociallogin.user, values, answer=answer.data, source=hook.name, link=link)
         else:
             # The customer does not exist yet: allauth's signup creates it, then
-            # ``pending_social_signup`` stores this answer on it (and links it).
-            request.session[_PENDING] = {
-                "provider": sent["provider"],
-                "uid": sent["uid"],
-                "values": {k: str(v) for k, v in values.items()},
+            # ``store_social_signup`` stores this answer on it (and links it).
+            return PartnerAnswer(
+                webhook=hook.name,
+                values={k: str(v) for k, v in values.items()},
                 # What apply_profile keeps anyway (the cap), not up to 1 MiB in the session.
-                "answer": capped_partner_data(answer.data),
-            }
+                answer=capped_partner_data(answer.data),
+            )
+    return None
 
 
-_PENDING = "keymap.pending_social"
-
-
-def pending_social_signup(request: HttpRequest, user: Any, sociallogin: Any) -> None:
-    pending = request.session.pop(_PENDING, None)
-    if not pending or pending.get("uid") != str(sociallogin.account.uid):
-        return
-    if pending.get("provider") != sociallogin.account.provider:
-        return
+def store_social_signup(user: Any, partner: PartnerAnswer) -> None:
+    """The social-login answer onto the customer its social signup just created."""
     import datetime as dt
 
-    from store.services.customers import onboard
-
-    # Idempotent: the store's welcome runs first, whatever the order of the receivers.
-    onboard(user, sociallogin.account.provider, request=request)
-    values: dict[str, Any] = dict(pending["values"])
+    values: dict[str, Any] = dict(partner.values)
     if "birthday" in values:
         values["birthday"] = dt.date.fromisoformat(values["birthday"])
     custom_id = values.get("server_custom_id")
@@ -300,7 +290,7 @@ def pending_social_signup(request: HttpRequest, user: Any, sociallogin: Any) -> 
                 logger.warning("social signup raced a link for the same server_custom_id")
                 link = None
         apply_profile(
-            user, values, answer=pending["answer"], source=WebhookName.SOCIAL_LOGIN, link=link
+            user, values, answer=partner.answer, source=WebhookName.SOCIAL_LOGIN, link=link
         )
 
 

@@ -13,8 +13,9 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from store import login_strength
+
 from .app_settings import app_settings
-from .flows import SESSION_USER_ID_LOGIN
 
 
 class UserIdSessionMiddleware:
@@ -27,8 +28,7 @@ class UserIdSessionMiddleware:
     def process_view(
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
-        session = getattr(request, "session", None)
-        if session is None or not session.get(SESSION_USER_ID_LOGIN):
+        if not login_strength.is_user_id_only(request):
             return None
         match = request.resolver_match
         name = match.view_name if match else ""

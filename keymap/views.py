@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from store import login_steps, login_strength
+
 from . import flows, ratelimit
 from .app_settings import app_settings
 from .forms import UserIdLoginForm
@@ -67,8 +69,8 @@ def user_id_login(request: HttpRequest) -> HttpResponse:
                     form.add_error(None, _("This account cannot log in with a user ID."))
                     status = 403
                 else:
-                    request._keymap_user_id_login = True  # type: ignore[attr-defined]
                     login(request, user, backend="keymap.backends.PartnerBackend")  # type: ignore[arg-type]
+                    login_steps.user_id_logged_in(request, user)
                     messages.success(
                         request,
                         _(
@@ -92,7 +94,7 @@ def stronger_login(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"
     login_url = f"{reverse('account_login')}?{urlencode({'next': next_url})}"
-    if not request.session.get(flows.SESSION_USER_ID_LOGIN):
+    if not login_strength.is_user_id_only(request):
         # Nothing to strengthen (logged out, or already a stronger login).
         return redirect(next_url if request.user.is_authenticated else login_url)
     return render(

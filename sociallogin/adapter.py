@@ -5,8 +5,10 @@
   admin reaches every worker that shares the cache.
 - Providers are our subclasses (``providers``), offered and accepted per request by
   ``policy`` (age restriction, ``registry`` filters).
-- The platform's rules run in ``pre_social_login``: refused providers, deleted-account
-  tombstones, proof of ownership before linking to an existing account.
+- ``pre_social_login`` and ``save_user`` run the login pipeline's ``social.before_write``
+  and ``social.signup`` stages (``store.login_pipeline``); this app's steps, in
+  ``login_steps``: refused providers, deleted-account tombstones, proof of ownership
+  before linking to an existing account, the new customer's profile.
 - Signup: the social signup form is shown only when a field the admin made required for
   the provider is missing; the customer is onboarded like any other.
 """
@@ -22,20 +24,17 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount import app_settings as socialaccount_settings
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
-from allauth.socialaccount.providers.base import AuthProcess
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from store.models import Customer
+from store import login_pipeline
 
-from . import linking, policy, registry, tombstones
-from .catalog import PROVIDERS, Rule
+from . import policy, registry
+from .catalog import PROVIDERS
 from .config_cache import configs_for
-from .signup import missing_required, provider_profile
+from .signup import missing_required, signup_profile
 
 logger = logging.getLogger("sociallogin.adapter")
 
@@ -127,31 +126,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     # --- the platform's rules --------------------------------------------------------
 
     def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
-        provider_id = sociallogin.account.provider
-        reason = policy.refusal_reason(request, provider_id)
-        if reason is not None and provider_id in PROVIDERS:
-            raise ImmediateHttpResponse(policy.unavailable_response(request, provider_id, reason))
+        ctx = login_pipeline.LoginContext.for_social(request, sociallogin)
         # After lookup() a known social account carries its row's pk; allauth's is_existing
         # would ask the database again for the user.
-        if sociallogin.account.pk is not None or (sociallogin.user and sociallogin.user.pk):
-            return
-        tombstoned, owner_id = linking.screen_new_login(
-            sociallogin,
-            check_tombstone=provider_id in PROVIDERS,
-            find_owner=sociallogin.state.get("process") != AuthProcess.CONNECT,
+        ctx.is_new = sociallogin.account.pk is None and not (
+            sociallogin.user and sociallogin.user.pk
         )
-        if tombstoned:
-            logger.warning("social signup refused: provider=%s reason=deleted_account", provider_id)
-            raise ImmediateHttpResponse(
-                render(
-                    request,
-                    "sociallogin/deleted_account.html",
-                    tombstones.refusal_context(provider_id, sociallogin.account.uid),
-                    status=403,
-                )
-            )
-        if owner_id is not None:
-            raise ImmediateHttpResponse(linking.start(request, sociallogin, owner_id))
+        login_pipeline.run("social.before_write", ctx)
 
     def on_authentication_error(
         self,
@@ -175,11 +156,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     # --- signup ----------------------------------------------------------------------
 
     def _profile(self, sociallogin: Any) -> dict[str, Any]:
-        profile = provider_profile(sociallogin.account.provider, sociallogin.account.extra_data)
-        if not any(e.verified for e in sociallogin.email_addresses) and "email" in profile:
-            # An unverified address is offered for editing, never taken as given.
-            profile["email_unverified"] = profile.pop("email")
-        return profile
+        return signup_profile(sociallogin)
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
         # A signup left pending on the social signup form while the provider was switched
@@ -210,35 +187,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     @transaction.atomic
     def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> Any:
         user = super().save_user(request, sociallogin, form=form)
-        provider_id = sociallogin.account.provider
-        values = self._profile(sociallogin)
-        if form is not None:
-            values.update({k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
-        config = configs_for(None).get(provider_id)
-        if config is not None:
-            # What the admin hid for this provider is not kept, even when the provider gave it.
-            values = {k: v for k, v in values.items() if config.rule(k) != Rule.HIDDEN}
-        profile = {k: values[k] for k in ("phone", "birthday", "gender") if values.get(k)}
-        if values.get("name"):
-            profile["nickname"] = str(values["name"])[:100]
-        if values.get("marketing_consent") is True:
-            profile["marketing_consent"] = True
-            profile["marketing_consent_at"] = timezone.now()
-        # The profile row is created here with what the provider (or the form) gave; the
-        # store's onboarding on allauth's user_signed_up then adds the welcome benefits to
-        # it, exactly once, as for every other customer.
-        Customer.objects.create(user=user, join_channel=provider_id, **profile)
-        if values.get("address") or values.get("terms_agreement"):
-            from .models import SocialSignupDetails
-
-            SocialSignupDetails.objects.update_or_create(
-                user=user,
-                defaults={
-                    "provider": provider_id,
-                    "address": str(values.get("address") or "")[:300],
-                    "terms_agreed_at": timezone.now() if values.get("terms_agreement") else None,
-                },
-            )
+        ctx = login_pipeline.LoginContext.for_social(request, sociallogin, user=user)
+        ctx.is_new, ctx.form = True, form
+        login_pipeline.run("social.signup", ctx)
         return user
 
     def validate_disconnect(self, account: Any, accounts: Any) -> None:

@@ -104,3 +104,12 @@ def missing_required(config: ProviderConfig, profile: dict[str, Any]) -> list[st
 
 def shown_fields(config: ProviderConfig) -> list[str]:
     return [name for name in SIGNUP_FIELDS if config.rule(name) != Rule.HIDDEN]
+
+
+def signup_profile(sociallogin: Any) -> dict[str, Any]:
+    """The provider's answer as store fields; an unverified address is only offered."""
+    profile = provider_profile(sociallogin.account.provider, sociallogin.account.extra_data)
+    if not any(e.verified for e in sociallogin.email_addresses) and "email" in profile:
+        # An unverified address is offered for editing, never taken as given.
+        profile["email_unverified"] = profile.pop("email")
+    return profile

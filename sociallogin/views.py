@@ -18,7 +18,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import linking, tombstones
+from store import login_pipeline
+
+from . import ownership, tombstones
 from .catalog import PROVIDERS
 from .forms import LinkCodeForm, LinkPasswordForm
 from .policy import refusal_reason, unavailable_response
@@ -33,27 +35,27 @@ def _mask(email: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def link(request: HttpRequest) -> HttpResponse:
-    data = linking.pending(request)
-    user = linking.pending_user(data) if data else None
+    data = ownership.pending(request)
+    user = ownership.pending_user(data) if data else None
     if data is None or user is None:
-        linking.clear(request)
+        ownership.clear(request)
         messages.error(request, _("Nothing is waiting to be linked. Please log in again."))
         return redirect("account_login")
-    sociallogin = linking.pending_login(data)
+    sociallogin = ownership.pending_login(data)
     if sociallogin is None:
-        linking.clear(request)
+        ownership.clear(request)
         return redirect("account_login")
     provider_id = sociallogin.account.provider
     reason = refusal_reason(request, provider_id)
     if reason is not None:
-        linking.clear(request)
+        ownership.clear(request)
         return unavailable_response(request, provider_id, reason)
 
     password_form = LinkPasswordForm(prefix="pw")
     code_form = LinkCodeForm(prefix="code")
     action = request.POST.get("action") if request.method == "POST" else None
     proven = False
-    address_verified = linking.email_verified(user)
+    address_verified = ownership.email_verified(user)
     if action == "password" and user.has_usable_password():
         password_form = LinkPasswordForm(request.POST, prefix="pw")
         if password_form.is_valid():
@@ -62,7 +64,7 @@ def link(request: HttpRequest) -> HttpResponse:
             else:
                 password_form.add_error("password", _("This password is not right."))
     elif action == "send_code":
-        if linking.send_code(request, data, user):
+        if ownership.send_code(request, data, user):
             messages.info(request, _("We sent a code to %(email)s.") % {"email": _mask(user.email)})
         else:
             messages.info(request, _("A code was sent a moment ago. Please check your email."))
@@ -70,16 +72,16 @@ def link(request: HttpRequest) -> HttpResponse:
     elif action == "code":
         code_form = LinkCodeForm(request.POST, prefix="code")
         if code_form.is_valid():
-            if linking.check_code(data, code_form.cleaned_data["code"]):
+            if ownership.check_code(data, code_form.cleaned_data["code"]):
                 proven = True
             else:
                 code_form.add_error("code", _("This code is wrong or has expired."))
-    if action in ("password", "code") and not proven and linking.register_failure(request, data):
+    if action in ("password", "code") and not proven and ownership.register_failure(request, data):
         messages.error(request, _("Too many wrong answers. Please start again."))
         return redirect("account_login")
     if proven:
         # A code proves the address; on a never-verified address that outranks the password
-        # whoever registered the account chose (see linking.take_over).
+        # whoever registered the account chose (see ownership.take_over).
         take_over = action == "code" and not address_verified
         return _connect_and_login(request, sociallogin, user, take_over=take_over)
     return render(
@@ -101,7 +103,7 @@ def link(request: HttpRequest) -> HttpResponse:
 def _connect_and_login(
     request: HttpRequest, sociallogin: SocialLogin, user: Any, *, take_over: bool = False
 ) -> HttpResponse:
-    linking.clear(request)
+    ownership.clear(request)
     provider_id = sociallogin.account.provider
     try:
         with transaction.atomic():
@@ -119,16 +121,19 @@ def _connect_and_login(
                 messages.error(request, _("This social account is already linked to an account."))
                 return redirect("account_login")
             if take_over:
-                linking.take_over(user)
+                ownership.take_over(user)
             sociallogin.connect(request, user)
-            # The login was held before allauth's pre_social_login signal; receivers (the
-            # partner's user database) see it now, as an existing social login, and may
-            # still refuse it, which undoes the connection.
+            # The login was held in the first stage of the login pipeline; its steps (Kakao
+            # Sync, the partner's user database) see it now, as an existing social login,
+            # and may still refuse it, which undoes the connection.
+            login_pipeline.run(
+                "social.before_write", login_pipeline.LoginContext.for_social(request, sociallogin)
+            )
             signals.pre_social_login.send(
                 sender=SocialLogin, request=request, sociallogin=sociallogin
             )
     except ImmediateHttpResponse as exc:
-        logger.info("linking of %s stopped by a pre_social_login receiver", provider_id)
+        logger.info("linking of %s stopped by a login pipeline step", provider_id)
         return exc.response
     user = sociallogin.user
     logger.info("social account %s linked to account %s after proof", provider_id, user.pk)
@@ -144,6 +149,6 @@ def _connect_and_login(
 
 @require_http_methods(["POST"])
 def link_cancel(request: HttpRequest) -> HttpResponse:
-    linking.clear(request)
+    ownership.clear(request)
     messages.info(request, _("Linking cancelled."))
     return redirect("account_login")

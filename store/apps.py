@@ -11,7 +11,7 @@ class StoreConfig(AppConfig):
         from django.core import checks
 
         from . import checks as store_checks
-        from . import receivers, registry
+        from . import login_pipeline, login_steps, registry
         from .config_section import StoreSection
         from .models import JoinChannel
 
@@ -19,4 +19,5 @@ class StoreConfig(AppConfig):
         checks.register(store_checks.check_shared_cache, checks.Tags.caches)
         registry.register_config_section(StoreSection())
         registry.register_join_channel(JoinChannel.STORE, _("Store ID"))
-        receivers.connect()
+        checks.register(login_pipeline.check_registered)
+        login_steps.connect()

@@ -101,6 +101,12 @@ class Customer(models.Model):
     marketing_consent = models.BooleanField(_("marketing consent"), default=False)
     marketing_consent_at = models.DateTimeField(_("marketing consent given"), null=True, blank=True)
     welcome_granted_at = models.DateTimeField(_("welcome benefits given"), null=True, blank=True)
+    # {field: {"source": "provider:kakao" | "form" | "partner:social_login" | ..., "at": ISO}}
+    # so that the provider's value and what the customer typed are told apart; written
+    # only by store.services.customers.
+    profile_sources = models.JSONField(
+        _("where profile values came from"), default=dict, blank=True
+    )
     created_at = models.DateTimeField(_("joined"), default=timezone.now)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
 

@@ -1,8 +1,16 @@
-"""Customers: joining (with the welcome benefits) and deleting an account."""
+"""Customers: the one writer of ``Customer`` rows.
+
+Joining (with the welcome benefits, exactly once), profile values with where each came from
+and when, marketing consent with one rule for who wins, and deleting an account. Other apps
+never save a ``Customer`` themselves; they call these functions.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
@@ -18,6 +26,17 @@ if TYPE_CHECKING:  # the configured user model, as django-stubs resolves it
     from django.contrib.auth.models import User
 
 logger = logging.getLogger("store.customers")
+
+
+PROFILE_FIELDS = ("nickname", "birthday", "gender", "phone")
+CONSENT_FIELDS = ("marketing_consent", "marketing_consent_at")
+
+
+def _stamp(customer: Customer, fields: list[str], source: str, at: datetime) -> None:
+    sources = dict(customer.profile_sources or {})
+    for name in fields:
+        sources[name] = {"source": source, "at": at.isoformat()}
+    customer.profile_sources = sources
 
 
 def get_customer(user: User) -> Customer:
@@ -44,8 +63,8 @@ def onboard(
     )
     if not created and customer.welcome_granted_at is not None:
         return customer
-    for field, value in (profile or {}).items():
-        setattr(customer, field, value)
+    if profile:
+        _apply(customer, profile, source=f"join:{channel}", now=timezone.now())
     customer.join_channel = channel if created else customer.join_channel
     settings_ = StoreSettings.load()
     if settings_.welcome_points:
@@ -61,6 +80,104 @@ def onboard(
         lambda: customer_created.send(sender=Customer, customer=customer, request=request)
     )
     return customer
+
+
+@dataclass(frozen=True)
+class ProfileChange:
+    """One profile value to write, with where it came from and when it was stated."""
+
+    value: Any
+    source: str  # "provider:kakao", "form", "partner:social_login", "kakao_sync", ...
+    at: datetime
+
+
+def create_or_update(
+    user: User, channel: str, changes: Mapping[str, ProfileChange], *, new_user: bool = False
+) -> Customer:
+    """The user's profile with ``changes`` (profile fields and marketing consent).
+
+    ``new_user``: the user was created in the caller's transaction, so the row is inserted
+    without looking first (one query). Otherwise a row that exists already is locked and
+    updated, not duplicated.
+    """
+    if new_user:
+        return _write(Customer(user=user, join_channel=channel), changes, created=True)
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().filter(user=user).first()
+        if customer is None:
+            return _write(Customer(user=user, join_channel=channel), changes, created=True)
+        return _write(customer, changes, created=False)
+
+
+def _write(customer: Customer, changes: Mapping[str, ProfileChange], *, created: bool) -> Customer:
+    changed: list[str] = []
+    for name, change in changes.items():
+        if name in PROFILE_FIELDS:
+            changed += _apply(customer, {name: change.value}, source=change.source, now=change.at)
+        elif name == "marketing_consent":
+            changed += _consent(customer, bool(change.value), source=change.source, at=change.at)
+    if created:
+        customer.save()
+    elif changed:
+        customer.save(update_fields=[*dict.fromkeys(changed), "profile_sources"])
+    return customer
+
+
+def _apply(customer: Customer, values: dict[str, Any], *, source: str, now: datetime) -> list[str]:
+    changed = [f for f in PROFILE_FIELDS if f in values and getattr(customer, f) != values[f]]
+    for name in changed:
+        setattr(customer, name, values[name])
+    if changed:
+        _stamp(customer, changed, source, now)
+    return changed
+
+
+def update_profile(customer: Customer, values: dict[str, Any], *, source: str) -> list[str]:
+    """Write the profile values that differ (one UPDATE, none when nothing changed)."""
+    changed = _apply(customer, values, source=source, now=timezone.now())
+    if changed:
+        customer.save(update_fields=[*changed, "profile_sources"])
+    return changed
+
+
+def _consent(customer: Customer, consent: bool, *, source: str, at: datetime) -> list[str]:
+    # One rule for every writer: the newest statement wins (the form filled in after
+    # Kakao's terms were read, or Kakao's terms read at a later login).
+    recorded = (customer.profile_sources or {}).get("marketing_consent") or {}
+    if recorded.get("at") and recorded["at"] > at.isoformat():
+        return []
+    if customer.marketing_consent == consent:
+        return []
+    customer.marketing_consent = consent
+    customer.marketing_consent_at = at if consent else None
+    _stamp(customer, ["marketing_consent"], source, at)
+    return list(CONSENT_FIELDS)
+
+
+def set_marketing_consent(
+    user: User,
+    consent: bool,
+    *,
+    source: str,
+    at: datetime | None = None,
+    customer: Customer | None = None,
+) -> bool:
+    """Record a marketing consent statement; whether the row changed.
+
+    ``customer`` may be passed when already loaded (no read then).
+    """
+    customer = customer if customer is not None else get_customer(user)
+    changed = _consent(customer, consent, source=source, at=at or timezone.now())
+    if changed:
+        Customer.objects.filter(pk=customer.pk).update(
+            **{f: getattr(customer, f) for f in (*changed, "profile_sources")}
+        )
+    return bool(changed)
+
+
+def clear_merged_profile(user: User) -> None:
+    """The merged-away customer keeps no nickname (it would show up next to the target)."""
+    Customer.objects.filter(user=user).update(nickname="")
 
 
 @transaction.atomic
@@ -85,6 +202,7 @@ def delete_account(user: User) -> AccountDeletion:
     customer.phone = ""
     customer.marketing_consent = False
     customer.marketing_consent_at = None
+    customer.profile_sources = {}
     customer.deleted_at = timezone.now()
     customer.save()
     customer.coupons.filter(used_at__isnull=True).delete()

@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from .. import registry
-from ..models import Coupon, Customer, MergeRecord, Order, PointEntry
-from . import points
+from ..models import Coupon, MergeRecord, Order, PointEntry
+from . import customers, points
 from .customers import get_customer
 
 if TYPE_CHECKING:  # the configured user model, as django-stubs resolves it
@@ -92,7 +92,7 @@ def merge_customers(source: User, target: User, *, reason: str) -> MergeRecord:
         reason=reason,
         moved=moved,
     )
-    Customer.objects.filter(user=source).update(nickname="")
+    customers.clear_merged_profile(source)
     user_model._default_manager.filter(pk=source.pk).update(is_active=False)
     logger.info("merged customer %s into %s (%s): %s", source.pk, target.pk, reason, moved)
     return record

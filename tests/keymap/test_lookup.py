@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
-from keymap.linking import find_linked
 from keymap.models import PartnerLink
+from keymap.partner_links import find_linked
 from store.models import Customer
 
 User = get_user_model()

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from keymap.linking import capped_partner_data
+from keymap.partner_links import capped_partner_data
 
 
 def test_small_answers_are_kept_whole(settings) -> None:
@@ -31,7 +31,7 @@ def test_large_answers_keep_the_keys_that_fit_and_log_the_rest(settings, caplog)
 def test_stored_partner_data_is_capped(settings) -> None:
     from django.contrib.auth import get_user_model
 
-    from keymap.linking import apply_profile
+    from keymap.partner_links import apply_profile
 
     settings.KEYMAP_PARTNER_DATA_MAX_BYTES = 100
     user = get_user_model().objects.create_user("big", "big@example.com", "pw")

@@ -163,3 +163,19 @@ def test_known_social_customer_becomes_the_linked_one(client, partner, mocked) -
     assert _session_user(client) == user
     link = PartnerLink.objects.get(user=user)
     assert link.linked and link.server_custom_id == "888"
+
+
+def test_partner_is_asked_after_the_proof_of_ownership(client, partner, mocked) -> None:
+    from allauth.account.models import EmailAddress
+
+    owner = User.objects.create_user("minji", "minji@example.com", "correct horse")
+    EmailAddress.objects.create(user=owner, email="minji@example.com", verified=True, primary=True)
+    mocked.add(responses.POST, SOCIAL, json=answer(player_id="31", username="gamer31"))
+    assert kakao_login(client, mocked)["Location"] == "/sociallogin/link/"
+    assert not any(c.request.url == SOCIAL for c in mocked.calls)  # held for the proof
+    done = client.post("/sociallogin/link/", {"action": "password", "pw-password": "correct horse"})
+    assert done.status_code == 302
+    assert SocialAccount.objects.get().user == owner
+    owner.customer.refresh_from_db()
+    assert owner.customer.nickname == "gamer31"
+    assert owner.partner_link.server_custom_id == "31"

@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 
-from sociallogin import linking
+from sociallogin import ownership as linking
 from sociallogin.models import ProviderSettings
 from tests.sociallogin.conftest import KAKAO_TOKEN_URL, KAKAO_USER_URL, kakao_user, social_login
 

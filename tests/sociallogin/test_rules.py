@@ -171,25 +171,25 @@ def test_first_login_screening_is_one_query(
 ) -> None:
     from allauth.socialaccount.models import SocialLogin
 
-    from sociallogin import linking
+    from sociallogin import ownership
 
     login = SocialLogin(
         account=SocialAccount(provider="kakao", uid="4242"),
         email_addresses=[EmailAddress(email="MINJI@example.com", verified=True)],
     )
     with django_assert_num_queries(1):
-        assert linking.screen_new_login(login, check_tombstone=True, find_owner=True) == (
+        assert ownership.screen_new_login(login, check_tombstone=True, find_owner=True) == (
             False,
             existing.pk,
         )
     tombstones.bury("kakao", "4242")
     with django_assert_num_queries(1):
-        assert linking.screen_new_login(login, check_tombstone=True, find_owner=True) == (
+        assert ownership.screen_new_login(login, check_tombstone=True, find_owner=True) == (
             True,
             existing.pk,
         )
     login.email_addresses[0].verified = False
-    assert linking.screen_new_login(login, check_tombstone=True, find_owner=True) == (True, None)
+    assert ownership.screen_new_login(login, check_tombstone=True, find_owner=True) == (True, None)
 
 
 # --- rule 5: client ID changes ------------------------------------------------------

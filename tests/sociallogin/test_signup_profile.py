@@ -69,12 +69,12 @@ def test_any_answer_shape_gives_a_dict_of_clean_values(data: Any) -> None:
 def test_failure_while_saving_a_signup_leaves_nothing_half_created(
     client: Any, kakao: Any, mocked: Any, monkeypatch: Any, caplog: Any
 ) -> None:
-    from store.models import Customer
+    from store.services import customers
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise IntegrityError("simulated")
 
-    monkeypatch.setattr(Customer.objects, "create", broken)
+    monkeypatch.setattr(customers, "create_or_update", broken)
     mock_kakao(mocked)
     resp = social_login(client)
     assert resp.status_code == 400

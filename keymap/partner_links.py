@@ -19,6 +19,7 @@ from django.db import IntegrityError, connections, router, transaction
 from django.db.models.query import get_related_populators
 from django.http import HttpRequest
 
+from store.services import customers
 from store.services.customers import get_customer, onboard
 
 from .app_settings import app_settings
@@ -135,10 +136,10 @@ def apply_profile(
         link.save(update_fields=[*link_changed, "updated_at"])
     else:
         PartnerLink.objects.select_for_update().filter(pk=link.pk).exists()
-    for name in changed:
-        setattr(customer, name, values[name])
     if changed:
-        customer.save(update_fields=changed)
+        customers.update_profile(
+            customer, {f: values[f] for f in changed}, source=f"partner:{source}"
+        )
     for name in user_changed:
         setattr(user, name, values[name])
     if user_changed:

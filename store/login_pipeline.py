@@ -1,0 +1,181 @@
+"""Every login, as one ordered list of named steps over one context.
+
+Read ``STAGES`` top to bottom to follow a login from the button to the customer row. Each
+stage is run by one entry point that allauth or Django calls through their public API:
+
+- ``social.before_write``: the social adapter's ``pre_social_login`` (allauth has the
+  provider's answer, nothing is written yet; a step stops the login by raising allauth's
+  ``ImmediateHttpResponse``);
+- ``social.signup``: the social adapter's ``save_user``, inside the signup's transaction
+  (also when the "finish joining" form was needed);
+- ``signed_up``: allauth's ``user_signed_up``, any signup (store form or social);
+- ``social.connected``: allauth's ``social_account_added`` (connected from the account page);
+- ``logged_in``: Django's ``user_logged_in`` (password logins), allauth's ``user_logged_in``
+  (social logins, after Django's) and the user-ID login view, after the session exists.
+
+Password logins through the partner and user-ID logins ask the partner inside
+``keymap.backends.PartnerBackend`` / the user-ID view (``keymap.flows``), before Django's
+``login()``; they join this list at ``logged_in``.
+
+Apps register the functions for their names in ``AppConfig.ready`` with :func:`register`;
+a name whose app is not installed is skipped. Steps talk to each other only through the
+:class:`LoginContext`. ``store`` imports none of the apps that register here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.core import checks
+from django.http import HttpRequest
+
+from .login_strength import Strength
+from .services.customers import ProfileChange
+
+__all__ = ["STAGES", "LoginContext", "PartnerAnswer", "ProfileChange", "register", "run"]
+
+logger = logging.getLogger("store.login_pipeline")
+
+Stage = Literal[
+    "social.before_write", "social.signup", "signed_up", "social.connected", "logged_in"
+]
+Kind = Literal["social", "password", "user_id", "signup"]
+
+STAGES: dict[str, tuple[str, ...]] = {
+    "social.before_write": (
+        "sociallogin.refuse_unavailable_provider",  # off, age-restricted, not for this browser
+        "sociallogin.screen_new_account",  # deleted-account tombstone; proof of ownership
+        "kakaosync.read_terms_and_channel",  # Kakao's two Sync reads; required terms on signup
+        "kakaosync.claimed_account_to_ownership",  # KakaoTalk browser: a claimed store account
+        "keymap.refuse_user_id_connect",  # a user-ID session connects no social account
+        "keymap.ask_partner",  # social-login webhook, key name map; links an existing login
+    ),
+    "social.signup": (
+        "sociallogin.collect_profile",  # provider's answer + the form, minus hidden fields
+        "store.write_customer",  # the Customer row with each value's source and time
+        "sociallogin.keep_signup_details",  # address, terms agreement of the form
+    ),
+    "signed_up": (
+        "store.onboard",  # welcome benefits, exactly once per customer
+        "keymap.store_partner_answer",  # the social-login answer of a new customer; link it
+    ),
+    "social.connected": ("kakaosync.store_sync_data",),
+    "logged_in": (
+        "kakaosync.store_sync_data",  # terms, marketing consent, channel on the customer
+        "store.record_login_strength",  # user ID < password / social; the JWT's type
+        "keymap.stamp_session_login_time",  # sessions older than a revocation end
+    ),
+}
+
+# What survives the social signup form rides on ``sociallogin.state`` under this key.
+STATE_KEY = "login_pipeline"
+
+
+@dataclass
+class PartnerAnswer:
+    webhook: str
+    values: dict[str, Any]  # the answer through the admin's key name map
+    answer: dict[str, Any]  # the raw answer (capped), kept for the JWT's partner_data
+
+
+@dataclass
+class LoginContext:
+    request: HttpRequest  # every entry point has one (allauth's and Django's signals too)
+    kind: Kind
+    provider: str = ""  # a provider id; "" for store logins
+    strength: Strength = Strength.CREDENTIAL
+    login_type: str = "store"
+    sociallogin: Any = None  # allauth's SocialLogin, for social kinds
+    user: Any = None
+    is_new: bool = False  # no local user yet when the login started
+    signed_up: bool = False  # this login created the customer (kept for later stages)
+    form: Any = None  # the social signup form, when it was needed
+    provider_profile: dict[str, Any] = field(default_factory=dict)
+    kakao: dict[str, Any] | None = None  # Kakao Sync's answer (JSON-safe)
+    partner: PartnerAnswer | None = None
+    changes: dict[str, ProfileChange] = field(default_factory=dict)
+
+    @classmethod
+    def for_social(
+        cls, request: HttpRequest, sociallogin: Any, *, user: Any = None
+    ) -> LoginContext:
+        """The context of a social login, with what earlier stages kept on its state."""
+        kept = sociallogin.state.get(STATE_KEY) or {}
+        partner = kept.get("partner")
+        return cls(
+            request=request,
+            kind="social",
+            provider=sociallogin.account.provider,
+            login_type=sociallogin.account.provider,
+            sociallogin=sociallogin,
+            user=user if user is not None else sociallogin.user,
+            signed_up=bool(kept.get("signed_up")),
+            kakao=kept.get("kakao"),
+            partner=PartnerAnswer(**partner) if partner else None,
+            changes={k: _change_from_state(v) for k, v in (kept.get("changes") or {}).items()},
+        )
+
+    def keep(self) -> None:
+        """Put what later stages need on ``sociallogin.state`` (JSON-safe, minimal)."""
+        if self.sociallogin is None:
+            return
+        kept: dict[str, Any] = {"signed_up": self.signed_up}
+        if self.kakao is not None:
+            kept["kakao"] = self.kakao
+        if self.partner is not None:
+            kept["partner"] = {
+                "webhook": self.partner.webhook,
+                "values": {k: str(v) for k, v in self.partner.values.items()},
+                "answer": self.partner.answer,
+            }
+        if self.changes:
+            kept["changes"] = {k: _change_to_state(v) for k, v in self.changes.items()}
+        self.sociallogin.state[STATE_KEY] = kept
+
+
+def _change_to_state(change: ProfileChange) -> list[Any]:
+    value = change.value.isoformat() if isinstance(change.value, date) else change.value
+    return [value, change.source, change.at.isoformat(), isinstance(change.value, date)]
+
+
+def _change_from_state(kept: list[Any]) -> ProfileChange:
+    value, source, at, is_date = kept
+    return ProfileChange(
+        date.fromisoformat(value) if is_date else value, source, datetime.fromisoformat(at)
+    )
+
+
+Step = Callable[[LoginContext], None]
+_steps: dict[str, Step] = {}
+
+
+def register(name: str, step: Step) -> None:
+    _steps[name] = step
+
+
+def run(stage: Stage, ctx: LoginContext) -> LoginContext:
+    for name in STAGES[stage]:
+        step = _steps.get(name)
+        if step is not None:
+            step(ctx)
+            # Kept after every step: a step may make allauth send a signal that runs
+            # another stage at once (keymap connecting a login to its linked customer).
+            ctx.keep()
+    return ctx
+
+
+def check_registered(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    listed = {name for names in STAGES.values() for name in names}
+    return [
+        checks.Error(
+            f"Login pipeline step {name!r} is registered but not listed in STAGES.",
+            hint="Add it to store.login_pipeline.STAGES where it belongs in the order.",
+            obj=name,
+            id="store.E003",
+        )
+        for name in sorted(set(_steps) - listed)
+    ]

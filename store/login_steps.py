@@ -1,0 +1,104 @@
+"""The store's steps of the login pipeline, and the signals that run its later stages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from . import login_strength
+from .login_pipeline import LoginContext, register, run
+from .login_strength import Strength
+from .models import JoinChannel
+from .services import customers
+
+
+def write_customer(ctx: LoginContext) -> None:
+    # The user was created by this signup's save_user, in this transaction.
+    customers.create_or_update(ctx.user, ctx.provider, ctx.changes, new_user=ctx.is_new)
+
+
+def onboard(ctx: LoginContext) -> None:
+    customers.onboard(ctx.user, ctx.provider or JoinChannel.STORE, request=ctx.request)
+
+
+def record_login_strength(ctx: LoginContext) -> None:
+    login_strength.record(ctx.request, ctx.strength, ctx.login_type)
+
+
+# --- entry points: allauth's and Django's public signals ------------------------------------
+
+
+def _has_session(request: Any) -> bool:
+    return request is not None and hasattr(request, "session")
+
+
+def on_user_signed_up(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    sociallogin = kwargs.get("sociallogin")
+    if sociallogin is not None:
+        ctx = LoginContext.for_social(request, sociallogin, user=user)
+    else:
+        ctx = LoginContext(request=request, kind="signup", user=user)
+    ctx.is_new = ctx.signed_up = True
+    run("signed_up", ctx)
+
+
+def _login_type(user: Any) -> str:
+    """A backend may name its logins (``login_type``, e.g. the partner's); else "store"."""
+    path = getattr(user, "backend", None)
+    if not path or path not in settings.AUTHENTICATION_BACKENDS:
+        return "store"
+    return str(getattr(import_string(path), "login_type", "store"))
+
+
+def on_django_user_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """Every login(): a password login unless a later stage says otherwise."""
+    if not _has_session(request):
+        return
+    ctx = LoginContext(request=request, kind="password", user=user, login_type=_login_type(user))
+    run("logged_in", ctx)
+
+
+def on_allauth_user_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """allauth's signal comes after Django's and names the social login, if any."""
+    sociallogin = kwargs.get("sociallogin")
+    if sociallogin is None or not _has_session(request):
+        return
+    run("logged_in", LoginContext.for_social(request, sociallogin, user=user))
+
+
+def on_social_account_added(sender: Any, request: Any, sociallogin: Any, **kwargs: Any) -> None:
+    ctx = LoginContext.for_social(request, sociallogin)
+    run("social.connected", ctx)
+
+
+def user_id_logged_in(request: Any, user: Any) -> None:
+    """The user-ID login view, right after its login(): the weakest login."""
+    ctx = LoginContext(
+        request=request,
+        kind="user_id",
+        user=user,
+        strength=Strength.USER_ID,
+        login_type="server_custom_id",
+    )
+    run("logged_in", ctx)
+
+
+def connect() -> None:
+    from allauth.account.signals import user_logged_in as allauth_user_logged_in
+    from allauth.account.signals import user_signed_up
+    from allauth.socialaccount.signals import social_account_added
+    from django.contrib.auth.signals import user_logged_in
+
+    register("store.write_customer", write_customer)
+    register("store.onboard", onboard)
+    register("store.record_login_strength", record_login_strength)
+    user_signed_up.connect(on_user_signed_up, dispatch_uid="store.login_pipeline.signed_up")
+    user_logged_in.connect(on_django_user_logged_in, dispatch_uid="store.login_pipeline.login")
+    allauth_user_logged_in.connect(
+        on_allauth_user_logged_in, dispatch_uid="store.login_pipeline.social_login"
+    )
+    social_account_added.connect(
+        on_social_account_added, dispatch_uid="store.login_pipeline.connected"
+    )
