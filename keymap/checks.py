@@ -65,3 +65,19 @@ def check_backend(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
             )
         ]
     return []
+
+
+def check_retired_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    if hasattr(settings, "KEYMAP_USER_ID_PROTECTED_VIEWS"):
+        return [
+            Warning(
+                "KEYMAP_USER_ID_PROTECTED_VIEWS is no longer read: a user-ID session opens "
+                "only an allow-list of views and is sent to the stronger login everywhere "
+                "else.",
+                hint="Remove KEYMAP_USER_ID_PROTECTED_VIEWS. To let such a session open more "
+                "views (e.g. your catalogue), list their URL names in "
+                "KEYMAP_USER_ID_ALLOWED_VIEWS.",
+                id="keymap.W004",
+            )
+        ]
+    return []
