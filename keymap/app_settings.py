@@ -50,7 +50,7 @@ class AppSettings:
     def USER_ID_ALLOWED_VIEWS(self) -> tuple[str, ...]:
         """URL names (``ns:`` for a whole namespace) a user-ID session may open, added to
         the built-in list (``keymap.middleware.ALLOWED_VIEWS``): e.g. a host's catalogue."""
-        return tuple(self._setting("USER_ID_ALLOWED_VIEWS", ()))  # type: ignore[call-overload]
+        return tuple(self._setting("USER_ID_ALLOWED_VIEWS", ()))  # type: ignore[arg-type]
 
     @property
     def JWT_ALGORITHM(self) -> str:
