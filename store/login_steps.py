@@ -29,8 +29,11 @@ def record_login_strength(ctx: LoginContext) -> None:
 
 def onboard_deferred(ctx: LoginContext) -> None:
     """A customer who joined by user ID gets the welcome benefits at a stronger login."""
-    if ctx.strength > Strength.USER_ID:
-        customers.onboard_deferred(ctx.user, request=ctx.request)
+    if ctx.strength <= Strength.USER_ID or ctx.signed_up:
+        return  # a signup is onboarded by its own stage
+    if ctx.kind == "social" and ctx.sociallogin is None:
+        return  # Django's signal of a social login: allauth's, with the login, follows
+    customers.onboard_deferred(ctx.user, request=ctx.request)
 
 
 # --- entry points: allauth's and Django's public signals ------------------------------------

@@ -101,18 +101,15 @@ def onboard_deferred(user: User, *, request: HttpRequest | None = None) -> Custo
     joined through no channel of ours (``store`` and never welcomed) and get nothing here.
     """
     descriptor = type(user).customer  # type: ignore[attr-defined]
-    if descriptor.is_cached(user):  # most logins loaded it already: no query
+    if descriptor.is_cached(user):
         loaded = user.customer  # type: ignore[attr-defined]
-        waiting = loaded.welcome_granted_at is None and loaded.deleted_at is None
-        pending = loaded.join_channel if waiting else None
-    else:
-        pending = (
-            Customer.objects.filter(
-                user=user, welcome_granted_at__isnull=True, deleted_at__isnull=True
-            )
-            .values_list("join_channel", flat=True)
-            .first()
-        )
+        if loaded is None or loaded.welcome_granted_at is not None:
+            return None  # welcomed already (never undone): no query
+    pending = (
+        Customer.objects.filter(user=user, welcome_granted_at__isnull=True, deleted_at__isnull=True)
+        .values_list("join_channel", flat=True)
+        .first()
+    )
     if pending is None or pending == JoinChannel.STORE:
         return None
     return onboard(user, pending, request=request)
