@@ -18,7 +18,7 @@ from .forms import PreviewForm, UserDatabaseForm, WebhookForm, linking_problem
 from .mapping import ATTRIBUTES, KeyMapError, apply_key_map, compile_key_map
 from .models import Delivery, PartnerLink, SigningKey, UserDatabase, Webhook, ensure_rows, load
 from .models import invalidate as load_invalidate
-from .tokens import build_claims
+from .jwt_tokens import build_claims
 
 
 class WebhookFormSet(BaseInlineFormSet):
@@ -227,7 +227,7 @@ class SigningKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Add a new signing key (the old ones stay published)"))
     def rotate(self, request: HttpRequest, queryset: QuerySet[SigningKey]) -> None:
-        from .tokens import rotate_key
+        from .jwt_tokens import rotate_key
 
         key = rotate_key()
         self.message_user(request, _("New signing key %s.") % key.kid, messages.SUCCESS)

@@ -9,7 +9,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import flows, tokens
+from . import flows, jwt_tokens
 
 
 def _unauthorized(error: str) -> JsonResponse:
@@ -25,7 +25,7 @@ def token(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:
         return _unauthorized("login_required")
     session = request.session
-    value, claims = tokens.issue(
+    value, claims = jwt_tokens.issue(
         request.user,
         login_type=str(session.get(flows.SESSION_LOGIN_TYPE, "store")),
         restricted=bool(session.get(flows.SESSION_USER_ID_LOGIN)),
@@ -47,8 +47,8 @@ def users_me(request: HttpRequest) -> JsonResponse:
     if scheme.lower() != "bearer" or not value.strip():
         return _unauthorized("invalid_request")
     try:
-        claims = tokens.decode(value.strip())
-    except tokens.InvalidToken:
+        claims = jwt_tokens.decode(value.strip())
+    except jwt_tokens.InvalidToken:
         return _unauthorized("invalid_token")
     try:
         user = get_user_model()._default_manager.filter(pk=claims["sub"], is_active=True).first()
@@ -61,7 +61,7 @@ def users_me(request: HttpRequest) -> JsonResponse:
 
 def user_details(user: Any, *, restricted: bool) -> dict[str, Any]:
     """The seed's "get user details" shape: every attribute, ``null`` where unknown."""
-    attributes, _partner_data = tokens.profile_claims(user)
+    attributes, _partner_data = jwt_tokens.profile_claims(user)
     from store.services.customers import get_customer
 
     customer = get_customer(user)
@@ -93,6 +93,6 @@ def user_details(user: Any, *, restricted: bool) -> dict[str, Any]:
 
 @require_GET
 def jwks(request: HttpRequest) -> JsonResponse:
-    response = JsonResponse(tokens.jwks())
+    response = JsonResponse(jwt_tokens.jwks())
     response["Cache-Control"] = "public, max-age=300"
     return response
