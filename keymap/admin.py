@@ -15,10 +15,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .forms import PreviewForm, UserDatabaseForm, WebhookForm, linking_problem
+from .jwt_tokens import build_claims
 from .mapping import ATTRIBUTES, KeyMapError, apply_key_map, compile_key_map
 from .models import Delivery, PartnerLink, SigningKey, UserDatabase, Webhook, ensure_rows, load
 from .models import invalidate as load_invalidate
-from .jwt_tokens import build_claims
 
 
 class WebhookFormSet(BaseInlineFormSet):
