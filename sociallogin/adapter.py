@@ -30,6 +30,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from store.http import new_session
 from store.models import Customer
 
 from . import linking, policy, registry
@@ -117,11 +118,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     # --- outbound HTTP ---------------------------------------------------------------
 
     def get_requests_session(self) -> requests.Session:
-        session = requests.Session()
-        request = functools.partial(
-            session.request, timeout=socialaccount_settings.REQUESTS_TIMEOUT
-        )
-        session.request = functools.partial(_rewriting_request, request)  # type: ignore[method-assign]
+        # allauth's timeout becomes each provider call's total deadline too.
+        session = new_session(deadline=float(socialaccount_settings.REQUESTS_TIMEOUT))
+        session.request = functools.partial(_rewriting_request, session.request)  # type: ignore[method-assign]
         return session
 
     # --- the platform's rules --------------------------------------------------------
