@@ -1,4 +1,8 @@
-"""Fixed-window attempt counters in the Django cache (shared across workers with Redis)."""
+"""Fixed-window attempt counters on the Django cache, shared by every limit of every app.
+
+With a shared cache (Redis) the count holds across workers and processes; the increment
+is atomic, so parallel requests cannot all read the same count and all pass.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,26 @@ from django.core.cache import cache
 
 
 def _key(scope: str, value: str) -> str:
+    # Hashed: the value may be an address, an e-mail or a login, not for the cache's eyes.
     digest = hashlib.sha256(value.encode()).hexdigest()[:32]
-    return f"keymap:rl:{scope}:{digest}"
+    return f"ratelimit:{scope}:{digest}"
+
+
+def count(scope: str, value: str, *, period: int) -> int:
+    """Count one attempt; how many ``value`` made in ``scope`` in this window, this one too.
+
+    The window opens with the first attempt and lasts ``period`` seconds.
+    """
+    key = _key(scope, value)
+    for _retry in range(3):
+        cache.add(key, 0, period)
+        try:
+            return int(cache.incr(key))
+        except ValueError:  # expired or evicted between add and incr
+            continue
+    return 1
 
 
 def hit(scope: str, value: str, *, limit: int, period: int) -> bool:
     """Count one attempt; ``False`` once more than ``limit`` were made in ``period`` s."""
-    key = _key(scope, value)
-    cache.add(key, 0, period)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, period)
-        count = 1
-    return count <= limit
+    return count(scope, value, period=period) <= limit
