@@ -54,6 +54,11 @@ def link(request: HttpRequest) -> HttpResponse:
     code_form = LinkCodeForm(prefix="code")
     action = request.POST.get("action") if request.method == "POST" else None
     proven = False
+    left = 0
+    if action in ("password", "code"):
+        left = linking.take_attempt(data)
+        if left < 0:
+            return _too_many_wrong_answers(request)
     if action == "password" and user.has_usable_password():
         password_form = LinkPasswordForm(request.POST, prefix="pw")
         if password_form.is_valid():
@@ -74,9 +79,8 @@ def link(request: HttpRequest) -> HttpResponse:
                 proven = True
             else:
                 code_form.add_error("code", _("This code is wrong or has expired."))
-    if action in ("password", "code") and not proven and linking.register_failure(request, data):
-        messages.error(request, _("Too many wrong answers. Please start again."))
-        return redirect("account_login")
+    if action in ("password", "code") and not proven and left == 0:
+        return _too_many_wrong_answers(request)
     if proven:
         return _connect_and_login(request, sociallogin, user)
     return render(
@@ -92,6 +96,12 @@ def link(request: HttpRequest) -> HttpResponse:
             "code_form": code_form,
         },
     )
+
+
+def _too_many_wrong_answers(request: HttpRequest) -> HttpResponse:
+    linking.clear(request)
+    messages.error(request, _("Too many wrong answers. Please start again."))
+    return redirect("account_login")
 
 
 def _connect_and_login(request: HttpRequest, sociallogin: SocialLogin, user: Any) -> HttpResponse:
