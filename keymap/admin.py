@@ -14,6 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from store.singleton_admin import SingletonAdmin
+
 from .forms import PreviewForm, UserDatabaseForm, WebhookForm, linking_problem
 from .jwt_tokens import build_claims
 from .mapping import ATTRIBUTES, KeyMapError, apply_key_map, compile_key_map
@@ -61,20 +63,13 @@ class WebhookInline(admin.StackedInline):
 
 
 @admin.register(UserDatabase)
-class UserDatabaseAdmin(admin.ModelAdmin):
+class UserDatabaseAdmin(SingletonAdmin):
     form = UserDatabaseForm
     inlines = [WebhookInline]
     fields = ["storage", "account_linking"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        ensure_rows()
-        return HttpResponseRedirect(reverse("admin:keymap_userdatabase_change", args=[1]))
+    def ensure_row(self) -> None:
+        ensure_rows()  # the row and its four webhooks
 
     change_form_template = "admin/keymap/userdatabase_change_form.html"
 
