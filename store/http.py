@@ -36,27 +36,24 @@ _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 )
 
 
-class _DeadlineReader(io.RawIOBase):
+class _DeadlineReader(socket.SocketIO):
     """A socket's reads, each waiting at most until the deadline."""
 
     def __init__(self, sock: socket.socket, deadline: float) -> None:
-        super().__init__()
-        self._sock = sock
+        super().__init__(sock, "rb")
         self._deadline = deadline
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
+    def readinto(self, buffer: Any) -> int | None:
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
             raise TimeoutError("no complete answer by the deadline")
-        previous = self._sock.gettimeout()
-        self._sock.settimeout(remaining if previous is None else min(previous, remaining))
+        sock = self._sock  # type: ignore[attr-defined]
+        previous = sock.gettimeout()
+        sock.settimeout(remaining if previous is None else min(previous, remaining))
         try:
-            return self._sock.recv_into(buffer)
+            return super().readinto(buffer)
         finally:
-            self._sock.settimeout(previous)
+            sock.settimeout(previous)
 
 
 class _DeadlineSocket:
@@ -67,7 +64,11 @@ class _DeadlineSocket:
         self._deadline = deadline
 
     def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
-        return io.BufferedReader(_DeadlineReader(self._sock, self._deadline))
+        raw = _DeadlineReader(self._sock, self._deadline)
+        # As ``socket.makefile`` does: the connection may close the socket while the body
+        # is still read (``Connection: close``); the file keeps it open until it is closed.
+        self._sock._io_refs += 1  # type: ignore[attr-defined]
+        return io.BufferedReader(raw)
 
 
 class _DeadlineResponse(http.client.HTTPResponse):

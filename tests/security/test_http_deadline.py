@@ -119,9 +119,11 @@ def test_allauth_provider_call_ends_at_its_timeout(slow_server, settings) -> Non
 
 
 def test_a_prompt_answer_is_read_whole(settings) -> None:
-    """The deadline bounds slow answers only: a quick one arrives intact, body and all."""
+    """The deadline bounds slow answers only: a quick one arrives intact, body and all,
+    also when the server closes the connection after it."""
     from store.http import new_session
 
+    body = b"x" * 300_000
     server = socket.create_server(("127.0.0.1", 0))
     port = server.getsockname()[1]
 
@@ -129,13 +131,17 @@ def test_a_prompt_answer_is_read_whole(settings) -> None:
         conn, _addr = server.accept()
         with conn:
             conn.recv(65536)
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello")
+            conn.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+            )
+            time.sleep(0.1)  # the body comes after the headers were read
+            conn.sendall(body)
 
     thread = threading.Thread(target=answer, daemon=True)
     thread.start()
     try:
         response = new_session(deadline=TIMEOUT).get(f"http://127.0.0.1:{port}/")
-        assert response.status_code == 200 and response.content == b"hello"
+        assert response.status_code == 200 and response.content == body
     finally:
         server.close()
         thread.join(2)
