@@ -1,9 +1,10 @@
 """Kakao's REST API: one function per call, plain dataclasses in and out.
 
 Hosts come from ``KAKAOSYNC_AUTH_BASE_URL`` / ``KAKAOSYNC_API_BASE_URL`` at each call, so a
-sandbox (or a test) can stand behind them. One ``requests.Session`` for the module,
-explicit timeouts, and retries only for reads (GET): a POST to Kakao (token, unlink,
-revoke, logout) is never repeated, since the first attempt may have been applied.
+sandbox (or a test) can stand behind them. One session for the module (``store.http``),
+explicit timeouts with ``KAKAOSYNC_TIMEOUT`` as each call's total deadline, and retries
+only for reads (GET): a POST to Kakao (token, unlink, revoke, logout) is never repeated,
+since the first attempt may have been applied.
 
 Every answer is untrusted: errors become a :class:`KakaoError` subclass carrying Kakao's
 code (``KOE320``, ``-401``…) and the HTTP status, never the token.
@@ -11,10 +12,7 @@ code (``KOE320``, ``-401``…) and the HTTP status, never the token.
 
 from __future__ import annotations
 
-import functools
 import logging
-import os
-import threading
 import urllib.parse
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +20,8 @@ from typing import Any
 
 import requests
 from django.utils.dateparse import parse_datetime
+
+from store.http import DeadlineSession, new_session
 
 from .app_settings import app_settings
 
@@ -159,39 +159,19 @@ class TokenInfo:
 
 # --- transport ------------------------------------------------------------------------
 
-_session_lock = threading.Lock()
-_session: requests.Session | None = None
+_session: DeadlineSession | None = None
 
 
-def session() -> requests.Session:
+def session() -> DeadlineSession:
     """The module's one session (connection pooling to Kakao's two hosts)."""
     global _session
     if _session is None:
-        with _session_lock:
-            if _session is None:
-                s = requests.Session()
-                s.headers["User-Agent"] = "django-social-store kakaosync"
-                adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=32)
-                s.mount("https://", adapter)
-                s.mount("http://", adapter)
-                # The environment (proxies, CA bundle) is read once per host, not scanned
-                # again on every call (~0.7 ms each, on the login's path).
-                s.trust_env = False
-                s.verify = (
-                    os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
-                )
-                _session = s
+        _session = new_session(
+            deadline=app_settings.TIMEOUT,
+            user_agent="django-social-store kakaosync",
+            pool_maxsize=32,
+        )
     return _session
-
-
-@functools.lru_cache(maxsize=16)
-def _proxies(origin: str) -> dict[str, str]:
-    return dict(requests.utils.get_environ_proxies(origin))
-
-
-def _origin(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _timeout() -> tuple[float, float]:
@@ -240,8 +220,7 @@ def _call(
                 params=params,
                 data=data,
                 timeout=_timeout(),
-                allow_redirects=False,
-                proxies=_proxies(_origin(url)),
+                deadline=app_settings.TIMEOUT,
             )
         except requests.Timeout:
             last = KakaoUnavailable(f"Kakao did not answer {path} in time")

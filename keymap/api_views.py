@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from store import login_strength
 
-from . import revocation, tokens
+from . import jwt_tokens, revocation
 
 
 def _unauthorized(error: str) -> JsonResponse:
@@ -27,7 +27,7 @@ def token(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:
         return _unauthorized("login_required")
     strength = login_strength.of(request)
-    value, claims = tokens.issue(
+    value, claims = jwt_tokens.issue(
         request.user,
         login_type=strength.login_type,
         restricted=strength.strength <= login_strength.Strength.USER_ID,
@@ -50,8 +50,8 @@ def users_me(request: HttpRequest) -> JsonResponse:
     if scheme.lower() != "bearer" or not value.strip():
         return _unauthorized("invalid_request")
     try:
-        claims = tokens.decode(value.strip())
-    except tokens.InvalidToken:
+        claims = jwt_tokens.decode(value.strip())
+    except jwt_tokens.InvalidToken:
         return _unauthorized("invalid_token")
     if revocation.is_token_revoked(claims):
         return _unauthorized("invalid_token")
@@ -66,7 +66,7 @@ def users_me(request: HttpRequest) -> JsonResponse:
 
 def user_details(user: Any, *, restricted: bool) -> dict[str, Any]:
     """The seed's "get user details" shape: every attribute, ``null`` where unknown."""
-    attributes, _partner_data = tokens.profile_claims(user)
+    attributes, _partner_data = jwt_tokens.profile_claims(user)
     from store.services.customers import get_customer
 
     customer = get_customer(user)
@@ -98,6 +98,6 @@ def user_details(user: Any, *, restricted: bool) -> dict[str, Any]:
 
 @require_GET
 def jwks(request: HttpRequest) -> JsonResponse:
-    response = JsonResponse(tokens.jwks())
+    response = JsonResponse(jwt_tokens.jwks())
     response["Cache-Control"] = "public, max-age=300"
     return response

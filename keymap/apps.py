@@ -19,6 +19,7 @@ class KeymapConfig(AppConfig):
 
         checks.register(keymap_checks.check_jwt, checks.Tags.security)
         checks.register(keymap_checks.check_backend)
+        checks.register(keymap_checks.check_retired_settings)
         registry.register_config_section(KeymapSection())
         registry.register_merge_handler("keymap", move_partner_link)
         receivers.connect()

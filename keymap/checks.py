@@ -65,3 +65,25 @@ def check_backend(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
             )
         ]
     return []
+
+
+def check_retired_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``KEYMAP_TRUSTED_PROXIES`` is retired: every app reads the client address as allauth does."""
+    if not hasattr(settings, "KEYMAP_TRUSTED_PROXIES"):
+        return []
+    proxies = getattr(settings, "KEYMAP_TRUSTED_PROXIES")  # noqa: B009 (not in the stubs)
+    replacement = (
+        f"ALLAUTH_TRUSTED_PROXY_COUNT = {proxies!r}"
+        if proxies
+        else "nothing (no proxy is the default)"
+    )
+    message = (
+        "KEYMAP_TRUSTED_PROXIES is retired and ignored: the user-ID login limit now reads the "
+        "client address with allauth's ALLAUTH_TRUSTED_PROXY_COUNT / "
+        "ALLAUTH_TRUSTED_CLIENT_IP_HEADER."
+    )
+    hint = f"Remove KEYMAP_TRUSTED_PROXIES and set {replacement}."
+    if proxies:
+        # Ignoring it would count every shopper under the proxy's address.
+        return [Error(message, hint=hint, id="keymap.E003")]
+    return [Warning(message, hint=hint, id="keymap.W004")]

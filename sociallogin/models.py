@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,8 +53,6 @@ class ProviderSettings(models.Model):
 
         super().save(*args, **kwargs)
         invalidate()
-        # A reader between our save and the commit may have cached the old row again.
-        transaction.on_commit(invalidate)
 
 
 class ClientIdChange(models.Model):

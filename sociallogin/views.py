@@ -56,6 +56,11 @@ def link(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action") if request.method == "POST" else None
     proven = False
     address_verified = ownership.email_verified(user)
+    left = 0
+    if action in ("password", "code"):
+        left = ownership.take_attempt(data)
+        if left < 0:
+            return _too_many_wrong_answers(request)
     if action == "password" and user.has_usable_password():
         password_form = LinkPasswordForm(request.POST, prefix="pw")
         if password_form.is_valid():
@@ -76,9 +81,8 @@ def link(request: HttpRequest) -> HttpResponse:
                 proven = True
             else:
                 code_form.add_error("code", _("This code is wrong or has expired."))
-    if action in ("password", "code") and not proven and ownership.register_failure(request, data):
-        messages.error(request, _("Too many wrong answers. Please start again."))
-        return redirect("account_login")
+    if action in ("password", "code") and not proven and left == 0:
+        return _too_many_wrong_answers(request)
     if proven:
         # A code proves the address; on a never-verified address that outranks the password
         # whoever registered the account chose (see ownership.take_over).
@@ -98,6 +102,12 @@ def link(request: HttpRequest) -> HttpResponse:
             "code_form": code_form,
         },
     )
+
+
+def _too_many_wrong_answers(request: HttpRequest) -> HttpResponse:
+    ownership.clear(request)
+    messages.error(request, _("Too many wrong answers. Please start again."))
+    return redirect("account_login")
 
 
 def _connect_and_login(

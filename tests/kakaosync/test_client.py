@@ -302,17 +302,3 @@ def test_errors_never_carry_the_token(caplog):
         client.get_user("SECRET-ACCESS-TOKEN")
     assert "SECRET-ACCESS-TOKEN" not in str(exc.value)
     assert "SECRET-ACCESS-TOKEN" not in caplog.text
-
-
-def test_proxies_from_the_environment_read_once_per_host(monkeypatch):
-    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
-    monkeypatch.setenv("NO_PROXY", "sandbox.local")
-    client._proxies.cache_clear()
-    try:
-        proxies = client._proxies(client._origin("https://kapi.kakao.com/v2/user/me"))
-        assert proxies["https"] == "http://proxy.invalid:3128"
-        assert "https" not in client._proxies(client._origin("https://sandbox.local:8767/x"))
-        client._proxies(client._origin("https://kapi.kakao.com/v1/user/unlink"))
-        assert client._proxies.cache_info().hits == 1
-    finally:
-        client._proxies.cache_clear()

@@ -16,14 +16,13 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from django.core.cache import cache
-from django.db import transaction
 from jwt.algorithms import RSAAlgorithm
+
+from store.singleton import VersionedCache
 
 from .app_settings import app_settings
 from .models import SigningKey
 
-KEYS_VERSION_KEY = "keymap:jwt:keys:v1"
 PERSONAL_CLAIMS = ("birthday", "nickname", "first_name", "last_name", "gender", "email")
 
 
@@ -32,8 +31,6 @@ class InvalidToken(Exception):
 
 
 # --- keys ---------------------------------------------------------------------------------
-
-_keys: tuple[str, list[tuple[str, Any, Any]]] | None = None
 
 
 def _new_key() -> SigningKey:
@@ -53,27 +50,22 @@ def rotate_key() -> SigningKey:
     """A new signing key; older keys stay published so their tokens still verify."""
     key = _new_key()
     key.save()
-    transaction.on_commit(lambda: cache.delete(KEYS_VERSION_KEY))
-    cache.delete(KEYS_VERSION_KEY)
+    _keys.invalidate()
     return key
 
 
 def retire_key(kid: str) -> None:
     SigningKey.objects.filter(kid=kid).update(active=False)
-    cache.delete(KEYS_VERSION_KEY)
+    _keys.invalidate()
 
 
-def _loaded_keys() -> list[tuple[str, Any, Any]]:
-    """[(kid, private key, public key)], newest first; parsed once per process and version."""
-    global _keys
-    version = cache.get(KEYS_VERSION_KEY)
-    if version is not None and _keys is not None and _keys[0] == version:
-        return _keys[1]
+def _parse_keys() -> list[tuple[str, Any, Any]]:
     rows = list(SigningKey.objects.filter(active=True).order_by("-created_at", "-pk"))
     if not rows:
-        rotate_key()
-        rows = list(SigningKey.objects.filter(active=True).order_by("-created_at", "-pk"))
-    parsed = [
+        # The first key is made on first use; this build already reads it.
+        rows = [_new_key()]
+        rows[0].save()
+    return [
         (
             row.kid,
             serialization.load_pem_private_key(row.private_key.encode(), password=None),
@@ -81,10 +73,14 @@ def _loaded_keys() -> list[tuple[str, Any, Any]]:
         )
         for row in rows
     ]
-    version = version or uuid.uuid4().hex
-    cache.set(KEYS_VERSION_KEY, version, 3600)
-    _keys = (version, parsed)
-    return parsed
+
+
+_keys = VersionedCache("keymap:jwt:keys:v2", _parse_keys, lambda: 3600)
+
+
+def _loaded_keys() -> list[tuple[str, Any, Any]]:
+    """[(kid, private key, public key)], newest first; parsed once per process and version."""
+    return _keys.get()
 
 
 def jwks() -> dict[str, Any]:

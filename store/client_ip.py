@@ -1,8 +1,9 @@
-"""The client's address, read the way allauth reads it for its own rate limits.
+"""The client's address, as allauth determines it for its own rate limits.
 
 Behind a reverse proxy ``REMOTE_ADDR`` is the proxy: every shopper would share one budget.
 allauth's ``ALLAUTH_TRUSTED_PROXY_COUNT`` / ``ALLAUTH_TRUSTED_CLIENT_IP_HEADER`` say which
-forwarded address to believe; without them it is ``REMOTE_ADDR`` (nothing spoofable).
+forwarded address to believe; without them it is ``REMOTE_ADDR`` (nothing spoofable). Every
+limit and record of every app reads the address here.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest
 
 
-def client_address(request: HttpRequest) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     from allauth.account.adapter import get_adapter
 
     try:
