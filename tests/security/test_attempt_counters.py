@@ -108,7 +108,7 @@ def test_new_proofs_for_one_account_share_its_budget(
     shared_cache: None, kakao: Any, mocked: Any, existing: Any
 ) -> None:
     """Starting over gives a new proof, not a new budget against the same account."""
-    from sociallogin.linking import PROOFS_PER_ACCOUNT
+    from sociallogin.ownership import PROOFS_PER_ACCOUNT
 
     for _round in range(PROOFS_PER_ACCOUNT):
         client = Client()
