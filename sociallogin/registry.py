@@ -7,7 +7,8 @@ call allauth makes goes through ``SocialAccountAdapter.get_requests_session()`` 
 browser redirect to a provider goes through our provider classes, so both rewrite the
 origin of a URL through one map, built from:
 
-- ``settings.SOCIALLOGIN_SANDBOX_URL``: every provider to ``python -m sociallogin.sandbox``;
+- ``settings.SOCIALLOGIN_SANDBOX_URL``: every provider to the providers sandbox
+  (``python -m devtools.sandboxes.providers``, not shipped), ``/kakao``, ``/naver``...;
 - ``settings.SOCIALLOGIN_PROVIDER_ENDPOINTS`` (``{"naver": {"https://nid.naver.com":
   "http://127.0.0.1:9100"}}``), read on each use, so tests may override it;
 - ``set_endpoint(provider_id, real_origin, replacement_origin)``, for an app that owns a
@@ -41,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .app_settings import app_settings
+from .catalog import PROVIDERS
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -75,10 +77,11 @@ def endpoint_map() -> dict[str, str]:
     """Real origin -> replacement, over all providers (settings win)."""
     merged: dict[str, str] = {}
     if app_settings.SANDBOX_URL:
-        from .sandbox.endpoints import endpoints_for
-
-        for mapping in endpoints_for(app_settings.SANDBOX_URL).values():
-            merged.update(mapping)
+        # The sandbox serves each provider under its own path: /kakao, /naver, ...
+        for info in PROVIDERS.values():
+            merged.update(
+                {origin: f"{app_settings.SANDBOX_URL}/{info.id}" for origin in info.origins}
+            )
     for mapping in _endpoints.values():
         merged.update(mapping)
     for mapping in app_settings.PROVIDER_ENDPOINTS.values():

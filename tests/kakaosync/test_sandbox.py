@@ -9,9 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
+from devtools.sandboxes.kakao import SandboxConfig, start_in_thread
+from devtools.sandboxes.kakao.__main__ import main as sandbox_main
 from kakaosync import client
-from kakaosync.sandbox import SandboxConfig, start_in_thread
-from kakaosync.sandbox.__main__ import main as sandbox_main
 
 from .sandbox_helpers import login_and_consent, query_of
 
@@ -211,7 +211,7 @@ def test_runs_standalone_as_a_module():
     import sys
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kakaosync.sandbox", "--host", "127.0.0.1", "--port", "0"],
+        [sys.executable, "-m", "devtools.sandboxes.kakao", "--host", "127.0.0.1", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )

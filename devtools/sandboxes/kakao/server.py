@@ -24,7 +24,7 @@ from typing import Any
 
 from .state import CONSENT_ITEMS, REFERRER_TYPES, REQUIRED_ITEMS, SandboxConfig, SandboxState
 
-logger = logging.getLogger("kakaosync.sandbox")
+logger = logging.getLogger("devtools.sandboxes.kakao")
 
 SESSION_COOKIE = "kakao_sandbox_session"
 ITEM_LABELS = {
