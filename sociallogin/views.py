@@ -5,11 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from allauth.account.utils import perform_login
-from allauth.core.exceptions import ImmediateHttpResponse
-from allauth.socialaccount import app_settings as socialaccount_settings
-from allauth.socialaccount import signals
-from allauth.socialaccount.internal.flows.login import record_authentication
+from allauth.account.authentication import get_authentication_records
+from allauth.socialaccount.helpers import complete_social_login
 from allauth.socialaccount.models import SocialAccount, SocialLogin
 from django.contrib import messages
 from django.db import transaction
@@ -78,7 +75,7 @@ def link(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Too many wrong answers. Please start again."))
         return redirect("account_login")
     if proven:
-        return _connect_and_login(request, sociallogin, user)
+        return _connect_and_login(request, data["sociallogin"], sociallogin, user)
     return render(
         request,
         "sociallogin/link.html",
@@ -94,44 +91,49 @@ def link(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _connect_and_login(request: HttpRequest, sociallogin: SocialLogin, user: Any) -> HttpResponse:
+def _connect_and_login(
+    request: HttpRequest, serialized: dict[str, Any], sociallogin: SocialLogin, user: Any
+) -> HttpResponse:
     linking.clear(request)
     provider_id = sociallogin.account.provider
-    try:
-        with transaction.atomic():
-            if tombstones.is_tombstoned(provider_id, sociallogin.account.uid):
-                info = PROVIDERS.get(provider_id)
-                return render(
-                    request,
-                    "sociallogin/deleted_account.html",
-                    {"provider_name": info.name if info else ""},
-                    status=403,
-                )
-            exists = SocialAccount.objects.filter(
-                provider=provider_id, uid=sociallogin.account.uid
-            ).exists()
-            if exists:
-                messages.error(request, _("This social account is already linked to an account."))
-                return redirect("account_login")
-            sociallogin.connect(request, user)
-            # The login was held before allauth's pre_social_login signal; receivers (the
-            # partner's user database) see it now, as an existing social login, and may
-            # still refuse it, which undoes the connection.
-            signals.pre_social_login.send(
-                sender=SocialLogin, request=request, sociallogin=sociallogin
+    uid = sociallogin.account.uid
+    with transaction.atomic():
+        if tombstones.is_tombstoned(provider_id, uid):
+            info = PROVIDERS.get(provider_id)
+            return render(
+                request,
+                "sociallogin/deleted_account.html",
+                {"provider_name": info.name if info else ""},
+                status=403,
             )
-    except ImmediateHttpResponse as exc:
-        logger.info("linking of %s stopped by a pre_social_login receiver", provider_id)
-        return exc.response
-    user = sociallogin.user
+        if SocialAccount.objects.filter(provider=provider_id, uid=uid).exists():
+            messages.error(request, _("This social account is already linked to an account."))
+            return redirect("account_login")
+        sociallogin.connect(request, user)
+        # The login was held before allauth's pre_social_login; allauth now completes it as
+        # the login of the account just connected (its lookup finds the row), so the
+        # adapter and the receivers (the partner's user database) see an existing social
+        # login and may still refuse it. A refusal leaves no authentication record for
+        # this account; then the connection is undone.
+        response = complete_social_login(request, SocialLogin.deserialize(serialized))
+        if not _authenticated_with(request, user, provider_id, uid):
+            transaction.set_rollback(True)
+            logger.info("linking of %s stopped by a pre_social_login receiver", provider_id)
+            return response
     logger.info("social account %s linked to account %s after proof", provider_id, user.pk)
-    record_authentication(request, sociallogin)
-    return perform_login(
-        request,
-        user,
-        email_verification=socialaccount_settings.EMAIL_VERIFICATION,
-        redirect_url=sociallogin.get_redirect_url(request),
-        signal_kwargs={"sociallogin": sociallogin},
+    return response
+
+
+def _authenticated_with(request: HttpRequest, user: Any, provider_id: str, uid: str) -> bool:
+    records = get_authentication_records(request, user)
+    return (
+        bool(records)
+        and records[-1].get("method") == "socialaccount"
+        and (
+            records[-1].get("provider"),
+            records[-1].get("uid"),
+        )
+        == (provider_id, uid)
     )
 
 
