@@ -154,10 +154,6 @@ class KakaoSyncMember(models.Model):
     def __str__(self) -> str:
         return f"Kakao {self.kakao_user_id} → #{self.user_id}"
 
-    @property
-    def is_linked(self) -> bool:
-        return self.unlinked_at is None
-
 
 class WebhookDelivery(models.Model):
     """Every webhook call Kakao (or anyone) made, and what the shop did with it."""

@@ -30,9 +30,8 @@ providers are offered (login page buttons) and accepted (login and callback URLs
 request, e.g. "only Kakao inside KakaoTalk's in-app browser". Filters can only remove
 providers; the age restriction of the store is applied before them.
 
-**Provider classes.** ``set_provider_class(provider_id, cls)`` replaces the provider class
-the adapter instantiates (a subclass of ``sociallogin.providers.KakaoProvider`` etc.), for an
-app that extends one provider. ``provider_class(provider_id)`` returns the current one.
+**Provider classes.** ``provider_class(provider_id)`` is the class the adapter
+instantiates for a provider (``sociallogin.providers``).
 """
 
 from __future__ import annotations
@@ -53,7 +52,6 @@ ProviderFilter = Callable[["HttpRequest", list[str]], list[str]]
 _endpoints: dict[str, dict[str, str]] = {}
 _auth_params: dict[str, list[AuthParamsFn]] = {}
 _provider_filters: list[ProviderFilter] = []
-_provider_classes: dict[str, type[Any]] = {}
 
 
 def _origin(url: str) -> str:
@@ -142,22 +140,7 @@ def filter_providers(request: HttpRequest | None, provider_ids: list[str]) -> li
 # --- provider classes ------------------------------------------------------------------
 
 
-def set_provider_class(provider_id: str, cls: type[Any]) -> None:
-    _provider_classes[provider_id] = cls
-
-
 def provider_class(provider_id: str) -> type[Any] | None:
-    if provider_id not in _provider_classes:
-        from .providers import DEFAULT_PROVIDER_CLASSES
+    from .providers import DEFAULT_PROVIDER_CLASSES
 
-        return DEFAULT_PROVIDER_CLASSES.get(provider_id)
-    return _provider_classes[provider_id]
-
-
-def unregister(fn: Any) -> None:
-    """Remove a registered auth-params function or provider filter (tests)."""
-    for fns in _auth_params.values():
-        if fn in fns:
-            fns.remove(fn)
-    if fn in _provider_filters:
-        _provider_filters.remove(fn)
+    return DEFAULT_PROVIDER_CLASSES.get(provider_id)

@@ -101,7 +101,3 @@ def missing_required(config: ProviderConfig, profile: dict[str, Any]) -> list[st
         for name in SIGNUP_FIELDS
         if config.rule(name) == Rule.REQUIRED and not profile.get(name)
     ]
-
-
-def shown_fields(config: ProviderConfig) -> list[str]:
-    return [name for name in SIGNUP_FIELDS if config.rule(name) != Rule.HIDDEN]
