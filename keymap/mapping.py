@@ -68,9 +68,6 @@ class CompiledKeyMap:
     def attributes(self) -> tuple[str, ...]:
         return tuple(f.attribute for f in self.fields)
 
-    def maps(self, attribute: str) -> bool:
-        return any(f.attribute == attribute for f in self.fields)
-
     def as_dict(self) -> dict[str, str]:
         return {f.attribute: f.path for f in self.fields}
 

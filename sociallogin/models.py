@@ -137,10 +137,6 @@ class DeletedSocialAccount(models.Model):
     def __str__(self) -> str:
         return f"{self.provider} {self.digest[:12]}…"
 
-    @property
-    def is_active(self) -> bool:
-        return self.lifted_at is None
-
 
 class SocialSignupDetails(models.Model):
     """What the social signup form asked beyond the store's customer profile."""
