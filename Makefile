@@ -22,7 +22,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy store sociallogin kakaosync keymap config
+	$(VENV)/bin/mypy store sociallogin kakaosync keymap config devtools
 
 test-sqlite: $(STAMP)
 	$(PY) -m pytest -n 2 -p no:cacheprovider

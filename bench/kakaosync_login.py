@@ -22,9 +22,9 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kakaosync.sandbox import SandboxConfig, start_in_thread
-from kakaosync.sandbox.server import KakaoSandboxHandler
-from kakaosync.sandbox.state import CONSENT_ITEMS
+from devtools.sandboxes.kakao import SandboxConfig, start_in_thread
+from devtools.sandboxes.kakao.server import KakaoSandboxHandler
+from devtools.sandboxes.kakao.state import CONSENT_ITEMS
 
 TERMS = {"terms_of_service": True, "privacy_policy": True, "marketing": False}
 # --latency-ms N: the sandbox answers each Kakao API call N ms late (Kakao's network distance).

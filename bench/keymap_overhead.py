@@ -33,7 +33,7 @@ import logging  # noqa: E402
 import requests  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from keymap.sandbox.example import SEED_KEY_MAP as KEY_MAP  # noqa: E402
+from devtools.sandboxes.partner.example import SEED_KEY_MAP as KEY_MAP  # noqa: E402
 
 SECRET = "bench-partner-secret"
 
@@ -48,9 +48,9 @@ def main() -> None:
     logging.getLogger("keymap").propagate = False
     call_command("migrate", verbosity=0)
 
+    from devtools.sandboxes.partner import start
     from keymap import flows, webhooks
     from keymap.config_section import KeymapSection
-    from keymap.sandbox import start
 
     server, _sandbox, base = start(SECRET)
     hooks = {

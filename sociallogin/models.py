@@ -148,10 +148,6 @@ class DeletedSocialAccount(models.Model):
     def __str__(self) -> str:
         return f"{self.provider} {self.digest[:12]}…"
 
-    @property
-    def is_active(self) -> bool:
-        return self.lifted_at is None
-
 
 class RejoinPolicy(models.Model):
     """Whether a deleted social account may join again (one row, pk=1).

@@ -288,10 +288,6 @@ class OrderLine(models.Model):
     def __str__(self) -> str:
         return f"{self.product_name} x {self.quantity}"
 
-    @property
-    def line_total(self) -> int:
-        return self.unit_price * self.quantity
-
 
 class MergeRecord(models.Model):
     """Audit of one merge: everything of ``source`` moved onto ``target``."""

@@ -118,7 +118,7 @@ def test_partner_is_told_whether_the_social_email_is_verified(client, partner, m
 
 
 def test_sandbox_recognises_a_social_email_only_when_verified() -> None:
-    from keymap.sandbox.server import PartnerSandbox
+    from devtools.sandboxes.partner.server import PartnerSandbox
 
     sandbox = PartnerSandbox("s")
     status, body = sandbox.handle(

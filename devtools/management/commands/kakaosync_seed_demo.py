@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from kakaosync.sandbox.state import SandboxConfig
+from devtools.sandboxes.kakao.state import SandboxConfig
 from store.config import import_config
 
 

@@ -1,4 +1,4 @@
-"""``python -m keymap.sandbox --host H --port P [--secret S]``."""
+"""``python -m devtools.sandboxes.partner --host H --port P [--secret S]``."""
 
 from __future__ import annotations
 

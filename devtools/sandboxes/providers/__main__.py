@@ -1,4 +1,4 @@
-"""``python -m sociallogin.sandbox --host 127.0.0.1 --port 9100``"""
+"""``python -m devtools.sandboxes.providers --host 127.0.0.1 --port 9100``"""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from .example import WEBHOOK_PATHS
 
-logger = logging.getLogger("keymap.sandbox")
+logger = logging.getLogger("devtools.sandboxes.partner")
 
 PATHS = {path: name for name, path in WEBHOOK_PATHS.items()}
 MAX_BODY = 64 * 1024

@@ -1,9 +1,9 @@
-"""``python -m kakaosync.sandbox --host H --port P``: serve the Kakao sandbox.
+"""``python -m devtools.sandboxes.kakao --host H --port P``: serve the Kakao sandbox.
 
-``python -m kakaosync.sandbox send-unlink --user-id 1001`` sends Kakao's unlink webhook to the
-shop (with the admin key) the way Kakao does when a user leaves the app.
-``python -m kakaosync.sandbox send-event --user-id 1001 --event sessions-revoked`` asks the
-running sandbox (``--sandbox-url``) to push a security event signed with its key.
+``python -m devtools.sandboxes.kakao send-unlink --user-id 1001`` sends Kakao's unlink
+webhook to the shop (with the admin key) the way Kakao does when a user leaves the app.
+``python -m devtools.sandboxes.kakao send-event --user-id 1001 --event sessions-revoked``
+asks the running sandbox (``--sandbox-url``) to push a security event signed with its key.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def _config(args: argparse.Namespace) -> SandboxConfig:
 def main(argv: list[str] | None = None) -> int:
     defaults = SandboxConfig()
     env = os.environ.get
-    parser = argparse.ArgumentParser(prog="python -m kakaosync.sandbox", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m devtools.sandboxes.kakao", description=__doc__)
     parser.add_argument(
         "--app-id", type=int, default=int(env("KAKAO_SANDBOX_APP_ID", "0") or 0) or defaults.app_id
     )

@@ -1,7 +1,7 @@
 """The sandbox server: Kakao/Naver/Google/Facebook/Apple/LINE-shaped OAuth2 and OIDC.
 
 Each provider lives under its own prefix (``/kakao``, ``/naver``…) with its real paths
-below it, so that ``endpoints.endpoints_for(base)`` maps the real origins onto it. The
+below it, where ``SOCIALLOGIN_SANDBOX_URL`` sends the real origins. The
 authorize page is a small consent form whose fields are the user the provider will report
 (a tester or a browser test fills them in); "Cancel" answers like the real provider. Codes
 are single-use and bound to the client ID and redirect URI; tokens answer the user

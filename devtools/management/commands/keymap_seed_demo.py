@@ -13,9 +13,9 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from devtools.sandboxes.partner.example import SEED_KEY_MAP as SEED_MAP
+from devtools.sandboxes.partner.example import WEBHOOK_PATHS as PATHS
 from keymap.config_section import KeymapSection
-from keymap.sandbox.example import SEED_KEY_MAP as SEED_MAP
-from keymap.sandbox.example import WEBHOOK_PATHS as PATHS
 
 
 class Command(BaseCommand):

@@ -33,7 +33,7 @@ from .state import (
     SandboxState,
 )
 
-logger = logging.getLogger("kakaosync.sandbox")
+logger = logging.getLogger("devtools.sandboxes.kakao")
 
 SESSION_COOKIE = "kakao_sandbox_session"
 ITEM_LABELS = {
