@@ -102,7 +102,7 @@ def test_kakao_call_ends_at_its_timeout(slow_server, settings) -> None:
     settings.KAKAOSYNC_API_BASE_URL = slow_server.url
     settings.KAKAOSYNC_TIMEOUT = TIMEOUT
     settings.KAKAOSYNC_RETRIES = 0
-    elapsed, error = _elapsed(lambda: client.get_user("token"))
+    elapsed, error = _elapsed(lambda: client.get_service_terms("token"))
     assert isinstance(error, client.KakaoUnavailable)
     assert "in time" in str(error)
     assert elapsed < TIMEOUT + 1.0
