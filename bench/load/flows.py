@@ -122,7 +122,10 @@ def inapp_auto_login(session: requests.Session, target: Target) -> str:
     page = _check(session.get(f"{target.shop}/accounts/login/"), 200)
     action = re.search(r'<form method="post" action="([^"]+)" id="kakao-auto-login"', page.text)
     if not action:
-        raise FlowError("no automatic Kakao login on the in-app login page")
+        found = re.search(r'data-testid="([^"]+)"', page.text)
+        raise FlowError(
+            f"no automatic Kakao login on the in-app login page ({found and found.group(1)})"
+        )
     url = urljoin(target.shop + "/", _unescape(action.group(1)))
     resp = _check(
         session.post(

@@ -110,6 +110,14 @@ def queries_per_login(stack: Stack, flow: str, n: int = 5) -> float:
     return float(row[0] if row else 0) / n
 
 
+def safe_queries(stack: Stack, flow: str) -> float:
+    try:
+        return queries_per_login(stack, flow)
+    except (flows.FlowError, requests.RequestException) as exc:
+        print(f"    queries of {flow}: the login failed ({exc})")
+        return float("nan")
+
+
 def profile(stack: Stack, seconds: int, out: Path) -> subprocess.Popen[bytes] | None:
     """py-spy on every worker of the first app server, in the background."""
     if not shutil.which("py-spy") and not (Path(sys.executable).parent / "py-spy").exists():
@@ -199,12 +207,12 @@ def main() -> int:
                 spy.wait(timeout=args.duration + 30)
             print(table_row("Kakao logins (all)", results[project].get("all")), flush=True)
             for flow in kakao_flows:
-                queries[project][flow] = queries_per_login(stack, flow)
+                queries[project][flow] = safe_queries(stack, flow)
             if project != "shop":
                 continue
             results["sale"] = run_locust(stack, SALE_MIX, args.users, args.duration, out)
             for flow in sale_flows:
-                queries[project][flow] = queries_per_login(stack, flow)
+                queries[project][flow] = safe_queries(stack, flow)
             if args.scaling:
                 results["scaling"] = {}
                 for servers, workers in ((1, 1), (1, 2), (2, 2)):
