@@ -21,6 +21,7 @@ import csv
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -151,6 +152,7 @@ def top_frames(path: Path, n: int = 12) -> list[str]:
     """Inclusive and own share of samples per function, from py-spy's raw (collapsed) output."""
     inclusive: Counter[str] = Counter()
     own: Counter[str] = Counter()
+    packages: Counter[str] = Counter()
     total = 0
     for line in path.read_text().splitlines():
         stack_text, _, count_text = line.rpartition(" ")
@@ -163,9 +165,12 @@ def top_frames(path: Path, n: int = 12) -> list[str]:
             inclusive[frame] += count
         if frames:
             own[frames[-1]] += count
+            packages[_package(frames[-1])] += count
     if not total:
         return ["no samples"]
-    lines = [f"{total} samples; own time (leaf frames):"]
+    lines = [f"{total} samples; own time by package:"]
+    lines += [f"  {c / total:6.1%}  {p}" for p, c in packages.most_common(8)]
+    lines.append("own time (leaf frames):")
     lines += [f"  {c / total:6.1%}  {f}" for f, c in own.most_common(n)]
     lines.append("inclusive time, below 90 % (below the WSGI stack):")
     wide = [(f, c) for f, c in inclusive.most_common() if c / total < 0.9]
@@ -173,12 +178,19 @@ def top_frames(path: Path, n: int = 12) -> list[str]:
     return lines
 
 
+def _package(frame: str) -> str:
+    where = frame.rpartition(" (")[2].rstrip(")")
+    top = where.split("/", 1)[0]
+    # py-spy names files relative to their sys.path entry: tell ours and installed from stdlib.
+    site = Path(sysconfig.get_paths()["purelib"])
+    if "/" in where and ((site / top).is_dir() or (ROOT / top).is_dir()):
+        return top
+    return "python (stdlib)"
+
+
 def _frame(text: str) -> str:
     func, _, where = text.partition(" (")
     where = where.rstrip(")").rsplit(":", 1)[0]
-    for marker in ("site-packages/", "/stack/"):
-        if marker in where:
-            where = where.split(marker, 1)[1]
     return f"{func} ({where})"
 
 
