@@ -21,9 +21,10 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 
 install: $(STAMP)
 
-# chromium, redis-server, postgresql, gettext: installed with apt as root, else one command to run.
+# chromium, redis-server, postgresql, gettext, nginx: installed with apt as root, else the one
+# command to run is printed.
 system-packages:
-	scripts/ensure_system_packages.sh
+	scripts/ensure_system_packages.sh nginx-light
 
 demo: $(STAMP)
 	$(PY) scripts/demo.py
@@ -48,13 +49,11 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 # PostgreSQL, Redis, gunicorn app servers behind nginx, the sandboxes, the demo seeded.
-stack: $(BENCH_STAMP)
-	scripts/ensure_system_packages.sh nginx-light
+stack: $(BENCH_STAMP) system-packages
 	$(PY) scripts/stack.py
 
 # Locust against the stack and against plain allauth on the same engines (bench/load/).
-bench-load: $(BENCH_STAMP)
-	scripts/ensure_system_packages.sh nginx-light
+bench-load: $(BENCH_STAMP) system-packages
 	$(PY) bench/load/run.py $(ARGS)
 
 messages: $(STAMP)
