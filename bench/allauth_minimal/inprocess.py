@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
@@ -42,7 +43,7 @@ class Window:
             self.ctx.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self.elapsed = time.perf_counter() - self.started
         if Window.count:
             self.ctx.__exit__(*exc)
@@ -188,7 +189,9 @@ def main() -> None:
         login = kakao_login_mocked(client)
     else:
         use_sandbox()
-        login = kakao_login_sandbox(client, settings.KAKAO_SANDBOX_URL.rstrip("/"), args.person)
+        login = kakao_login_sandbox(
+            client, str(getattr(settings, "KAKAO_SANDBOX_URL", "")).rstrip("/"), args.person
+        )
     for _ in range(args.warm):  # the signup, then warm caches and connections
         login()
     times = [login() for _ in range(args.n)]

@@ -9,7 +9,7 @@ from django.conf import settings
 
 
 def use_sandbox() -> None:
-    base = settings.KAKAO_SANDBOX_URL.rstrip("/")
+    base = str(getattr(settings, "KAKAO_SANDBOX_URL", "")).rstrip("/")
     if not base:
         return
     KakaoOAuth2Adapter.access_token_url = f"{base}/oauth/token"

@@ -43,7 +43,7 @@ def _check(resp: requests.Response, *codes: int) -> requests.Response:
 
 def _csrf(session: requests.Session, html: str) -> str:
     found = CSRF_INPUT.search(html)
-    return found.group(1) if found else session.cookies.get("csrftoken", "")
+    return found.group(1) if found else str(session.cookies.get("csrftoken") or "")
 
 
 def kakao_account(session: requests.Session, target: Target) -> None:
