@@ -23,6 +23,10 @@ _addresses = itertools.count(1)
 STORE_IDS = [("gamer123", "gamer-pass-123"), ("minji", "minji-pass-123")]
 
 
+def _address(n: int) -> str:
+    return f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+
+
 class Shopper(User):
     abstract = True
     wait_time = constant(0)
@@ -30,7 +34,7 @@ class Shopper(User):
     def on_start(self) -> None:
         n = next(_addresses)
         self.target = flows.Target(self.host or "", os.environ["KAKAO_SANDBOX_URL"])
-        self.address = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+        self.address = _address(n)
         self.session = self.new_session()
 
     def new_session(self) -> requests.Session:
@@ -117,6 +121,9 @@ class StoreIdShopper(Shopper):
 
     @task
     def login(self) -> None:
+        # A shopper logs in once; this one stands for many, each from its own address (else
+        # allauth's login limit per address, 30 a minute, answers 429 after half a minute).
+        self.session.headers["X-Forwarded-For"] = _address(next(_addresses))
         login, password = STORE_IDS[next(_addresses) % len(STORE_IDS)]
         self.timed(
             "store ID (custom storage)",
