@@ -1,10 +1,11 @@
 #!/usr/bin/env python
 """``make bench-load``: Kakao logins under load, the shop against plain allauth, same run.
 
-1. Plain allauth (``bench/allauth_minimal``) and then the shop, each as ``make stack`` serves
-   it (PostgreSQL, Redis, ``--servers`` gunicorn servers of ``--workers`` workers, nginx),
-   take ``--users`` shoppers doing Kakao logins (new and returning) for ``--duration``
-   seconds with Locust headless: logins/s, p50, p99, and the ratio shop/plain.
+1. Plain allauth (``bench/allauth_minimal``) and the shop, each as ``make stack`` serves it
+   (PostgreSQL, Redis, ``--servers`` gunicorn servers of ``--workers`` workers, nginx), both
+   up at once, take turns (``--rounds``, ``--duration`` seconds per side in all) under
+   ``--users`` shoppers doing Kakao logins (new and returning) with Locust headless:
+   logins/s, p50, p99, and the ratio shop/plain.
 2. The shop alone with the rest of the sale's mix: in-app automatic login (``prompt=none``)
    and store-ID logins through the partner (custom storage).
 3. Queries per login on PostgreSQL (pg_stat_statements around logins run one at a time).
@@ -19,11 +20,13 @@ from __future__ import annotations
 import argparse
 import csv
 import shutil
+import statistics
 import subprocess
 import sys
 import sysconfig
 import tempfile
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 
 import requests
@@ -52,7 +55,7 @@ def run_locust(
     stack: Stack, classes: list[str], users: int, seconds: int, out: Path, report: bool = True
 ) -> dict:
     """Locust against the stack's proxy; per login name: count, fails, logins/s, p50, p99."""
-    out.mkdir(exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     env = {**stack.env, "KAKAO_SANDBOX_URL": stack.sandbox_urls["kakao"]}
     prefix = out / f"{stack.project}-{'-'.join(classes)}-{stack.servers}x{stack.workers}"
     subprocess.run(
@@ -196,6 +199,22 @@ def _frame(text: str) -> str:
     return f"{func} ({where})"
 
 
+def merge(rounds: list[dict]) -> dict[str, dict[str, float]]:
+    """Rounds of one side: counts summed, logins/s averaged, p50 the median of the rounds'
+    p50, p99 the worst round's p99."""
+    merged: dict[str, dict[str, float]] = {}
+    for name in {name for rows in rounds for name in rows}:
+        rows = [r[name] for r in rounds if name in r]
+        merged[name] = {
+            "n": sum(r["n"] for r in rows),
+            "fails": sum(r["fails"] for r in rows),
+            "rps": sum(r["rps"] for r in rows) / len(rounds),
+            "p50": statistics.median(r["p50"] for r in rows),
+            "p99": max(r["p99"] for r in rows),
+        }
+    return merged
+
+
 def table_row(label: str, row: dict[str, float] | None, base: float | None = None) -> str:
     if not row:
         return f"  {label:<44} no data"
@@ -210,6 +229,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=12, help="concurrent shoppers (12)")
     parser.add_argument("--duration", type=int, default=30, help="seconds per run (30)")
+    parser.add_argument("--rounds", type=int, default=3, help="turns per side (3)")
     parser.add_argument("--warm", type=int, default=8, help="unmeasured seconds first (8)")
     parser.add_argument("--servers", type=int, default=2, help="app servers (2)")
     parser.add_argument("--workers", type=int, default=2, help="workers per server (2)")
@@ -223,31 +243,45 @@ def main() -> int:
     queries: dict[str, dict[str, float]] = {"allauth_minimal": {}, "shop": {}}
     kakao_flows = ["kakao signup", "kakao returning"]
     sale_flows = ["kakao in-app prompt=none", "store ID (custom storage)"]
-    for project in ("allauth_minimal", "shop"):
-        print(f"\n[{project}] starting the stack", flush=True)
-        with Stack(
-            project=project, servers=args.servers, workers=args.workers, trusted_proxies=2
-        ) as stack:
-            warm_up(stack, args.users, args.warm, out)
-            spy = profile(stack, args.duration, out) if project == "shop" and args.profile else None
-            results[project] = run_locust(stack, KAKAO_MIX, args.users, args.duration, out)
-            if spy is not None:
-                spy.wait(timeout=args.duration + 30)
-            print(table_row("Kakao logins (all)", results[project].get("all")), flush=True)
+    with ExitStack() as running:
+        stacks: dict[str, Stack] = {}
+        for project in ("allauth_minimal", "shop"):
+            print(f"[{project}] starting the stack", flush=True)
+            stacks[project] = running.enter_context(
+                Stack(
+                    project=project, servers=args.servers, workers=args.workers, trusted_proxies=2
+                )
+            )
+            warm_up(stacks[project], args.users, args.warm, out)
+        # Both stacks stay up and take turns in short rounds, so that a busier minute of a
+        # shared machine does not land on one side only.
+        piece = max(10, args.duration // args.rounds)
+        shop = stacks["shop"]
+        spy = profile(shop, 2 * args.rounds * (piece + 4), out) if args.profile else None
+        rounds: dict[str, list[dict]] = {project: [] for project in stacks}
+        for r in range(args.rounds):
+            order = list(stacks) if r % 2 == 0 else list(reversed(stacks))
+            for project in order:
+                rows = run_locust(stacks[project], KAKAO_MIX, args.users, piece, out / f"round{r}")
+                rounds[project].append(rows)
+                print(table_row(f"round {r + 1} {project}", rows.get("all")), flush=True)
+        if spy is not None:
+            spy.wait(timeout=2 * args.rounds * (piece + 4) + 60)
+        for project, stack in stacks.items():
+            results[project] = merge(rounds[project])
             for flow in kakao_flows:
                 queries[project][flow] = safe_queries(stack, flow)
-            if project != "shop":
-                continue
-            results["sale"] = run_locust(stack, SALE_MIX, args.users, args.duration, out)
-            for flow in sale_flows:
-                queries[project][flow] = safe_queries(stack, flow)
-            if args.scaling:
-                results["scaling"] = {}
-                for servers, workers in ((1, 1), (1, 2), (2, 2)):
-                    stack.start_servers(servers, workers)
-                    warm_up(stack, args.users, args.warm, out)
-                    rows = run_locust(stack, KAKAO_MIX, args.users, args.duration, out)
-                    results["scaling"][servers * workers] = rows.get("all")
+        stacks["allauth_minimal"].__exit__()  # its CPU back for the shop's runs; exit is idempotent
+        results["sale"] = run_locust(shop, SALE_MIX, args.users, args.duration, out)
+        for flow in sale_flows:
+            queries["shop"][flow] = safe_queries(shop, flow)
+        if args.scaling:
+            results["scaling"] = {}
+            for servers, workers in ((1, 1), (1, 2), (2, 2)):
+                shop.start_servers(servers, workers)
+                warm_up(shop, args.users, args.warm, out)
+                rows = run_locust(shop, KAKAO_MIX, args.users, args.duration, out)
+                results["scaling"][servers * workers] = rows.get("all")
     base, ours = results["allauth_minimal"], results["shop"]
     print(f"\n=== Kakao logins under load: {args.users} shoppers, {shape} ===")
     print("  (one login = every request of it; ratio = shop logins/s / plain allauth; goal >= 0.9)")
