@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint typecheck test-sqlite test-postgres bench messages clean
+.PHONY: demo test install lint typecheck test-sqlite test-oscar test-postgres bench messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,12 +25,16 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy store sociallogin kakaosync keymap config
 
 test-sqlite: $(STAMP)
-	$(PY) -m pytest -n 2 -p no:cacheprovider
+	$(PY) -m pytest -n 2 -p no:cacheprovider -m "not oscar"
+
+# django-oscar as the host: builds the wheel and its own virtualenv with the [oscar] extra.
+test-oscar: $(STAMP)
+	$(PY) -m pytest -p no:cacheprovider -m oscar tests/oscar
 
 test-postgres: $(STAMP)
-	$(PY) scripts/with_postgres.py $(PY) -m pytest -n 2 -p no:cacheprovider -m "not e2e and not slow"
+	$(PY) scripts/with_postgres.py $(PY) -m pytest -n 2 -p no:cacheprovider -m "not e2e and not slow and not oscar"
 
-test: lint typecheck test-sqlite test-postgres
+test: lint typecheck test-sqlite test-oscar test-postgres
 
 bench: $(STAMP)
 	$(PY) bench/run.py
