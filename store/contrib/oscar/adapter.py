@@ -134,7 +134,8 @@ def issue_welcome_voucher(user: User, template: CouponTemplate) -> WelcomeVouche
         end_datetime=ends,
     )
     voucher = voucher_model.objects.create(
-        name=template.name[:100],
+        # Oscar shows the name in the basket; names are unique in Oscar.
+        name=f"{template.name[:100]} ({code})",
         code=code,
         usage=voucher_model.SINGLE_USE,
         start_datetime=now,
@@ -164,18 +165,16 @@ def erase_oscar_data(user: User) -> dict[str, int]:
         "oscar_notifications": _model("communication", "Notification")
         .objects.filter(Q(recipient=user) | Q(sender=user))
         .delete()[0],
-        "oscar_alerts": _model("customer", "ProductAlert")
-        .objects.filter(user=user)
-        .delete()[0],
+        "oscar_alerts": _model("customer", "ProductAlert").objects.filter(user=user).delete()[0],
         "oscar_baskets": _model("basket", "Basket")
         .objects.filter(owner=user)
         .exclude(status="Submitted")
         .delete()[0],
     }
     unused = WelcomeVoucher.objects.filter(user=user, voucher__num_orders=0)
-    erased["oscar_welcome_vouchers"] = _model("voucher", "Voucher").objects.filter(
-        welcome_for__in=unused
-    ).delete()[0]
+    erased["oscar_welcome_vouchers"] = (
+        _model("voucher", "Voucher").objects.filter(welcome_for__in=unused).delete()[0]
+    )
     return erased
 
 
@@ -186,9 +185,7 @@ def merge_oscar_data(source: User, target: User) -> dict[str, int]:
     than duplicated; the target's defaults win.
     """
     address_model = _model("address", "UserAddress")
-    target_hashes = set(
-        address_model.objects.filter(user=target).values_list("hash", flat=True)
-    )
+    target_hashes = set(address_model.objects.filter(user=target).values_list("hash", flat=True))
     duplicates = address_model.objects.filter(user=source, hash__in=target_hashes)
     dropped = duplicates.delete()[0]
     addresses = address_model.objects.filter(user=source).update(
