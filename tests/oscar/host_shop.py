@@ -74,6 +74,7 @@ class HostShop:
             capture_output=True,
             text=True,
             check=False,
+            timeout=300,
         )
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
