@@ -38,7 +38,7 @@ def settings_lines(block: str) -> int:
         if in_apps:
             in_apps = not line.rstrip().endswith(("]", ")]", ")"))
             continue
-        count += bool(line.strip())
+        count += bool(line.strip()) and not line.lstrip().startswith("#")
     return count
 
 
