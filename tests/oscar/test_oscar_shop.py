@@ -85,7 +85,7 @@ def test_kakao_customer_checks_out_with_welcome_voucher_then_deletes_account(
     staff.context.close()
 
 
-def test_welcome_voucher_discounts_only_its_customer_and_merge_moves_oscar_data(
+def test_voucher_only_for_its_customer_merge_moves_oscar_data_and_checks_name_faults(
     oscar_shop,
 ) -> None:
     result = json.loads(oscar_shop.run_script("adapter_checks.py").strip().splitlines()[-1])
@@ -99,3 +99,6 @@ def test_welcome_voucher_discounts_only_its_customer_and_merge_moves_oscar_data(
     }
     assert (result["owner_addresses"], result["owner_baskets"]) == (2, 2)
     assert result["welcome_vouchers"] == 1
+    assert result["checks"] == []
+    assert result["checks_default_adapter"] == ["store_oscar.W001"]
+    assert result["checks_app_after_oscar"] == ["store_oscar.E002"]

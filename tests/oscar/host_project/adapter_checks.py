@@ -1,16 +1,20 @@
 """Run as ``manage.py shell < adapter_checks.py`` in the Oscar shop: the Oscar adapter's
-voucher restriction and merge against Oscar's real models; prints one JSON line."""
+voucher restriction, merge and system checks against Oscar's real models; prints one JSON
+line."""
 
 import json
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.test import override_settings
 from oscar.apps.address.models import Country, UserAddress
 from oscar.apps.basket.models import Basket
 from oscar.apps.catalogue.models import Product
 from oscar.apps.offer.applicator import Applicator
 from oscar.apps.partner.strategy import Default
 
+from store.contrib.oscar.checks import check_oscar_host
 from store.contrib.oscar.models import WelcomeVoucher
 from store.models import CouponTemplate
 from store.services.merge import merge_customers
@@ -47,4 +51,14 @@ with transaction.atomic():
     result["owner_baskets"] = Basket.objects.filter(owner=owner).count()
     result["welcome_vouchers"] = WelcomeVoucher.objects.filter(user=owner).count()
     transaction.set_rollback(True)
+# The system checks: clean as the README sets it up; each misconfiguration named.
+result["checks"] = [e.id for e in check_oscar_host()]
+with override_settings(STORE_HOST_ADAPTER="store.host.HostAdapter"):
+    result["checks_default_adapter"] = [e.id for e in check_oscar_host()]
+in_order = list(settings.INSTALLED_APPS)
+settings.INSTALLED_APPS = [a for a in in_order if a != "store.contrib.oscar"] + [
+    "store.contrib.oscar"
+]
+result["checks_app_after_oscar"] = [e.id for e in check_oscar_host()]
+settings.INSTALLED_APPS = in_order
 print(json.dumps(result, default=str))
