@@ -6,8 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test install lint typecheck test-sqlite test-postgres bench messages clean \
-	system-packages stack bench-load
+.PHONY: demo test install lint typecheck test-sqlite test-oscar test-postgres bench messages \
+	clean system-packages stack bench-load
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,13 +37,17 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy store sociallogin kakaosync keymap config devtools
 
 test-sqlite: $(STAMP)
-	$(PY) -m pytest -n 2 -p no:cacheprovider
+	$(PY) -m pytest -n 2 -p no:cacheprovider -m "not oscar"
+
+# django-oscar as the host: builds the wheel and its own virtualenv with the [oscar] extra.
+test-oscar: $(STAMP)
+	$(PY) -m pytest -p no:cacheprovider -m oscar tests/oscar
 
 test-postgres: $(STAMP)
-	$(PY) scripts/with_postgres.py $(PY) -m pytest -n 2 -p no:cacheprovider -m "not e2e and not slow"
+	$(PY) scripts/with_postgres.py $(PY) -m pytest -n 2 -p no:cacheprovider -m "not e2e and not slow and not oscar"
 
 test: system-packages
-	$(MAKE) lint typecheck test-sqlite test-postgres
+	$(MAKE) lint typecheck test-sqlite test-oscar test-postgres
 
 bench: $(STAMP)
 	$(PY) bench/run.py
