@@ -1,10 +1,13 @@
 # The two commands of the README: `make demo` and `make test`.
+# `make stack` and `make bench-load`: the production shape on this machine and its load test.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test install lint typecheck test-sqlite test-postgres bench messages clean
+.PHONY: demo test install lint typecheck test-sqlite test-oscar test-postgres bench messages \
+	clean system-packages stack bench-load
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -12,7 +15,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev,postgres,redis]'
 	touch $(STAMP)
 
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev,postgres,redis,bench]'
+	touch $(BENCH_STAMP)
+
 install: $(STAMP)
+
+# chromium, redis-server, postgresql, gettext, nginx: installed with apt as root, else the one
+# command to run is printed.
+system-packages:
+	scripts/ensure_system_packages.sh nginx-light
 
 demo: $(STAMP)
 	$(PY) scripts/demo.py
@@ -22,18 +34,31 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy store sociallogin kakaosync keymap config
+	$(VENV)/bin/mypy store sociallogin kakaosync keymap config devtools
 
 test-sqlite: $(STAMP)
-	$(PY) -m pytest -n 2 -p no:cacheprovider
+	$(PY) -m pytest -n 2 -p no:cacheprovider -m "not oscar"
+
+# django-oscar as the host: builds the wheel and its own virtualenv with the [oscar] extra.
+test-oscar: $(STAMP)
+	$(PY) -m pytest -p no:cacheprovider -m oscar tests/oscar
 
 test-postgres: $(STAMP)
-	$(PY) scripts/with_postgres.py $(PY) -m pytest -n 2 -p no:cacheprovider -m "not e2e and not slow"
+	$(PY) scripts/with_postgres.py $(PY) -m pytest -n 2 -p no:cacheprovider -m "not e2e and not slow and not oscar"
 
-test: lint typecheck test-sqlite test-postgres
+test: system-packages
+	$(MAKE) lint typecheck test-sqlite test-oscar test-postgres
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# PostgreSQL, Redis, gunicorn app servers behind nginx, the sandboxes, the demo seeded.
+stack: $(BENCH_STAMP) system-packages
+	$(PY) scripts/stack.py
+
+# Locust against the stack and against plain allauth on the same engines (bench/load/).
+bench-load: $(BENCH_STAMP) system-packages
+	$(PY) bench/load/run.py $(ARGS)
 
 messages: $(STAMP)
 	cd store && ../$(PY) ../manage.py makemessages -l ko --no-obsolete && ../$(PY) ../manage.py compilemessages -l ko

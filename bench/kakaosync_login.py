@@ -1,10 +1,13 @@
 #!/usr/bin/env python
 """Kakao Sync login vs plain allauth Kakao login, in the same run, against the Kakao sandbox.
 
-Both sides are a returning customer's Kakao login through allauth (the shop's callback:
-token and user/me over HTTP on loopback, then the login); the Sync side adds its two Kakao
-calls (service terms, channel relation) and its row. Timed: the shop's callback request
-(in-process test client, SQLite file). Target: ≤ 2 extra Kakao calls and ≤ 3 extra queries.
+Every side is a returning customer's Kakao login through allauth (the callback: token and
+user/me over HTTP on loopback, then the login). The baseline is plain allauth in its own
+minimal project (``bench/allauth_minimal``, run by ``bench.allauth_minimal.inprocess`` in a
+process of its own, SQLite file of its own, same sandbox); the shop is measured with Kakao
+Sync off (its Kakao login) and on (two more Kakao calls: service terms, channel relation,
+and its row). Timed: the callback request (in-process test client, SQLite file). Target:
+≤ 2 extra Kakao calls and ≤ 3 extra queries over the shop's Kakao login.
 ``python bench/kakaosync_login.py [--n N]``
 """
 
@@ -22,9 +25,10 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kakaosync.sandbox import SandboxConfig, start_in_thread
-from kakaosync.sandbox.server import KakaoSandboxHandler
-from kakaosync.sandbox.state import CONSENT_ITEMS
+from bench.allauth_minimal import inprocess
+from devtools.sandboxes.kakao import SandboxConfig, start_in_thread
+from devtools.sandboxes.kakao.server import KakaoSandboxHandler
+from devtools.sandboxes.kakao.state import CONSENT_ITEMS
 
 TERMS = {"terms_of_service": True, "privacy_policy": True, "marketing": False}
 # --latency-ms N: the sandbox answers each Kakao API call N ms late (Kakao's network distance).
@@ -162,6 +166,7 @@ def main() -> None:
     sync.login()
     sync.login()
     results: dict[str, list[tuple[float, int, int]]] = {"plain": [], "sync": []}
+    n = max(1, args.n // 10) * 10
     block = 10
     for _ in range(max(1, args.n // block)):
         for name, shopper, on in (("plain", plain, False), ("sync", sync, True)):
@@ -175,23 +180,41 @@ def main() -> None:
         p90 = times[int(len(times) * 0.9) - 1]
         return statistics.median(times) * 1000, p90 * 1000, results[name][0][1], results[name][0][2]
 
+    base = inprocess.run(
+        "kakao",
+        n,
+        f"sqlite:///{TMP}/allauth_minimal.sqlite3",
+        person=1003,
+        KAKAO_SANDBOX_URL=SANDBOX.base_url,
+        KAKAO_SANDBOX_REST_API_KEY="rest",
+    )
+    b_times = sorted(base["times"])  # type: ignore[type-var]
+    b_med = statistics.median(b_times) * 1000
+    b_p90 = b_times[int(len(b_times) * 0.9) - 1] * 1000
     p_med, p_p90, p_q, p_calls = summary("plain")
     s_med, s_p90, s_q, s_calls = summary("sync")
-    n = len(results["plain"])
     print(
         f"returning Kakao login, {n} per side, {connection.vendor}, sandbox on loopback"
         f" (+{LATENCY} ms per Kakao call)"
     )
     print(
-        f"  plain allauth Kakao login: median {p_med:6.2f} ms  p90 {p_p90:6.2f} ms  "
+        f"  plain allauth (bench/allauth_minimal): median {b_med:6.2f} ms  p90 {b_p90:6.2f} ms  "
+        f"{base['queries']} queries  2 Kakao calls"
+    )
+    print(
+        f"  shop, Kakao login (Sync off): median {p_med:6.2f} ms  p90 {p_p90:6.2f} ms  "
         f"{p_q} queries  {p_calls} Kakao calls"
     )
     print(
-        f"  Kakao Sync login:          median {s_med:6.2f} ms  p90 {s_p90:6.2f} ms  "
+        f"  shop, Kakao Sync login:       median {s_med:6.2f} ms  p90 {s_p90:6.2f} ms  "
         f"{s_q} queries  {s_calls} Kakao calls"
     )
     print(
-        f"  ratio sync/plain: median {s_med / p_med:.2f}x  p90 {s_p90 / p_p90:.2f}x; "
+        f"  ratio shop/plain allauth: Kakao login {p_med / b_med:.2f}x, "
+        f"Kakao Sync login {s_med / b_med:.2f}x (medians)"
+    )
+    print(
+        f"  ratio sync/Kakao login: median {s_med / p_med:.2f}x  p90 {s_p90 / p_p90:.2f}x; "
         f"extra queries {s_q - p_q} (target <= 3), extra Kakao calls {s_calls - p_calls} "
         f"(target <= 2)"
     )

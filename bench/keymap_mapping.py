@@ -24,9 +24,9 @@ django.setup()
 
 from jsonpath_ng import parse  # noqa: E402
 
+from devtools.sandboxes.partner.example import SEED_ANSWER as ANSWER  # noqa: E402
+from devtools.sandboxes.partner.example import SEED_KEY_MAP as KEY_MAP  # noqa: E402
 from keymap.mapping import _NORMALISERS, MappingError, compile_key_map, map_answer  # noqa: E402
-from keymap.sandbox.example import SEED_ANSWER as ANSWER  # noqa: E402
-from keymap.sandbox.example import SEED_KEY_MAP as KEY_MAP  # noqa: E402
 
 
 def jsonpath_baseline(parsed: list[tuple[str, str, object]], answer: dict) -> dict:

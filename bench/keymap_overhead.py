@@ -6,6 +6,11 @@ Baseline: the bare signed HTTP call to the partner sandbox on loopback (one keep
 backend runs it (load settings, sign, call, record the delivery, map the answer, find the
 linked customer and write its profile in one transaction). Rounds are interleaved; the
 database is SQLite in memory (``DATABASE_URL`` picks another).
+
+Then the whole login form (test client, POST ``/accounts/login/``) for a store ID through the
+partner, against plain allauth's password login in its own minimal project
+(``bench/allauth_minimal``, a process of its own, its own SQLite in memory): the price of
+custom storage over a shop that keeps passwords itself.
 """
 
 from __future__ import annotations
@@ -33,9 +38,47 @@ import logging  # noqa: E402
 import requests  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from keymap.sandbox.example import SEED_KEY_MAP as KEY_MAP  # noqa: E402
+from devtools.sandboxes.partner.example import SEED_KEY_MAP as KEY_MAP  # noqa: E402
 
 SECRET = "bench-partner-secret"
+
+
+def form_login(n: int) -> None:
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.allauth_minimal import inprocess
+
+    # Every login here comes from one address, faster than allauth's limit per address.
+    settings.ACCOUNT_RATE_LIMITS = False
+    settings.ALLOWED_HOSTS = ["testserver"]
+    client = Client()
+
+    def login() -> float:
+        started = time.perf_counter()
+        resp = client.post("/accounts/login/", {"login": "gamer123", "password": "gamer-pass-123"})
+        elapsed = time.perf_counter() - started
+        assert resp.status_code == 302, resp.status_code
+        client.logout()
+        return elapsed
+
+    for _ in range(5):
+        login()
+    ours = statistics.median(login() for _ in range(n))
+    with CaptureQueriesContext(connection) as ctx:
+        login()
+    plain = inprocess.run("password", n, "sqlite://:memory:")
+    base = statistics.median(plain["times"])  # type: ignore[type-var]
+    print(
+        f"login form, plain allauth password (bench/allauth_minimal): {base * 1e3:6.2f} ms, "
+        f"{plain['queries']} queries"
+    )
+    print(
+        f"login form, store ID through the partner (ours)           : {ours * 1e3:6.2f} ms, "
+        f"{len(ctx.captured_queries)} queries; ratio {ours / base:.2f}"
+    )
 
 
 def main() -> None:
@@ -48,9 +91,9 @@ def main() -> None:
     logging.getLogger("keymap").propagate = False
     call_command("migrate", verbosity=0)
 
+    from devtools.sandboxes.partner import start
     from keymap import flows, webhooks
     from keymap.config_section import KeymapSection
-    from keymap.sandbox import start
 
     server, _sandbox, base = start(SECRET)
     hooks = {
@@ -104,6 +147,7 @@ def main() -> None:
     print(f"partner login, end to end   : {full * 1e3:6.2f} ms")
     print(f"our overhead per login      : {(full - call) * 1e3:6.2f} ms  (target <= 2 ms)")
     print(f"ratio login/call            : {full / call:6.2f}")
+    form_login(args.logins)
     print(f"(load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     server.shutdown()
 

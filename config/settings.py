@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "sociallogin",
     "kakaosync",
     "keymap",
+    # Demo seed commands (development tools, not part of the wheel).
+    "devtools",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -146,7 +148,7 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_ADAPTER = "sociallogin.adapter.SocialAccountAdapter"
 ACCOUNT_ADAPTER = "keymap.adapter.AccountAdapter"
 SOCIALACCOUNT_FORMS = {"signup": "sociallogin.forms.SocialSignupForm"}
-# Development: send every provider to the sociallogin sandbox (python -m sociallogin.sandbox).
+# Development: send every provider to the providers sandbox (devtools.sandboxes.providers).
 SOCIALLOGIN_SANDBOX_URL = os.environ.get("SOCIALLOGIN_SANDBOX_URL", "")
 
 # Secrets at rest. Several comma-separated keys allow rotation (the first encrypts).

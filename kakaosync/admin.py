@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from store.admin_base import ReadOnlyAdmin
+from store.singleton_admin import SingletonAdmin
 
 from . import audience
 from .conf import kakao_login_status
@@ -30,7 +31,7 @@ class ServiceTermInline(admin.TabularInline):
 
 
 @admin.register(KakaoSyncSettings)
-class KakaoSyncSettingsAdmin(admin.ModelAdmin):
+class KakaoSyncSettingsAdmin(SingletonAdmin):
     form = KakaoSyncSettingsForm
     inlines = [ServiceTermInline]
     readonly_fields = ["kakao_login"]
@@ -50,16 +51,6 @@ class KakaoSyncSettingsAdmin(admin.ModelAdmin):
         (_("Consent screen"), {"fields": ["channel_public_id"]}),
         (_("Kakao in-app browser"), {"fields": ["kakao_only_in_app_browser"]}),
     ]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        KakaoSyncSettings.objects.get_or_create(pk=1)
-        return HttpResponseRedirect(reverse("admin:kakaosync_kakaosyncsettings_change", args=[1]))
 
     @admin.display(description=_("Kakao login"))
     def kakao_login(self, obj: KakaoSyncSettings) -> str:

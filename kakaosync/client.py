@@ -1,9 +1,11 @@
 """Kakao's REST API: one function per call, plain dataclasses in and out.
 
 Hosts come from ``KAKAOSYNC_AUTH_BASE_URL`` / ``KAKAOSYNC_API_BASE_URL`` at each call, so a
-sandbox (or a test) can stand behind them. One ``requests.Session`` for the module,
-explicit timeouts, and retries only for reads (GET): a POST to Kakao (token, unlink,
-revoke, logout) is never repeated, since the first attempt may have been applied.
+sandbox (or a test) can stand behind them. One session for the module (``store.http``),
+explicit timeouts with ``KAKAOSYNC_TIMEOUT`` as each call's total deadline, and retries
+only for reads (GET): a POST to Kakao (unlink, revoke) is never repeated, since the first
+attempt may have been applied. Only the calls the shop makes are here; allauth's Kakao
+provider makes the OAuth ones (token, user).
 
 Every answer is untrusted: errors become a :class:`KakaoError` subclass carrying Kakao's
 code (``KOE320``, ``-401``…) and the HTTP status, never the token.
@@ -11,17 +13,16 @@ code (``KOE320``, ``-401``…) and the HTTP status, never the token.
 
 from __future__ import annotations
 
-import functools
 import logging
-import os
-import threading
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import requests
 from django.utils.dateparse import parse_datetime
+
+from store.http import DeadlineSession, new_session
 
 from .app_settings import app_settings
 
@@ -65,53 +66,7 @@ class KakaoInvalidResponse(KakaoError):
     """Kakao's answer was not the JSON we expect (not JSON, wrong types, fields missing)."""
 
 
-class KakaoAccountMissing(KakaoInvalidResponse):
-    """``/v2/user/me`` had no ``kakao_account``: no consent item can be read."""
-
-
 # --- data -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Token:
-    access_token: str
-    token_type: str
-    expires_in: int
-    refresh_token: str = ""
-    refresh_token_expires_in: int | None = None
-    scope: tuple[str, ...] = ()
-    id_token: str = ""
-
-    def __repr__(self) -> str:  # tokens never in logs or tracebacks
-        return f"Token(token_type={self.token_type!r}, expires_in={self.expires_in})"
-
-
-@dataclass(frozen=True)
-class KakaoAccount:
-    """``kakao_account`` of ``/v2/user/me``: a field is None when the user did not agree."""
-
-    nickname: str | None = None
-    profile_image_url: str | None = None
-    name: str | None = None
-    email: str | None = None
-    is_email_valid: bool | None = None
-    is_email_verified: bool | None = None
-    age_range: str | None = None
-    birthyear: str | None = None
-    birthday: str | None = None
-    birthday_type: str | None = None
-    gender: str | None = None
-    phone_number: str | None = None
-    needs_agreement: dict[str, bool] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class KakaoUser:
-    id: int
-    account: KakaoAccount
-    connected_at: datetime | None = None
-    synched_at: datetime | None = None
-    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -150,48 +105,21 @@ class ChannelRelations:
         return "NONE"
 
 
-@dataclass(frozen=True)
-class TokenInfo:
-    id: int
-    expires_in: int
-    app_id: int
-
-
 # --- transport ------------------------------------------------------------------------
 
-_session_lock = threading.Lock()
-_session: requests.Session | None = None
+_session: DeadlineSession | None = None
 
 
-def session() -> requests.Session:
+def session() -> DeadlineSession:
     """The module's one session (connection pooling to Kakao's two hosts)."""
     global _session
     if _session is None:
-        with _session_lock:
-            if _session is None:
-                s = requests.Session()
-                s.headers["User-Agent"] = "django-social-store kakaosync"
-                adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=32)
-                s.mount("https://", adapter)
-                s.mount("http://", adapter)
-                # The environment (proxies, CA bundle) is read once per host, not scanned
-                # again on every call (~0.7 ms each, on the login's path).
-                s.trust_env = False
-                s.verify = (
-                    os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
-                )
-                _session = s
+        _session = new_session(
+            deadline=app_settings.TIMEOUT,
+            user_agent="django-social-store kakaosync",
+            pool_maxsize=32,
+        )
     return _session
-
-
-@functools.lru_cache(maxsize=16)
-def _proxies(origin: str) -> dict[str, str]:
-    return dict(requests.utils.get_environ_proxies(origin))
-
-
-def _origin(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _timeout() -> tuple[float, float]:
@@ -240,8 +168,7 @@ def _call(
                 params=params,
                 data=data,
                 timeout=_timeout(),
-                allow_redirects=False,
-                proxies=_proxies(_origin(url)),
+                deadline=app_settings.TIMEOUT,
             )
         except requests.Timeout:
             last = KakaoUnavailable(f"Kakao did not answer {path} in time")
@@ -298,14 +225,6 @@ def _int(body: dict[str, Any], key: str, path: str) -> int:
     return value
 
 
-def _str_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) and value != "" else None
-
-
-def _bool_or_none(value: Any) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
 def parse_time(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
@@ -316,99 +235,6 @@ def parse_time(value: Any) -> datetime | None:
 
 
 # --- calls ----------------------------------------------------------------------------
-
-
-def request_token(
-    *, client_id: str, redirect_uri: str, code: str, client_secret: str = ""
-) -> Token:
-    """``POST /oauth/token``: exchange an authorization code (never retried)."""
-    path = "/oauth/token"
-    data = {
-        "grant_type": "authorization_code",
-        "client_id": client_id,
-        "redirect_uri": redirect_uri,
-        "code": code,
-    }
-    if client_secret:
-        data["client_secret"] = client_secret
-    body = _call(
-        "POST",
-        app_settings.AUTH_BASE_URL + path,
-        path=path,
-        headers={"Content-Type": "application/x-www-form-urlencoded;charset=utf-8"},
-        data=data,
-    )
-    access_token = body.get("access_token")
-    if not isinstance(access_token, str) or not access_token:
-        raise KakaoInvalidResponse("Kakao's token answer has no access_token")
-    scope = body.get("scope")
-    return Token(
-        access_token=access_token,
-        token_type=str(body.get("token_type") or "bearer"),
-        expires_in=_int(body, "expires_in", path) if "expires_in" in body else 0,
-        refresh_token=str(body.get("refresh_token") or ""),
-        refresh_token_expires_in=(
-            body["refresh_token_expires_in"]
-            if isinstance(body.get("refresh_token_expires_in"), int)
-            else None
-        ),
-        scope=tuple(s for s in scope.replace(",", " ").split() if s)
-        if isinstance(scope, str)
-        else (),
-        id_token=str(body.get("id_token") or ""),
-    )
-
-
-_ACCOUNT_FIELDS = (
-    "name",
-    "email",
-    "age_range",
-    "birthyear",
-    "birthday",
-    "birthday_type",
-    "gender",
-    "phone_number",
-)
-
-
-def parse_user(body: dict[str, Any], *, require_account: bool = True) -> KakaoUser:
-    """A ``/v2/user/me`` answer as a :class:`KakaoUser` (also used on allauth's extra_data)."""
-    path = "/v2/user/me"
-    user_id = _int(body, "id", path)
-    account = body.get("kakao_account")
-    if not isinstance(account, dict):
-        if require_account:
-            raise KakaoAccountMissing("Kakao's user answer has no kakao_account")
-        account = {}
-    profile = account.get("profile")
-    profile = profile if isinstance(profile, dict) else {}
-    needs = {
-        key[: -len("_needs_agreement")]: value
-        for key, value in account.items()
-        if key.endswith("_needs_agreement") and isinstance(value, bool)
-    }
-    values: dict[str, Any] = {name: _str_or_none(account.get(name)) for name in _ACCOUNT_FIELDS}
-    return KakaoUser(
-        id=user_id,
-        account=KakaoAccount(
-            nickname=_str_or_none(profile.get("nickname")),
-            profile_image_url=_str_or_none(profile.get("profile_image_url")),
-            is_email_valid=_bool_or_none(account.get("is_email_valid")),
-            is_email_verified=_bool_or_none(account.get("is_email_verified")),
-            needs_agreement=needs,
-            **values,
-        ),
-        connected_at=parse_time(body.get("connected_at")),
-        synched_at=parse_time(body.get("synched_at")),
-        raw=body,
-    )
-
-
-def get_user(access_token: str) -> KakaoUser:
-    """``GET /v2/user/me``."""
-    path = "/v2/user/me"
-    body = _call("GET", _api(path), path=path, headers=_bearer(access_token))
-    return parse_user(body)
 
 
 def get_service_terms(access_token: str, *, tags: list[str] | None = None) -> ServiceTerms:
@@ -434,18 +260,6 @@ def get_service_terms(access_token: str, *, tags: list[str] | None = None) -> Se
             )
         )
     return ServiceTerms(user_id=_int(body, "id", path), terms=tuple(terms))
-
-
-def revoke_service_terms(access_token: str, tags: list[str]) -> list[str]:
-    """``POST /v2/user/revoke/service_terms``; returns the tags Kakao revoked."""
-    path = "/v2/user/revoke/service_terms"
-    body = _call(
-        "POST", _api(path), path=path, headers=_bearer(access_token), data={"tags": ",".join(tags)}
-    )
-    revoked = body.get("revoked_service_terms", [])
-    if not isinstance(revoked, list):
-        raise KakaoInvalidResponse(f"Kakao's answer to {path} is malformed")
-    return [str(t.get("tag")) for t in revoked if isinstance(t, dict) and t.get("tag")]
 
 
 def _channels(body: dict[str, Any], path: str) -> ChannelRelations:
@@ -491,13 +305,6 @@ def get_channels(
     return _channels(body, path)
 
 
-def unlink(access_token: str) -> int:
-    """``POST /v1/user/unlink`` with the user's token; returns the unlinked user id."""
-    path = "/v1/user/unlink"
-    body = _call("POST", _api(path), path=path, headers=_bearer(access_token))
-    return _int(body, "id", path)
-
-
 def unlink_user(*, admin_key: str, user_id: int | str) -> int:
     """``POST /v1/user/unlink`` with the admin key, for a user who is not present."""
     path = "/v1/user/unlink"
@@ -509,24 +316,6 @@ def unlink_user(*, admin_key: str, user_id: int | str) -> int:
         data={"target_id_type": "user_id", "target_id": str(user_id)},
     )
     return _int(body, "id", path)
-
-
-def logout(access_token: str) -> int:
-    """``POST /v1/user/logout``: expires the user's tokens."""
-    path = "/v1/user/logout"
-    body = _call("POST", _api(path), path=path, headers=_bearer(access_token))
-    return _int(body, "id", path)
-
-
-def access_token_info(access_token: str) -> TokenInfo:
-    """``GET /v1/user/access_token_info``: whose token, for which app, valid how long."""
-    path = "/v1/user/access_token_info"
-    body = _call("GET", _api(path), path=path, headers=_bearer(access_token))
-    return TokenInfo(
-        id=_int(body, "id", path),
-        expires_in=_int(body, "expires_in", path),
-        app_id=_int(body, "app_id", path),
-    )
 
 
 def _terms_from(body: dict[str, Any], path: str) -> ServiceTerms:

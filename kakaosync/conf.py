@@ -1,20 +1,18 @@
-"""Kakao Sync settings as served on each request: from the shared cache, no query when warm.
+"""Kakao Sync settings as served on each request: built once per process and settings
+version (``store.singleton``), no query when warm.
 
-The cache holds plain data with the admin key still encrypted (a shared Redis must not hold
-plaintext keys); it is decrypted only where it is used (webhook check, unlink call).
+The admin key stays encrypted in the built config; it is decrypted only where it is used
+(webhook check, unlink call).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-
 from store import crypto
 from store.fields import Secret
 
-from .app_settings import app_settings
-from .models import SETTINGS_CACHE_KEY
+from .models import KakaoSyncSettings
 
 
 @dataclass(frozen=True)
@@ -58,34 +56,27 @@ class SyncConfig:
         return {t.tag for t in self.terms if t.marketing}
 
 
-def _from_db() -> dict[str, object]:
-    from .models import KakaoSyncSettings
-
+def build_config() -> SyncConfig:
     row = KakaoSyncSettings.objects.filter(pk=1).first()
     if row is None:
-        return {}
-    return {
-        "enabled": row.enabled,
-        "app_id": row.app_id,
-        "admin_key_token": crypto.encrypt(str(row.admin_key)) if row.admin_key else "",
-        "channel_public_id": row.channel_public_id,
-        "quick_signup_confirmed": row.quick_signup_confirmed,
-        "kakao_only_in_app_browser": row.kakao_only_in_app_browser,
-        "terms": [
-            (t.tag, t.title, t.required, t.marketing)
+        return SyncConfig()
+    return SyncConfig(
+        enabled=row.enabled,
+        app_id=row.app_id,
+        admin_key_token=crypto.encrypt(str(row.admin_key)) if row.admin_key else "",
+        channel_public_id=row.channel_public_id,
+        quick_signup_confirmed=row.quick_signup_confirmed,
+        kakao_only_in_app_browser=row.kakao_only_in_app_browser,
+        terms=tuple(
+            Term(t.tag, t.title, t.required, t.marketing)
             for t in row.service_terms.order_by("position", "pk")
-        ],
-    }
+        ),
+    )
 
 
 def load_config() -> SyncConfig:
-    data = cache.get(SETTINGS_CACHE_KEY)
-    if data is None:
-        data = _from_db()
-        cache.set(SETTINGS_CACHE_KEY, data, app_settings.SETTINGS_CACHE_TIMEOUT)
-    values = dict(data)
-    terms = tuple(Term(*t) for t in values.pop("terms", []))  # type: ignore[call-overload]
-    return SyncConfig(terms=terms, **values)  # type: ignore[arg-type]
+    config: SyncConfig = KakaoSyncSettings.settings_cache.get()
+    return config
 
 
 def kakao_login_status() -> str:

@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from store.config import ConfigError, check_keys, raise_form_errors
+from store.config import (
+    ConfigError,
+    check_keys,
+    export_secret,
+    import_secret,
+    raise_form_errors,
+)
 
 from .forms import KakaoSyncSettingsForm, ServiceTermForm, check_terms
 from .models import KakaoSyncSettings, ServiceTerm, invalidate_settings
@@ -39,7 +45,7 @@ class KakaoSyncSection:
         return {
             "enabled": row.enabled,
             "app_id": row.app_id,
-            "admin_key": key if with_secrets else ("***" if key else ""),
+            "admin_key": export_secret(key, with_secrets=with_secrets),
             "service_terms": [
                 {"tag": t.tag, "title": t.title, "required": t.required, "marketing": t.marketing}
                 for t in terms
@@ -73,8 +79,7 @@ class KakaoSyncSection:
             if key in data and not isinstance(data[key], str):
                 raise ConfigError(f"kakaosync.{key}", "must be a string")
         values.update({k: v for k, v in data.items() if k != "service_terms"})
-        if values.get("admin_key") == "***":
-            values["admin_key"] = ""
+        values["admin_key"] = import_secret(values["admin_key"])
         if values.get("app_id") is None:
             values["app_id"] = ""
 

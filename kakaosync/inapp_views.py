@@ -8,7 +8,6 @@ from typing import Any
 from allauth.account.utils import get_next_redirect_url
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,8 +16,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from store import ratelimit
+from store.client_ip import client_ip
+
 from . import inapp
-from .addresses import client_address
 from .forms import ClaimAccountForm
 
 logger = logging.getLogger("kakaosync.inapp")
@@ -101,16 +102,13 @@ CLAIM_WINDOW = 15 * 60
 
 
 def _address(request: HttpRequest) -> str:
-    return client_address(request) or "-"
+    return client_ip(request) or "-"
 
 
 def _lookup_allowed(request: HttpRequest) -> bool:
-    key = f"kakaosync:claim-lookups:{_address(request)}"
-    cache.add(key, 0, CLAIM_WINDOW)
-    try:
-        return cache.incr(key) <= CLAIM_LOOKUPS
-    except ValueError:  # evicted between add and incr
-        return True
+    return ratelimit.hit(
+        "kakaosync:claim-lookups", _address(request), limit=CLAIM_LOOKUPS, period=CLAIM_WINDOW
+    )
 
 
 @require_http_methods(["GET", "POST"])

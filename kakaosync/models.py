@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from store.fields import EncryptedTextField
+from store.singleton import SingletonModel, VersionedCache
 
-SETTINGS_CACHE_KEY = "kakaosync:settings:v1"
+from .app_settings import app_settings
 
 
-class KakaoSyncSettings(models.Model):
+class KakaoSyncSettings(SingletonModel):
     """The one row of Kakao Sync settings (pk is always 1)."""
 
     enabled = models.BooleanField(_("Kakao Sync"), default=False)
@@ -60,12 +60,6 @@ class KakaoSyncSettings(models.Model):
     def __str__(self) -> str:
         return str(_("Kakao Sync settings"))
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.pk = 1
-        super().save(*args, **kwargs)
-        invalidate_settings()
-        transaction.on_commit(invalidate_settings)
-
 
 class ServiceTerm(models.Model):
     """A service term shown on Kakao's consent screen (its tag is set in Kakao Developers)."""
@@ -100,16 +94,29 @@ class ServiceTerm(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
-        transaction.on_commit(invalidate_settings)
+        invalidate_settings()
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         result = super().delete(*args, **kwargs)
-        transaction.on_commit(invalidate_settings)
+        invalidate_settings()
         return result
 
 
+def _build_config() -> Any:
+    from .conf import build_config
+
+    return build_config()
+
+
+KakaoSyncSettings.settings_cache = VersionedCache(
+    "kakaosync:settings:version",
+    _build_config,
+    lambda: app_settings.SETTINGS_CACHE_TIMEOUT,
+)
+
+
 def invalidate_settings() -> None:
-    cache.delete(SETTINGS_CACHE_KEY)
+    KakaoSyncSettings.settings_cache.invalidate()
 
 
 class ChannelStatus(models.TextChoices):

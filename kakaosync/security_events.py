@@ -21,8 +21,9 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from store.client_ip import client_ip
+
 from . import client
-from .addresses import client_address
 from .app_settings import app_settings
 from .conf import load_config
 from .models import KakaoSyncMember, WebhookDelivery
@@ -250,7 +251,7 @@ def _delivery(request: HttpRequest, answer: Answer, **fields: Any) -> WebhookDel
         event=" ".join(answer.events)[:200],
         outcome=answer.outcome,
         status_code=answer.status,
-        remote_addr=client_address(request),
+        remote_addr=client_ip(request),
         **fields,
     )
 

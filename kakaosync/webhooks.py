@@ -17,12 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .addresses import client_address
+from store import ratelimit
+from store.client_ip import client_ip
+
 from .app_settings import app_settings
 from .conf import load_config
 from .models import ChannelStatus, KakaoSyncMember, WebhookDelivery
@@ -47,10 +48,6 @@ class Result:
     status: int
     outcome: str
     user_id: int | None = None
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return client_address(request)
 
 
 def verify(request: HttpRequest, params: dict[str, str], *, check_app: bool) -> Result | None:
@@ -83,7 +80,7 @@ def record(
         outcome=result.outcome,
         status_code=result.status,
         user_id=result.user_id,
-        remote_addr=_client_ip(request),
+        remote_addr=client_ip(request),
     )
     level = logging.INFO if result.status == 200 else logging.WARNING
     logger.log(
@@ -106,14 +103,9 @@ def _record_refusal(request: HttpRequest, kind: str) -> bool:
     that Kakao's deliveries would wait behind). One cache round trip, no database.
     """
     limit = app_settings.REFUSED_DELIVERIES_RECORDED_PER_MINUTE
-    address = _client_ip(request) or "-"
+    address = client_ip(request) or "-"
     # The window opens with the address's first refused call and lasts a minute.
-    key = f"kakaosync:refused:{kind}:{address}"
-    cache.add(key, 0, 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        count = 1
+    count = ratelimit.count(f"kakaosync:refused-{kind}", address, period=60)
     if count == limit + 1:
         logger.warning(
             "kakao %s webhook: more than %s refused calls within a minute from %s; "

@@ -14,7 +14,6 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from django import forms
 from django.db import transaction
 from django.http import HttpRequest
-from django.shortcuts import render
 
 from . import backends, flows
 from .webhooks import PartnerUnavailable
@@ -64,8 +63,10 @@ class AccountAdapter(DefaultAccountAdapter):
         return saved
 
     def _refuse(self, request: HttpRequest, form: Any, message: Any) -> None:
-        from allauth.account.internal.templatekit import get_entrance_context_data
+        # allauth's own signup view renders the refused form, with its usual context.
+        from allauth.account.views import SignupView
 
         form.add_error(None, message)
-        context = {"form": form, **get_entrance_context_data(request)}
-        raise ImmediateHttpResponse(render(request, "account/signup.html", context))
+        view = SignupView()
+        view.setup(request)
+        raise ImmediateHttpResponse(view.form_invalid(form))

@@ -14,11 +14,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from store.singleton_admin import SingletonAdmin
+
 from .forms import PreviewForm, UserDatabaseForm, WebhookForm, linking_problem
+from .jwt_tokens import build_claims
 from .mapping import ATTRIBUTES, KeyMapError, apply_key_map, compile_key_map
 from .models import Delivery, PartnerLink, SigningKey, UserDatabase, Webhook, ensure_rows, load
 from .models import invalidate as load_invalidate
-from .tokens import build_claims
 
 
 class WebhookFormSet(BaseInlineFormSet):
@@ -63,20 +65,13 @@ class WebhookInline(admin.StackedInline):
 
 
 @admin.register(UserDatabase)
-class UserDatabaseAdmin(admin.ModelAdmin):
+class UserDatabaseAdmin(SingletonAdmin):
     form = UserDatabaseForm
     inlines = [WebhookInline]
     fields = ["storage", "account_linking"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        ensure_rows()
-        return HttpResponseRedirect(reverse("admin:keymap_userdatabase_change", args=[1]))
+    def ensure_row(self) -> None:
+        ensure_rows()  # the row and its four webhooks
 
     change_form_template = "admin/keymap/userdatabase_change_form.html"
 
@@ -232,7 +227,7 @@ class SigningKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Add a new signing key (the old ones stay published)"))
     def rotate(self, request: HttpRequest, queryset: QuerySet[SigningKey]) -> None:
-        from .tokens import rotate_key
+        from .jwt_tokens import rotate_key
 
         key = rotate_key()
         self.message_user(request, _("New signing key %s.") % key.kid, messages.SUCCESS)

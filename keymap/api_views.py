@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from store import login_strength
 
-from . import revocation, tokens
+from . import jwt_tokens, revocation
 
 
 def _unauthorized(error: str) -> JsonResponse:
@@ -26,7 +26,7 @@ def token(request: HttpRequest) -> JsonResponse:
     """A JWT for the logged-in session (CSRF-protected: a session-cookie POST)."""
     if not request.user.is_authenticated:
         return _unauthorized("login_required")
-    value, claims = tokens.issue(request.user, login_strength.of(request))
+    value, claims = jwt_tokens.issue(request.user, login_strength.of(request))
     revocation.remember_issued(request.session, claims)
     return JsonResponse(
         {
@@ -45,8 +45,8 @@ def users_me(request: HttpRequest) -> JsonResponse:
     if scheme.lower() != "bearer" or not value.strip():
         return _unauthorized("invalid_request")
     try:
-        claims = tokens.decode(value.strip())
-    except tokens.InvalidToken:
+        claims = jwt_tokens.decode(value.strip())
+    except jwt_tokens.InvalidToken:
         return _unauthorized("invalid_token")
     if revocation.is_token_revoked(claims):
         return _unauthorized("invalid_token")
@@ -56,7 +56,7 @@ def users_me(request: HttpRequest) -> JsonResponse:
         user = None
     if user is None:
         return _unauthorized("invalid_token")
-    return JsonResponse(user_details(user, restricted=tokens.is_restricted(claims)))
+    return JsonResponse(user_details(user, restricted=jwt_tokens.is_restricted(claims)))
 
 
 def user_details(user: Any, *, restricted: bool) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def user_details(user: Any, *, restricted: bool) -> dict[str, Any]:
     attributes: dict[str, Any] = {}
     phone = None
     if not restricted:
-        attributes, _partner_data = tokens.profile_claims(user)
+        attributes, _partner_data = jwt_tokens.profile_claims(user)
         phone = get_customer(user).phone
 
     def personal(value: Any) -> Any:
@@ -99,6 +99,6 @@ def user_details(user: Any, *, restricted: bool) -> dict[str, Any]:
 
 @require_GET
 def jwks(request: HttpRequest) -> JsonResponse:
-    response = JsonResponse(tokens.jwks())
+    response = JsonResponse(jwt_tokens.jwks())
     response["Cache-Control"] = "public, max-age=300"
     return response

@@ -37,16 +37,6 @@ class AppSettings:
         return int(value[0]), int(value[1])
 
     @property
-    def TRUSTED_PROXIES(self) -> int:
-        """How many reverse proxies in front of the shop append to X-Forwarded-For.
-
-        0 (default): the client is REMOTE_ADDR and forwarded headers are ignored, since
-        anyone can send them. With N proxies, the client is the N-th address from the
-        right, the one the outermost proxy of ours wrote.
-        """
-        return int(self._setting("TRUSTED_PROXIES", 0))  # type: ignore[call-overload]
-
-    @property
     def USER_ID_ALLOWED_VIEWS(self) -> tuple[str, ...]:
         """URL names (``ns:`` for a whole namespace) a user-ID session may open, added to
         the built-in list (``keymap.middleware.ALLOWED_VIEWS``): e.g. a host's catalogue."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from store.config import ConfigError, check_keys
+from store.config import ConfigError, check_keys, export_secret, import_secret
 
 from .forms import UserDatabaseForm, WebhookForm, linking_problem
 from .mapping import ATTRIBUTES
@@ -28,9 +28,8 @@ class KeymapSection:
                 "url": hook.url,
                 "timeout": hook.timeout,
                 "key_map": dict(hook.key_map or {}),
+                "secret": export_secret(hook.secret, with_secrets=with_secrets),
             }
-            if with_secrets:
-                entry["secret"] = str(hook.secret or "")
             webhooks[name] = entry
         return {
             "storage": config.database.storage,
@@ -76,7 +75,7 @@ class KeymapSection:
                 raise ConfigError(f"{prefix}.enabled", "must be true or false")
             form_data: dict[str, Any] = {
                 "url": entry.get("url", hook.url),
-                "secret": entry.get("secret", ""),
+                "secret": import_secret(entry.get("secret", "")),
                 "timeout": entry.get("timeout", hook.timeout),
                 **({"enabled": "on"} if enabled else {}),
             }

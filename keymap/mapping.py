@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+from store import profile_values
 
 ATTRIBUTES: tuple[str, ...] = (
     "birthday",
@@ -66,9 +67,6 @@ class CompiledKeyMap:
     @property
     def attributes(self) -> tuple[str, ...]:
         return tuple(f.attribute for f in self.fields)
-
-    def maps(self, attribute: str) -> bool:
-        return any(f.attribute == attribute for f in self.fields)
 
     def as_dict(self) -> dict[str, str]:
         return {f.attribute: f.path for f in self.fields}
@@ -272,58 +270,18 @@ def _birthday(attribute: str, path: str, value: Any) -> dt.date:
         raise MappingError(
             attribute, path, _("expected a date as text, got %s") % _json_type(value)
         )
-    text = value.strip()
-    try:
-        if len(text) == 8 and text.isascii() and text.isdigit():
-            day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        elif len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
-            day = dt.date.fromisoformat(text)
-        else:
-            raise ValueError(text)
-    except ValueError:
-        raise MappingError(
-            attribute, path, _("expected a date as YYYY-MM-DD or YYYYMMDD")
-        ) from None
-    if day.year < 1900 or day > _today():
+    day = profile_values.date(value)
+    if day is None:
+        raise MappingError(attribute, path, _("expected a date as YYYY-MM-DD or YYYYMMDD"))
+    if not profile_values.is_plausible_birthday(day):
         raise MappingError(attribute, path, _("the date is not a plausible birthday"))
     return day
-
-
-_today_cache: list[Any] = [0.0, dt.date.min]
-
-
-def _today() -> dt.date:
-    # date.today() costs more than the rest of the check; a minute-old "today" is fine.
-    now = time.monotonic()
-    if now - _today_cache[0] > 60:
-        _today_cache[0], _today_cache[1] = now, dt.date.today()
-    return _today_cache[1]
-
-
-_GENDERS = {
-    "male": "male",
-    "m": "male",
-    "man": "male",
-    "남": "male",
-    "남성": "male",
-    "남자": "male",
-    "female": "female",
-    "f": "female",
-    "woman": "female",
-    "여": "female",
-    "여성": "female",
-    "여자": "female",
-    "other": "other",
-    "o": "other",
-    "x": "other",
-    "기타": "other",
-}
 
 
 def _gender(attribute: str, path: str, value: Any) -> str:
     if type(value) is not str:
         raise MappingError(attribute, path, _("expected text, got %s") % _json_type(value))
-    gender = _GENDERS.get(value.strip().lower())
+    gender = profile_values.gender(value)
     if gender is None:
         raise MappingError(attribute, path, _("expected male, female or other"))
     return gender

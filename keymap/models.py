@@ -6,19 +6,17 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from store.fields import EncryptedTextField
+from store.singleton import SingletonModel, VersionedCache
 
 from .app_settings import app_settings
 from .mapping import CompiledKeyMap, compile_key_map
-
-SETTINGS_CACHE_KEY = "keymap:settings:v1"
 
 
 class Storage(models.TextChoices):
@@ -41,7 +39,7 @@ MAPPED_WEBHOOKS = (
 )
 
 
-class UserDatabase(models.Model):
+class UserDatabase(SingletonModel):
     """The one row of custom-storage settings (pk is always 1), with its four webhooks."""
 
     storage = models.CharField(
@@ -63,11 +61,6 @@ class UserDatabase(models.Model):
 
     def __str__(self) -> str:
         return str(_("User database"))
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.pk = 1
-        super().save(*args, **kwargs)
-        invalidate()
 
 
 class Webhook(models.Model):
@@ -137,29 +130,26 @@ class Config:
         return hook
 
 
-_loaded: tuple[str, Config] | None = None
-
-
-def load() -> Config:
-    """The settings, rebuilt only when an admin saved (a version number in the shared cache).
-
-    The objects stay in this process: the decrypted secrets never go into the cache.
-    """
-    global _loaded
-    version = cache.get(SETTINGS_CACHE_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        if not cache.add(SETTINGS_CACHE_KEY, version, app_settings.SETTINGS_CACHE_TIMEOUT):
-            version = cache.get(SETTINGS_CACHE_KEY) or version
-    if _loaded is not None and _loaded[0] == version:
-        return _loaded[1]
+def _build() -> Config:
     # Read only: a shop that never opened the admin page gets the defaults, unsaved.
     database = UserDatabase.objects.filter(pk=1).first() or UserDatabase(pk=1)
     webhooks = {w.name: w for w in Webhook.objects.all()}
     for name in WebhookName.values:
         webhooks.setdefault(name, Webhook(name=name, database_id=1))
-    config = Config(database, webhooks)
-    _loaded = (version, config)
+    return Config(database, webhooks)
+
+
+UserDatabase.settings_cache = VersionedCache(
+    "keymap:settings:v1", _build, lambda: app_settings.SETTINGS_CACHE_TIMEOUT
+)
+
+
+def load() -> Config:
+    """The settings, rebuilt only when an admin saved (``store.singleton``).
+
+    The objects stay in this process: the decrypted secrets never go into the cache.
+    """
+    config: Config = UserDatabase.settings_cache.get()
     return config
 
 
@@ -173,12 +163,7 @@ def ensure_rows() -> None:
 
 
 def invalidate() -> None:
-    def bump() -> None:
-        cache.set(SETTINGS_CACHE_KEY, uuid.uuid4().hex, app_settings.SETTINGS_CACHE_TIMEOUT)
-
-    bump()
-    # Again after commit: a worker that reloaded in between would keep the old values.
-    transaction.on_commit(bump)
+    UserDatabase.settings_cache.invalidate()
 
 
 class PartnerLink(models.Model):

@@ -15,27 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from store import login_steps, login_strength
+from store import login_steps, login_strength, ratelimit
+from store.client_ip import client_ip
 
-from . import flows, ratelimit
+from . import flows
 from .app_settings import app_settings
 from .forms import UserIdLoginForm
 from .models import WebhookName, load
 from .webhooks import PartnerUnavailable
 
 logger = logging.getLogger("keymap.views")
-
-
-def _client_ip(request: HttpRequest) -> str:
-    """The address the rate limit counts: never one the client could choose itself."""
-    remote = str(request.META.get("REMOTE_ADDR") or "unknown")
-    proxies = app_settings.TRUSTED_PROXIES
-    if proxies <= 0:
-        return remote
-    # Each of our proxies appends the address it saw; entries left of them are hearsay.
-    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [a for a in forwarded if a]
-    return forwarded[-proxies] if len(forwarded) >= proxies else remote
 
 
 @never_cache
@@ -48,8 +37,10 @@ def user_id_login(request: HttpRequest) -> HttpResponse:
         user_id = form.cleaned_data["user_id"]
         limit, period = app_settings.USER_ID_RATE_LIMIT
         if not (
-            ratelimit.hit("ip", _client_ip(request), limit=limit, period=period)
-            and ratelimit.hit("id", user_id.casefold(), limit=limit, period=period)
+            ratelimit.hit(
+                "keymap:user-id-ip", client_ip(request) or "-", limit=limit, period=period
+            )
+            and ratelimit.hit("keymap:user-id", user_id.casefold(), limit=limit, period=period)
         ):
             form.add_error(None, _("Too many attempts. Please wait a few minutes and try again."))
             status = 429

@@ -1,20 +1,19 @@
-"""The partner's API: one function per webhook, one shared ``requests.Session``.
+"""The partner's API: one function per webhook, one shared session (``store.http``).
 
 Every call is a JSON POST signed with HMAC-SHA256 over the raw body
 (``X-Store-Signature: sha256=<hex>``, ``X-Store-Webhook``, ``X-Store-Delivery``), with a
-connect and a read timeout, keep-alive, no redirects followed and at most
+connect and a read timeout and the webhook's timeout as a total deadline (status line,
+headers and body), keep-alive, no redirects followed and at most
 ``KEYMAP_MAX_ANSWER_BYTES`` read. Every call is recorded as a :class:`Delivery` (no
 payload, so no password), and logged without payload or secret.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import json
 import logging
-import os
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -25,7 +24,8 @@ import requests
 import urllib3
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
-from requests.adapters import HTTPAdapter
+
+from store.http import new_session
 
 from .app_settings import app_settings
 from .models import Delivery, Webhook, WebhookName
@@ -36,23 +36,10 @@ SIGNATURE_HEADER = "X-Store-Signature"
 WEBHOOK_HEADER = "X-Store-Webhook"
 DELIVERY_HEADER = "X-Store-Delivery"
 
-_session = requests.Session()
 # Logins are not idempotent at the partner (creation): no retries, ever.
-_session.mount("http://", HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0))
-_session.mount("https://", HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0))
-# The environment (proxies, CA bundle) is read once, not scanned again on every login.
-_session.trust_env = False
-_session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
-
-
-@functools.lru_cache(maxsize=64)
-def _proxies(url: str) -> dict[str, str]:
-    return dict(requests.utils.get_environ_proxies(url))
-
-
+_session = new_session(deadline=30.0, user_agent="django-social-store-keymap/1")
 _session.headers.update(
     {
-        "User-Agent": "django-social-store-keymap/1",
         "Accept": "application/json",
         # Answers are small: uncompressed keeps the size cap a cap on memory too (a few
         # KiB of gzip can inflate to many MiB inside a single read).
@@ -100,13 +87,11 @@ def verify(secret: str, body: bytes, header: str | None) -> bool:
     return bool(header) and hmac.compare_digest(sign(secret, body), str(header))
 
 
-def _read_limited(response: requests.Response, limit: int, deadline: float) -> bytes | None:
-    """The body, or ``None`` past ``limit`` bytes; ``requests.Timeout`` past ``deadline``.
+def _read_limited(response: requests.Response, limit: int) -> bytes | None:
+    """The body, or ``None`` past ``limit`` bytes; ``requests.Timeout`` past the deadline.
 
-    The read timeout only bounds each wait for the next bytes, so a partner sending a byte
-    now and then would hold the login for as long as it likes: the whole answer must
-    arrive by the deadline. ``read1`` returns what has arrived instead of waiting for a
-    full chunk, so the deadline is checked as the bytes come.
+    The session's deadline bounds every read of the answer; ``read1`` returns what has
+    arrived instead of waiting for a full chunk, so the size cap is checked as bytes come.
     """
     length = response.headers.get("Content-Length")
     if length and length.isdigit() and int(length) > limit:
@@ -125,8 +110,6 @@ def _read_limited(response: requests.Response, limit: int, deadline: float) -> b
         if size > limit:
             return None
         chunks.append(chunk)
-        if time.perf_counter() > deadline:
-            raise requests.ReadTimeout("answer not complete by the deadline")
     return b"".join(chunks)
 
 
@@ -150,19 +133,17 @@ def post(hook: Webhook, payload: dict[str, Any], *, require_json: bool = True) -
     data: Any = None
     outcome = Delivery.Outcome.OK
     try:
-        with _session.post(
+        with _session.request(
+            "POST",
             hook.url,
             data=body,
             headers=headers,
-            timeout=(min(app_settings.CONNECT_TIMEOUT, hook.timeout), hook.timeout),
-            allow_redirects=False,
+            timeout=(app_settings.CONNECT_TIMEOUT, hook.timeout),
+            deadline=hook.timeout,
             stream=True,
-            proxies=_proxies(hook.url),
         ) as response:
             status = response.status_code
-            raw = _read_limited(
-                response, app_settings.MAX_ANSWER_BYTES, deadline=started + hook.timeout
-            )
+            raw = _read_limited(response, app_settings.MAX_ANSWER_BYTES)
         if 300 <= status < 400:
             outcome, error = Delivery.Outcome.UNAVAILABLE, "redirect not followed"
         elif status >= 500 or status < 200:

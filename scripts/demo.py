@@ -37,7 +37,7 @@ SANDBOXES: list[Sandbox] = [
     # keymap: the partner's user database (seeded into the shop by `keymap_seed_demo`).
     Sandbox(
         "partner",
-        "keymap.sandbox",
+        "devtools.sandboxes.partner",
         8766,
         env={
             "KEYMAP_DEMO_PARTNER_URL": "http://127.0.0.1:8766",
@@ -47,7 +47,7 @@ SANDBOXES: list[Sandbox] = [
     # kakaosync: Kakao (kauth + kapi) with Kakao Sync's consent screen and webhooks.
     Sandbox(
         "kakao",
-        "kakaosync.sandbox",
+        "devtools.sandboxes.kakao",
         8767,
         env={
             "KAKAOSYNC_AUTH_BASE_URL": "http://127.0.0.1:8767",
@@ -60,7 +60,7 @@ SANDBOXES: list[Sandbox] = [
     # whose hosts kakaosync registers and which win over this URL).
     Sandbox(
         "social",
-        "sociallogin.sandbox",
+        "devtools.sandboxes.providers",
         8768,
         env={"SOCIALLOGIN_SANDBOX_URL": "http://127.0.0.1:8768"},
     ),

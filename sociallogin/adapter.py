@@ -30,6 +30,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from store import login_pipeline
+from store.http import new_session
 
 from . import policy, registry
 from .catalog import PROVIDERS
@@ -116,11 +117,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     # --- outbound HTTP ---------------------------------------------------------------
 
     def get_requests_session(self) -> requests.Session:
-        session = requests.Session()
-        request = functools.partial(
-            session.request, timeout=socialaccount_settings.REQUESTS_TIMEOUT
-        )
-        session.request = functools.partial(_rewriting_request, request)  # type: ignore[method-assign]
+        # allauth's timeout becomes each provider call's total deadline too.
+        session = new_session(deadline=float(socialaccount_settings.REQUESTS_TIMEOUT))
+        session.request = functools.partial(_rewriting_request, session.request)  # type: ignore[method-assign]
         return session
 
     # --- the platform's rules --------------------------------------------------------

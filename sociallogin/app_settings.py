@@ -24,7 +24,7 @@ class AppSettings:
 
     @property
     def SANDBOX_URL(self) -> str:
-        """Base URL of ``python -m sociallogin.sandbox``; every provider goes there (dev)."""
+        """Base URL of the providers sandbox; every provider goes there (development)."""
         return str(self._setting("SANDBOX_URL", "") or "").rstrip("/")
 
     @property

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .sandbox.endpoints import ORIGINS
-
 
 @dataclass(frozen=True)
 class ProviderInfo:
@@ -26,13 +24,11 @@ class ProviderInfo:
     button_bg: str
     button_fg: str
     console_url: str
+    # Real origins of its endpoints (authorize, token, user, keys), for pointing them elsewhere.
+    origins: tuple[str, ...]
     extra_fields: tuple[str, ...] = field(default=())
     # The whole label, not "Continue with %(name)s": Korean picks 로/으로 by the name.
     login_label: Promise | str = ""
-
-    @property
-    def origins(self) -> tuple[str, ...]:
-        return ORIGINS[self.id]
 
 
 PROVIDERS: dict[str, ProviderInfo] = {
@@ -48,6 +44,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
             button_bg="#FEE500",
             button_fg="#191919",
             console_url="https://developers.kakao.com/console/app",
+            origins=("https://kauth.kakao.com", "https://kapi.kakao.com"),
         ),
         ProviderInfo(
             id="naver",
@@ -59,6 +56,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
             button_bg="#03C75A",
             button_fg="#FFFFFF",
             console_url="https://developers.naver.com/apps/",
+            origins=("https://nid.naver.com", "https://openapi.naver.com"),
         ),
         ProviderInfo(
             id="google",
@@ -70,6 +68,11 @@ PROVIDERS: dict[str, ProviderInfo] = {
             button_bg="#FFFFFF",
             button_fg="#1F1F1F",
             console_url="https://console.cloud.google.com/apis/credentials",
+            origins=(
+                "https://accounts.google.com",
+                "https://oauth2.googleapis.com",
+                "https://www.googleapis.com",
+            ),
         ),
         ProviderInfo(
             id="facebook",
@@ -81,6 +84,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
             button_bg="#1877F2",
             button_fg="#FFFFFF",
             console_url="https://developers.facebook.com/apps/",
+            origins=("https://www.facebook.com", "https://graph.facebook.com"),
         ),
         ProviderInfo(
             id="apple",
@@ -92,6 +96,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
             button_bg="#000000",
             button_fg="#FFFFFF",
             console_url="https://developer.apple.com/account/resources/identifiers/list",
+            origins=("https://appleid.apple.com",),
             extra_fields=("team_id", "key_id", "private_key"),
         ),
         ProviderInfo(
@@ -104,6 +109,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
             button_bg="#06C755",
             button_fg="#FFFFFF",
             console_url="https://developers.line.biz/console/",
+            origins=("https://access.line.me", "https://api.line.me"),
         ),
     )
 }

@@ -31,18 +31,6 @@ def linked_count(provider_id: str) -> int:
     return SocialAccount.objects.filter(provider=provider_id).count()
 
 
-def archived_counts(provider_id: str) -> dict[str, int]:
-    from django.db.models import Count
-
-    rows = (
-        ArchivedSocialAccount.objects.filter(provider=provider_id)
-        .values("client_id")
-        .annotate(n=Count("pk"))
-        .order_by("client_id")
-    )
-    return {r["client_id"]: r["n"] for r in rows}
-
-
 @transaction.atomic
 def change_client_id(
     provider_id: str, old_client_id: str, new_client_id: str, *, changed_by: Any = None

@@ -1,29 +1,25 @@
-"""Provider settings as served to allauth: from the shared cache, invalidated on save.
+"""Provider settings as served to allauth: built once per process and settings version
+(``store.singleton``), invalidated on save on every worker.
 
-The cache holds plain data with every secret still encrypted (a shared Redis must not
-hold plaintext credentials); secrets are decrypted only when an app is built for a request.
-Once warm, serving the providers costs no database query.
+The built configs hold every secret still encrypted; secrets are decrypted only when an
+app is built for a request. Once warm, serving the providers costs no database query.
 """
 
 from __future__ import annotations
 
 import functools
-import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
-
 from store import crypto
 from store.fields import Secret
+from store.singleton import VersionedCache
 
 from .app_settings import app_settings
 from .catalog import DEFAULT_SIGNUP_RULES, PROVIDER_IDS, PROVIDERS, Rule
 
 if TYPE_CHECKING:
     from allauth.socialaccount.models import SocialApp
-
-CACHE_KEY = "sociallogin:providers:v2"
 
 
 @dataclass(frozen=True)
@@ -82,49 +78,39 @@ def _decrypt(token: str) -> Secret:
     return Secret(crypto.decrypt(token)) if token else Secret("")
 
 
-def _from_db() -> dict[str, dict[str, Any]]:
+def _from_db() -> dict[str, ProviderConfig]:
+    """Every provider's config, in catalog order (unsaved providers are OFF)."""
     from .models import ProviderSettings
 
-    data: dict[str, dict[str, Any]] = {}
-    for row in ProviderSettings.objects.all():
-        if row.provider not in PROVIDERS:
+    rows = {row.provider: row for row in ProviderSettings.objects.all()}
+    configs = {}
+    for pid in PROVIDER_IDS:
+        row = rows.get(pid)
+        if row is None:
+            configs[pid] = ProviderConfig(provider=pid)
             continue
-        data[row.provider] = {
-            "provider": row.provider,
-            "enabled": row.enabled,
-            "client_id": row.client_id,
-            "team_id": row.team_id,
-            "key_id": row.key_id,
-            "signup_fields": dict(row.signup_fields or {}),
-            "position": row.position,
-            "secret_token": crypto.encrypt(str(row.secret)) if row.secret else "",
-            "private_key_token": crypto.encrypt(str(row.private_key)) if row.private_key else "",
-        }
-    return data
+        configs[pid] = ProviderConfig(
+            provider=pid,
+            enabled=row.enabled,
+            client_id=row.client_id,
+            team_id=row.team_id,
+            key_id=row.key_id,
+            signup_fields=dict(row.signup_fields or {}),
+            position=row.position,
+            secret_token=crypto.encrypt(str(row.secret)) if row.secret else "",
+            private_key_token=crypto.encrypt(str(row.private_key)) if row.private_key else "",
+        )
+    return configs
 
 
-# Per-process copy of the objects built from the cached data, keyed by the data's version:
-# a warm request then costs one cache read and no object construction.
-_built: tuple[str, dict[str, ProviderConfig]] = ("", {})
+providers_cache = VersionedCache(
+    "sociallogin:providers:version", _from_db, lambda: app_settings.CACHE_TIMEOUT
+)
 
 
 def load_configs() -> dict[str, ProviderConfig]:
     """Every provider's config, in catalog order (unsaved providers are OFF)."""
-    global _built
-    data = cache.get(CACHE_KEY)
-    if data is None:
-        data = {"version": uuid.uuid4().hex, "providers": _from_db()}
-        cache.set(CACHE_KEY, data, app_settings.CACHE_TIMEOUT)
-    version, built = _built
-    if version == data["version"]:
-        return built
-    providers = data["providers"]
-    built = {
-        pid: ProviderConfig(**providers[pid]) if pid in providers else ProviderConfig(provider=pid)
-        for pid in PROVIDER_IDS
-    }
-    _built = (data["version"], built)
-    return built
+    return providers_cache.get()
 
 
 def configs_for(request: Any) -> dict[str, ProviderConfig]:
@@ -143,4 +129,4 @@ def get_config(provider_id: str) -> ProviderConfig | None:
 
 
 def invalidate() -> None:
-    cache.delete(CACHE_KEY)
+    providers_cache.invalidate()

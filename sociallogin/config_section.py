@@ -13,7 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from store.config import ConfigError, check_keys, raise_form_errors
+from store.config import (
+    ConfigError,
+    check_keys,
+    export_secret,
+    import_secret,
+    raise_form_errors,
+)
 
 from .catalog import PROVIDER_IDS, SIGNUP_FIELDS, Rule
 from .config_cache import invalidate
@@ -47,8 +53,7 @@ class SocialLoginSection:
                 entry.update({"team_id": row.team_id, "key_id": row.key_id})
             for name in _SECRETS:
                 if name in _keys(pid):
-                    value = str(getattr(row, name) or "")
-                    entry[name] = value if with_secrets else ("***" if value else "")
+                    entry[name] = export_secret(getattr(row, name), with_secrets=with_secrets)
             entry["signup_fields"] = {
                 f: (row.signup_fields or {}).get(f, Rule.HIDDEN) for f in SIGNUP_FIELDS
             }
@@ -118,9 +123,7 @@ class SocialLoginSection:
                 raise ConfigError(f"{prefix}.{key}", "must be a string")
         values.update({k: v for k, v in entry.items() if k != "signup_fields"})
         for name in _SECRETS:
-            # "***" is what an export without secrets wrote: keep the stored value.
-            if values.get(name) == "***":
-                values[name] = ""
+            values[name] = import_secret(values.get(name, ""))
         rules = dict(row.signup_fields or {})
         if "signup_fields" in entry:
             given = entry["signup_fields"]

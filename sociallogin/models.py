@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,8 +53,6 @@ class ProviderSettings(models.Model):
 
         super().save(*args, **kwargs)
         invalidate()
-        # A reader between our save and the commit may have cached the old row again.
-        transaction.on_commit(invalidate)
 
 
 class ClientIdChange(models.Model):
@@ -149,10 +147,6 @@ class DeletedSocialAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.digest[:12]}…"
-
-    @property
-    def is_active(self) -> bool:
-        return self.lifted_at is None
 
 
 class RejoinPolicy(models.Model):

@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from store import crypto
+from store import crypto, ratelimit
 from store.models import StoreSettings
 
 from .app_settings import app_settings
@@ -102,7 +102,8 @@ def start(
         "sociallogin": _seal(sociallogin),
         "expires": int(time.time()) + PENDING_TTL,
         "user_id": user_id,
-        "attempts": 0,
+        # Names this proof's attempt counter (on the shared cache, not in the session).
+        "proof": secrets.token_urlsafe(16),
         "code_hash": "",
         "code_expires": 0,
     }
@@ -228,12 +229,29 @@ def check_code(data: dict[str, Any], code: str) -> bool:
     return hmac.compare_digest(data["code_hash"], _hash(code.strip()))
 
 
-def register_failure(request: HttpRequest, data: dict[str, Any]) -> bool:
-    """Count a wrong answer; True when the attempt is used up (and dropped)."""
-    data["attempts"] = int(data.get("attempts") or 0) + 1
-    if data["attempts"] >= app_settings.LINK_CODE_ATTEMPTS:
-        clear(request)
-        logger.warning("linking dropped after %s wrong answers", data["attempts"])
-        return True
-    request.session[SESSION_KEY] = data
-    return False
+# A guesser who starts over gets a new proof, not a new budget against the same account.
+PROOFS_PER_ACCOUNT = 4
+ACCOUNT_WINDOW = 3600
+PROOF_WINDOW = 24 * 3600
+
+
+def account_attempt_limit() -> int:
+    return PROOFS_PER_ACCOUNT * app_settings.LINK_CODE_ATTEMPTS
+
+
+def take_attempt(data: dict[str, Any]) -> int:
+    """Count one answer before it is checked: how many answers are left after it.
+
+    Negative: this one may not be checked. The counts live on the shared cache and are
+    increased atomically, per pending proof and per target account; a count in the
+    session would let parallel requests all read the same number and all be checked.
+    """
+    proof = str(data.get("proof") or f"{data.get('user_id')}:{data.get('sociallogin')!r:.200}")
+    used = ratelimit.count("sociallogin:link-proof", proof, period=PROOF_WINDOW)
+    used_by_account = ratelimit.count(
+        "sociallogin:link-account", str(data.get("user_id")), period=ACCOUNT_WINDOW
+    )
+    left = min(app_settings.LINK_CODE_ATTEMPTS - used, account_attempt_limit() - used_by_account)
+    if left < 0:
+        logger.warning("linking to account %s: no attempts left", data.get("user_id"))
+    return left

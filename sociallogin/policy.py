@@ -46,13 +46,6 @@ def _compute(request: HttpRequest | None) -> list[str]:
     return registry.filter_providers(request, ids)
 
 
-def forget(request: HttpRequest) -> None:
-    """Drop the per-request answer (after settings change within the request)."""
-    for attr in (_MEMO_ATTR, "_sociallogin_configs"):
-        if hasattr(request, attr):
-            delattr(request, attr)
-
-
 def refusal_reason(request: HttpRequest | None, provider_id: str) -> str | None:
     """Why ``provider_id`` is not accepted for this request, or None when it is."""
     if provider_id not in PROVIDERS:

@@ -7,7 +7,8 @@ call allauth makes goes through ``SocialAccountAdapter.get_requests_session()`` 
 browser redirect to a provider goes through our provider classes, so both rewrite the
 origin of a URL through one map, built from:
 
-- ``settings.SOCIALLOGIN_SANDBOX_URL``: every provider to ``python -m sociallogin.sandbox``;
+- ``settings.SOCIALLOGIN_SANDBOX_URL``: every provider to the providers sandbox
+  (``python -m devtools.sandboxes.providers``, not shipped), ``/kakao``, ``/naver``...;
 - ``settings.SOCIALLOGIN_PROVIDER_ENDPOINTS`` (``{"naver": {"https://nid.naver.com":
   "http://127.0.0.1:9100"}}``), read on each use, so tests may override it;
 - ``set_endpoint(provider_id, real_origin, replacement_origin)``, for an app that owns a
@@ -33,9 +34,8 @@ providers; the age restriction of the store is applied before them.
 ``fn() -> str | None``: what else stops when the admin switches that provider off (Kakao
 Sync without Kakao login); the admin shows each note as a warning after saving.
 
-**Provider classes.** ``set_provider_class(provider_id, cls)`` replaces the provider class
-the adapter instantiates (a subclass of ``sociallogin.providers.KakaoProvider`` etc.), for an
-app that extends one provider. ``provider_class(provider_id)`` returns the current one.
+**Provider classes.** ``provider_class(provider_id)`` is the class the adapter
+instantiates for a provider (``sociallogin.providers``).
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .app_settings import app_settings
+from .catalog import PROVIDERS
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -55,7 +56,6 @@ ProviderFilter = Callable[["HttpRequest", list[str]], list[str]]
 _endpoints: dict[str, dict[str, str]] = {}
 _auth_params: dict[str, list[AuthParamsFn]] = {}
 _provider_filters: list[ProviderFilter] = []
-_provider_classes: dict[str, type[Any]] = {}
 _switch_off_notes: dict[str, list[Callable[[], str | None]]] = {}
 
 
@@ -80,10 +80,11 @@ def endpoint_map() -> dict[str, str]:
     """Real origin -> replacement, over all providers (settings win)."""
     merged: dict[str, str] = {}
     if app_settings.SANDBOX_URL:
-        from .sandbox.endpoints import endpoints_for
-
-        for mapping in endpoints_for(app_settings.SANDBOX_URL).values():
-            merged.update(mapping)
+        # The sandbox serves each provider under its own path: /kakao, /naver, ...
+        for info in PROVIDERS.values():
+            merged.update(
+                {origin: f"{app_settings.SANDBOX_URL}/{info.id}" for origin in info.origins}
+            )
     for mapping in _endpoints.values():
         merged.update(mapping)
     for mapping in app_settings.PROVIDER_ENDPOINTS.values():
@@ -158,22 +159,7 @@ def switch_off_notes(provider_id: str) -> list[str]:
 # --- provider classes ------------------------------------------------------------------
 
 
-def set_provider_class(provider_id: str, cls: type[Any]) -> None:
-    _provider_classes[provider_id] = cls
-
-
 def provider_class(provider_id: str) -> type[Any] | None:
-    if provider_id not in _provider_classes:
-        from .providers import DEFAULT_PROVIDER_CLASSES
+    from .providers import DEFAULT_PROVIDER_CLASSES
 
-        return DEFAULT_PROVIDER_CLASSES.get(provider_id)
-    return _provider_classes[provider_id]
-
-
-def unregister(fn: Any) -> None:
-    """Remove a registered auth-params function or provider filter (tests)."""
-    for fns in _auth_params.values():
-        if fn in fns:
-            fns.remove(fn)
-    if fn in _provider_filters:
-        _provider_filters.remove(fn)
+    return DEFAULT_PROVIDER_CLASSES.get(provider_id)

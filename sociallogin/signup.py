@@ -12,6 +12,8 @@ import datetime
 import re
 from typing import Any
 
+from store import profile_values
+
 from .catalog import SIGNUP_FIELDS, Rule
 from .config_cache import ProviderConfig
 
@@ -24,18 +26,17 @@ def _str(value: Any, limit: int = 200) -> str:
 
 
 def _gender(value: Any) -> str:
-    value = _str(value).lower()
-    return {"male": "male", "m": "male", "female": "female", "f": "female"}.get(value, "")
+    if not isinstance(value, str):
+        return ""
+    return profile_values.gender(value) or ""
 
 
 def _date(year: Any, month_day: Any) -> datetime.date | None:
+    # Providers send the year apart from "MMDD" or "MM-DD".
     year_s, md = _str(year), re.sub(r"\D", "", _str(month_day))
     if not (year_s.isdigit() and len(year_s) == 4 and len(md) == 4):
         return None
-    try:
-        return datetime.date(int(year_s), int(md[:2]), int(md[2:]))
-    except ValueError:
-        return None
+    return profile_values.date(year_s + md)
 
 
 def _phone(value: Any) -> str:
@@ -100,10 +101,6 @@ def missing_required(config: ProviderConfig, profile: dict[str, Any]) -> list[st
         for name in SIGNUP_FIELDS
         if config.rule(name) == Rule.REQUIRED and not profile.get(name)
     ]
-
-
-def shown_fields(config: ProviderConfig) -> list[str]:
-    return [name for name in SIGNUP_FIELDS if config.rule(name) != Rule.HIDDEN]
 
 
 def signup_profile(sociallogin: Any) -> dict[str, Any]:

@@ -5,11 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from allauth.account.utils import perform_login
-from allauth.core.exceptions import ImmediateHttpResponse
-from allauth.socialaccount import app_settings as socialaccount_settings
-from allauth.socialaccount import signals
-from allauth.socialaccount.internal.flows.login import record_authentication
+from allauth.account.authentication import get_authentication_records
+from allauth.socialaccount.helpers import complete_social_login
 from allauth.socialaccount.models import SocialAccount, SocialLogin
 from django.contrib import messages
 from django.db import transaction
@@ -17,8 +14,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-
-from store import login_pipeline
 
 from . import ownership, tombstones
 from .catalog import PROVIDERS
@@ -56,6 +51,11 @@ def link(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action") if request.method == "POST" else None
     proven = False
     address_verified = ownership.email_verified(user)
+    left = 0
+    if action in ("password", "code"):
+        left = ownership.take_attempt(data)
+        if left < 0:
+            return _too_many_wrong_answers(request)
     if action == "password" and user.has_usable_password():
         password_form = LinkPasswordForm(request.POST, prefix="pw")
         if password_form.is_valid():
@@ -76,9 +76,8 @@ def link(request: HttpRequest) -> HttpResponse:
                 proven = True
             else:
                 code_form.add_error("code", _("This code is wrong or has expired."))
-    if action in ("password", "code") and not proven and ownership.register_failure(request, data):
-        messages.error(request, _("Too many wrong answers. Please start again."))
-        return redirect("account_login")
+    if action in ("password", "code") and not proven and left == 0:
+        return _too_many_wrong_answers(request)
     if proven:
         # A code proves the address; on a never-verified address that outranks the password
         # whoever registered the account chose (see ownership.take_over).
@@ -100,50 +99,58 @@ def link(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _too_many_wrong_answers(request: HttpRequest) -> HttpResponse:
+    ownership.clear(request)
+    messages.error(request, _("Too many wrong answers. Please start again."))
+    return redirect("account_login")
+
+
 def _connect_and_login(
     request: HttpRequest, sociallogin: SocialLogin, user: Any, *, take_over: bool = False
 ) -> HttpResponse:
     ownership.clear(request)
     provider_id = sociallogin.account.provider
-    try:
-        with transaction.atomic():
-            if tombstones.is_tombstoned(provider_id, sociallogin.account.uid):
-                return render(
-                    request,
-                    "sociallogin/deleted_account.html",
-                    tombstones.refusal_context(provider_id, sociallogin.account.uid),
-                    status=403,
-                )
-            exists = SocialAccount.objects.filter(
-                provider=provider_id, uid=sociallogin.account.uid
-            ).exists()
-            if exists:
-                messages.error(request, _("This social account is already linked to an account."))
-                return redirect("account_login")
-            if take_over:
-                ownership.take_over(user)
-            sociallogin.connect(request, user)
-            # The login was held in the first stage of the login pipeline; its steps (Kakao
-            # Sync, the partner's user database) see it now, as an existing social login,
-            # and may still refuse it, which undoes the connection.
-            login_pipeline.run(
-                "social.before_write", login_pipeline.LoginContext.for_social(request, sociallogin)
+    uid = sociallogin.account.uid
+    # allauth completes a fresh copy, as the login of the account connected below.
+    serialized = sociallogin.serialize()
+    with transaction.atomic():
+        if tombstones.is_tombstoned(provider_id, uid):
+            return render(
+                request,
+                "sociallogin/deleted_account.html",
+                tombstones.refusal_context(provider_id, uid),
+                status=403,
             )
-            signals.pre_social_login.send(
-                sender=SocialLogin, request=request, sociallogin=sociallogin
-            )
-    except ImmediateHttpResponse as exc:
-        logger.info("linking of %s stopped by a login pipeline step", provider_id)
-        return exc.response
-    user = sociallogin.user
+        if SocialAccount.objects.filter(provider=provider_id, uid=uid).exists():
+            messages.error(request, _("This social account is already linked to an account."))
+            return redirect("account_login")
+        if take_over:
+            ownership.take_over(user)
+        sociallogin.connect(request, user)
+        # The login was held in the first stage of the login pipeline; allauth now completes
+        # it as the login of the account just connected (its lookup finds the row), so the
+        # pipeline's steps (Kakao Sync, the partner's user database) see an existing social
+        # login and may still refuse it. A refusal leaves no authentication record for this
+        # account; then the connection (and any take-over) is undone.
+        response = complete_social_login(request, SocialLogin.deserialize(serialized))
+        if not _authenticated_with(request, user, provider_id, uid):
+            transaction.set_rollback(True)
+            logger.info("linking of %s stopped by a login pipeline step", provider_id)
+            return response
     logger.info("social account %s linked to account %s after proof", provider_id, user.pk)
-    record_authentication(request, sociallogin)
-    return perform_login(
-        request,
-        user,
-        email_verification=socialaccount_settings.EMAIL_VERIFICATION,
-        redirect_url=sociallogin.get_redirect_url(request),
-        signal_kwargs={"sociallogin": sociallogin},
+    return response
+
+
+def _authenticated_with(request: HttpRequest, user: Any, provider_id: str, uid: str) -> bool:
+    records = get_authentication_records(request, user)
+    return (
+        bool(records)
+        and records[-1].get("method") == "socialaccount"
+        and (
+            records[-1].get("provider"),
+            records[-1].get("uid"),
+        )
+        == (provider_id, uid)
     )
 
 

@@ -6,8 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet, Sum
-from django.http import HttpRequest, HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
@@ -25,25 +24,16 @@ from .models import (
     Product,
     StoreSettings,
 )
+from .singleton_admin import SingletonAdmin
 
 
 @admin.register(StoreSettings)
-class StoreSettingsAdmin(admin.ModelAdmin):
+class StoreSettingsAdmin(SingletonAdmin):
     form = StoreSettingsForm
     fieldsets = [
         (None, {"fields": ["name", "age_restricted"]}),
         (_("Welcome benefits"), {"fields": ["welcome_points", "welcome_coupon"]}),
     ]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        StoreSettings.load()
-        return HttpResponseRedirect(reverse("admin:store_storesettings_change", args=[1]))
 
 
 class PointEntryInline(admin.TabularInline):

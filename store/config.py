@@ -14,6 +14,21 @@ from django.db import transaction
 
 from . import registry
 
+# Written for a stored secret by an export without ``--with-secrets``; read back by import
+# as "keep the stored secret", in every section, so that it is never stored as a secret.
+SECRET_PLACEHOLDER = "***"
+
+
+def export_secret(value: Any, *, with_secrets: bool) -> str:
+    """A secret as exported: itself with ``--with-secrets``, else the placeholder if set."""
+    text = str(value or "")
+    return text if with_secrets else (SECRET_PLACEHOLDER if text else "")
+
+
+def import_secret(value: Any) -> Any:
+    """A secret as imported: ``""`` (keep the stored one) for the placeholder."""
+    return "" if value == SECRET_PLACEHOLDER else value
+
 
 class ConfigError(Exception):
     """A configuration value is wrong; ``path`` names it (``store.welcome_points``)."""

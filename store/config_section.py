@@ -6,7 +6,7 @@ from typing import Any
 
 from .config import ConfigError, check_keys, raise_form_errors
 from .forms import CouponTemplateForm, StoreSettingsForm
-from .models import STORE_SETTINGS_CACHE_KEY, CouponTemplate, StoreSettings
+from .models import CouponTemplate, StoreSettings
 
 _COUPON_KEYS = {"name", "kind", "value", "min_order_total", "valid_days"}
 
@@ -52,9 +52,7 @@ class StoreSection:
         form.save()
 
     def discard_cache(self) -> None:
-        from django.core.cache import cache
-
-        cache.delete(STORE_SETTINGS_CACHE_KEY)
+        StoreSettings.settings_cache.invalidate()
 
     def _coupon(self, data: Any) -> int | None:
         if data is None:

@@ -73,8 +73,10 @@ class SecretFormMixin(forms.ModelForm):
             )
             self.initial[name] = ""
 
-    def _clean_fields(self) -> None:
-        super()._clean_fields()  # type: ignore[misc]
+    def clean(self) -> dict[str, Any]:
+        # Forms using this mixin call super().clean() first, so their checks see the kept value.
+        data = super().clean() or {}
         for name in self.secret_fields:
-            if name in self.cleaned_data and not self.cleaned_data[name]:
-                self.cleaned_data[name] = getattr(self.instance, name, "") or ""
+            if name in data and not data[name]:
+                data[name] = getattr(self.instance, name, "") or ""
+        return data

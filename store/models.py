@@ -6,19 +6,17 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.validators import MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .app_settings import app_settings
+from .singleton import SingletonModel, VersionedCache, private_copy
 
-STORE_SETTINGS_CACHE_KEY = "store:settings:v1"
 
-
-class StoreSettings(models.Model):
+class StoreSettings(SingletonModel):
     """The one row of store-wide settings (pk is always 1)."""
 
     name = models.CharField(_("store name"), max_length=100, default="Social Store")
@@ -53,21 +51,17 @@ class StoreSettings(models.Model):
     def __str__(self) -> str:
         return str(self.name)
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.pk = 1
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-        cache.delete(STORE_SETTINGS_CACHE_KEY)
-        # A reader between this save and the commit may have cached the old row again.
-        transaction.on_commit(lambda: cache.delete(STORE_SETTINGS_CACHE_KEY))
-
     @classmethod
     def load(cls) -> StoreSettings:
-        """The settings, from the shared cache when warm (no query per request)."""
-        obj = cache.get(STORE_SETTINGS_CACHE_KEY)
-        if obj is None:
-            obj, _created = cls.objects.get_or_create(pk=1)
-            cache.set(STORE_SETTINGS_CACHE_KEY, obj, app_settings.SETTINGS_CACHE_TIMEOUT)
-        return obj
+        """The settings, no query per request once loaded (a copy: callers may change it)."""
+        return private_copy(cls.settings_cache.get())
+
+
+StoreSettings.settings_cache = VersionedCache(
+    "store:settings:version",
+    StoreSettings.get_solo,
+    lambda: app_settings.SETTINGS_CACHE_TIMEOUT,
+)
 
 
 class JoinChannel:
@@ -293,10 +287,6 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_name} x {self.quantity}"
-
-    @property
-    def line_total(self) -> int:
-        return self.unit_price * self.quantity
 
 
 class MergeRecord(models.Model):

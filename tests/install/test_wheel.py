@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,36 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _dev_tool_imports(source: bytes) -> set[str]:
+    """Modules named by the import statements of ``source`` that are development tools."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = "." * node.level + (node.module or "")
+            modules = [base, *(f"{base}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        found.update(
+            m
+            for m in modules
+            if m.split(".")[0].lstrip(".") in {"devtools", "bench"} or "sandbox" in m.split(".")
+        )
+    return found
+
+
+def test_dev_tool_import_detection() -> None:
+    """The wheel's import scan finds absolute, relative and ``from x import sandbox`` forms."""
+    assert _dev_tool_imports(b"from .sandbox.endpoints import ORIGINS") == {
+        ".sandbox.endpoints",
+        ".sandbox.endpoints.ORIGINS",
+    }
+    assert _dev_tool_imports(b"import devtools.sandboxes.kakao") == {"devtools.sandboxes.kakao"}
+    assert _dev_tool_imports(b"from kakaosync import sandbox") == {"kakaosync.sandbox"}
+    assert _dev_tool_imports(b"from store.config import import_config") == set()
 
 
 @pytest.mark.slow
@@ -31,7 +62,15 @@ def test_wheel_installs_and_runs_in_a_minimal_shop(tmp_path: Path) -> None:
         "store/migrations/0001_initial.py",
     ):
         assert expected in names, f"{expected} is not shipped in the wheel"
-    assert not any(n.startswith(("config/", "tests/")) for n in names)
+    assert not any(n.startswith(("config/", "tests/", "devtools/", "bench/")) for n in names)
+    dev_tools = [n for n in names if "/sandbox" in n or "seed_demo" in n]
+    assert not dev_tools, f"development tools shipped in the wheel: {dev_tools}"
+    importing = {
+        n: sorted(imported)
+        for n in names
+        if n.endswith(".py") and (imported := _dev_tool_imports(zipfile.ZipFile(wheel).read(n)))
+    }
+    assert not importing, f"wheel modules import development tools: {importing}"
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)

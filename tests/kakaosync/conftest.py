@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
+from devtools.sandboxes.kakao import SandboxConfig, start_in_thread
 from kakaosync.models import KakaoSyncSettings, ServiceTerm
-from kakaosync.sandbox import SandboxConfig, start_in_thread
 from sociallogin.catalog import DEFAULT_SIGNUP_RULES
 from sociallogin.models import ProviderSettings
 

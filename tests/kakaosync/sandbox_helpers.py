@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from typing import Any
 
 import requests
 
@@ -55,3 +56,24 @@ def login_and_consent(
 
 def query_of(location: str) -> dict[str, str]:
     return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
+
+
+def exchange_code(base: str, code: str, *, redirect_uri: str, secret: str = "sec") -> Any:
+    """``POST /oauth/token`` as allauth's Kakao provider sends it; the raw response."""
+    return requests.post(
+        f"{base}/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "client_id": "rest",
+            "redirect_uri": redirect_uri,
+            "code": code,
+            "client_secret": secret,
+        },
+        timeout=5,
+    )
+
+
+def kapi(base: str, method: str, path: str, token: str, **data: str) -> Any:
+    """A call to the sandbox's kapi with the user's token; the raw response."""
+    headers = {"Authorization": f"Bearer {token}"}
+    return requests.request(method, base + path, headers=headers, data=data or None, timeout=5)

@@ -9,11 +9,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
+from devtools.sandboxes.kakao import SandboxConfig, start_in_thread
+from devtools.sandboxes.kakao.__main__ import main as sandbox_main
 from kakaosync import client
-from kakaosync.sandbox import SandboxConfig, start_in_thread
-from kakaosync.sandbox.__main__ import main as sandbox_main
 
-from .sandbox_helpers import login_and_consent, query_of
+from .sandbox_helpers import exchange_code, kapi, login_and_consent, query_of
 
 REDIRECT = "http://shop.test/accounts/kakao/login/callback/"
 
@@ -61,34 +61,34 @@ def test_full_sync_signup_through_the_client(sandbox, kakao_hosts):
     assert resp.status_code == 302
     q = query_of(resp.headers["Location"])
     assert q["state"] == "st8"
-    token = client.request_token(
-        client_id="rest", redirect_uri=REDIRECT, code=q["code"], client_secret="sec"
-    )
-    user = client.get_user(token.access_token)
-    assert user.id == 1001
-    assert user.account.email == "minji@example.com"
-    assert user.account.phone_number == "+82 10-1234-5678"
-    assert user.account.birthday is None and user.account.needs_agreement["birthday"] is True
-    assert user.synched_at is not None
-    terms = {t.tag: t for t in client.get_service_terms(token.access_token).terms}
+    token = exchange_code(sandbox.base_url, q["code"], redirect_uri=REDIRECT).json()
+    access = token["access_token"]
+    user = kapi(sandbox.base_url, "GET", "/v2/user/me", access).json()
+    account = user["kakao_account"]
+    assert user["id"] == 1001
+    assert account["email"] == "minji@example.com"
+    assert account["phone_number"] == "+82 10-1234-5678"
+    assert "birthday" not in account and account["birthday_needs_agreement"] is True
+    assert user["synched_at"]
+    terms = {t.tag: t for t in client.get_service_terms(access).terms}
     assert terms["marketing"].agreed and not terms["marketing"].required
     assert terms["terms_of_service"].required and terms["terms_of_service"].agreed_at
-    rel = client.get_channels(token.access_token, channel_public_ids=["_shop"])
+    rel = client.get_channels(access, channel_public_ids=["_shop"])
     assert rel.relation_to("_shop") == "ADDED"
-    assert client.get_channels(token.access_token).relation_to("_shop") == "ADDED"
-    assert client.access_token_info(token.access_token).app_id == 777
-    assert client.revoke_service_terms(token.access_token, ["marketing"]) == ["marketing"]
-    with pytest.raises(client.KakaoAPIError):
-        client.revoke_service_terms(token.access_token, ["terms_of_service"])
+    assert client.get_channels(access).relation_to("_shop") == "ADDED"
+    info = kapi(sandbox.base_url, "GET", "/v1/user/access_token_info", access).json()
+    assert info["app_id"] == 777
+    revoke = "/v2/user/revoke/service_terms"
+    revoked = kapi(sandbox.base_url, "POST", revoke, access, tags="marketing").json()
+    assert [t["tag"] for t in revoked["revoked_service_terms"]] == ["marketing"]
+    assert (
+        kapi(sandbox.base_url, "POST", revoke, access, tags="terms_of_service").status_code == 400
+    )
     # the code is single use
-    with pytest.raises(client.KakaoAPIError) as exc:
-        client.request_token(
-            client_id="rest", redirect_uri=REDIRECT, code=q["code"], client_secret="sec"
-        )
-    assert exc.value.code == "KOE320"
-    assert client.logout(token.access_token) == 1001
-    with pytest.raises(client.KakaoAuthError):
-        client.get_user(token.access_token)
+    again = exchange_code(sandbox.base_url, q["code"], redirect_uri=REDIRECT)
+    assert again.status_code == 400 and again.json()["error_code"] == "KOE320"
+    assert kapi(sandbox.base_url, "POST", "/v1/user/logout", access).json()["id"] == 1001
+    assert kapi(sandbox.base_url, "GET", "/v2/user/me", access).status_code == 401
 
 
 def test_required_terms_must_be_agreed_and_cancel_is_access_denied(sandbox):
@@ -115,17 +115,13 @@ def test_prompt_none(sandbox):
     assert "code" in query_of(resp.headers["Location"])
 
 
-def test_token_errors(sandbox, kakao_hosts):
+def test_token_errors(sandbox):
     resp = login_and_consent(sandbox.base_url, authorize_url(sandbox.base_url))
     code = query_of(resp.headers["Location"])["code"]
-    with pytest.raises(client.KakaoAuthError) as exc:
-        client.request_token(client_id="rest", redirect_uri=REDIRECT, code=code, client_secret="no")
-    assert exc.value.code == "KOE010"
-    with pytest.raises(client.KakaoAPIError) as exc:
-        client.request_token(
-            client_id="rest", redirect_uri=REDIRECT + "x", code=code, client_secret="sec"
-        )
-    assert exc.value.code == "KOE303"
+    wrong_secret = exchange_code(sandbox.base_url, code, redirect_uri=REDIRECT, secret="no")
+    assert wrong_secret.status_code == 401 and wrong_secret.json()["error_code"] == "KOE010"
+    wrong_uri = exchange_code(sandbox.base_url, code, redirect_uri=REDIRECT + "x")
+    assert wrong_uri.status_code == 400 and wrong_uri.json()["error_code"] == "KOE303"
 
 
 def test_bad_client_id_shows_koe_page(sandbox):
@@ -136,14 +132,12 @@ def test_bad_client_id_shows_koe_page(sandbox):
 def test_unlink_with_admin_key(sandbox, kakao_hosts):
     resp = login_and_consent(sandbox.base_url, authorize_url(sandbox.base_url))
     code = query_of(resp.headers["Location"])["code"]
-    token = client.request_token(
-        client_id="rest", redirect_uri=REDIRECT, code=code, client_secret="sec"
-    )
+    access = exchange_code(sandbox.base_url, code, redirect_uri=REDIRECT).json()["access_token"]
     with pytest.raises(client.KakaoAuthError):
         client.unlink_user(admin_key="wrong", user_id=1001)
     assert client.unlink_user(admin_key="adm", user_id=1001) == 1001
     with pytest.raises(client.KakaoAuthError):
-        client.get_user(token.access_token)
+        client.get_service_terms(access)
     with pytest.raises(client.KakaoAPIError) as exc:
         client.unlink_user(admin_key="adm", user_id=1001)
     assert exc.value.code == "-101"
@@ -211,7 +205,7 @@ def test_runs_standalone_as_a_module():
     import sys
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kakaosync.sandbox", "--host", "127.0.0.1", "--port", "0"],
+        [sys.executable, "-m", "devtools.sandboxes.kakao", "--host", "127.0.0.1", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -11,9 +11,9 @@ from allauth.socialaccount.models import SocialAccount
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import Client
 
+from devtools.sandboxes.kakao.__main__ import main as sandbox_main
 from kakaosync import audience
 from kakaosync.models import KakaoSyncMember, WebhookDelivery
-from kakaosync.sandbox.__main__ import main as sandbox_main
 from store.models import Customer
 
 from .test_webhooks import make_kakao_customer

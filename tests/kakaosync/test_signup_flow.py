@@ -130,7 +130,7 @@ def test_kakao_down_during_sync_shows_page_and_writes_nothing(
     def broken(self):  # service terms answer 500
         self._kapi_error(500, -1, "internal error")
 
-    from kakaosync.sandbox.server import KakaoSandboxHandler
+    from devtools.sandboxes.kakao.server import KakaoSandboxHandler
 
     original = KakaoSandboxHandler.service_terms
     KakaoSandboxHandler.service_terms = broken
@@ -149,7 +149,7 @@ def test_kakao_down_during_sync_shows_page_and_writes_nothing(
 @pytest.fixture
 def broken_kakao_api(use_kakao_sandbox):
     """Replace one sandbox endpoint's answer for a test."""
-    from kakaosync.sandbox.server import KakaoSandboxHandler
+    from devtools.sandboxes.kakao.server import KakaoSandboxHandler
 
     originals = {}
 

@@ -7,10 +7,10 @@ import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 
+from devtools.sandboxes.kakao.state import REFERRER_TYPES
 from kakaosync import webhooks
 from kakaosync.admin import REFERRER_LABELS
 from kakaosync.models import KakaoSyncMember, WebhookDelivery
-from kakaosync.sandbox.state import REFERRER_TYPES
 
 from .test_webhooks import AUTH, URL, make_kakao_customer, params
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from keymap.sandbox.example import SEED_ANSWER
-from keymap.sandbox.example import SEED_KEY_MAP as SEED_MAP
-from keymap.sandbox.example import WEBHOOK_PATHS as PATHS
+from devtools.sandboxes.partner.example import SEED_ANSWER
+from devtools.sandboxes.partner.example import SEED_KEY_MAP as SEED_MAP
+from devtools.sandboxes.partner.example import WEBHOOK_PATHS as PATHS
 
 __all__ = ["PATHS", "SEED_ANSWER", "SEED_MAP"]  # imported by the test modules
 
@@ -61,7 +61,7 @@ def partner(db: Any) -> Callable[..., None]:
 @pytest.fixture
 def partner_sandbox() -> Any:
     """The real partner sandbox on a loopback port, for as long as the test runs."""
-    from keymap.sandbox import start
+    from devtools.sandboxes.partner import start
 
     server, sandbox, base_url = start(SECRET)
     sandbox.base_url = base_url

@@ -21,7 +21,7 @@ User = get_user_model()
 
 @pytest.fixture
 def kakao_sandbox(settings: Any) -> Iterator[str]:
-    from kakaosync.sandbox import start_in_thread
+    from devtools.sandboxes.kakao import start_in_thread
     from sociallogin.models import ProviderSettings
 
     server = start_in_thread()

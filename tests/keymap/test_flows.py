@@ -147,6 +147,7 @@ def test_signup_refusal_shows_the_partners_reason(client, partner) -> None:
     response = _signup(client)
     assert response.status_code == 200
     assert "This name is taken at the partner." in response.content.decode()
+    assert 'href="/accounts/login/"' in response.content.decode()  # allauth's signup page
     assert not User.objects.filter(username="newbie").exists()
     assert Delivery.objects.get().outcome == "refused"
 

@@ -118,7 +118,7 @@ def test_partner_is_told_whether_the_social_email_is_verified(client, partner, m
 
 
 def test_sandbox_recognises_a_social_email_only_when_verified() -> None:
-    from keymap.sandbox.server import PartnerSandbox
+    from devtools.sandboxes.partner.server import PartnerSandbox
 
     sandbox = PartnerSandbox("s")
     status, body = sandbox.handle(
@@ -136,7 +136,7 @@ def test_behind_trusted_proxies_the_limit_counts_the_address_they_saw(
     client, partner, settings
 ) -> None:
     settings.KEYMAP_USER_ID_RATE_LIMIT = (2, 60)
-    settings.KEYMAP_TRUSTED_PROXIES = 1
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     responses.post(VALIDATE, status=404)
     url = reverse("keymap:user_id_login")
     for n in range(2):  # a client that makes up the left part of the header each time
@@ -148,3 +148,16 @@ def test_behind_trusted_proxies_the_limit_counts_the_address_they_saw(
     # Another shopper behind the same proxy is not affected.
     other = "203.0.113.8"
     assert client.post(url, {"user_id": "x8"}, HTTP_X_FORWARDED_FOR=other).status_code == 200
+
+
+def test_retired_trusted_proxies_setting_says_what_to_set_instead(settings) -> None:
+    from keymap.checks import check_retired_settings
+
+    assert check_retired_settings() == []
+    settings.KEYMAP_TRUSTED_PROXIES = 2
+    (error,) = check_retired_settings()
+    assert error.id == "keymap.E003"
+    assert "ALLAUTH_TRUSTED_PROXY_COUNT = 2" in error.hint
+    settings.KEYMAP_TRUSTED_PROXIES = 0
+    (warning,) = check_retired_settings()
+    assert warning.id == "keymap.W004" and "Remove KEYMAP_TRUSTED_PROXIES" in warning.hint

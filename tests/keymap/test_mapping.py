@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from devtools.sandboxes.partner.example import SEED_ANSWER
+from devtools.sandboxes.partner.example import SEED_KEY_MAP as SEED_MAP
 from keymap.mapping import (
     ATTRIBUTES,
     KeyMapError,
@@ -17,8 +19,6 @@ from keymap.mapping import (
     compile_key_map,
     map_answer,
 )
-from keymap.sandbox.example import SEED_ANSWER
-from keymap.sandbox.example import SEED_KEY_MAP as SEED_MAP
 
 
 def test_seed_answer_maps_every_attribute() -> None:

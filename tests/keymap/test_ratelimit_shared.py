@@ -18,8 +18,8 @@ HITS = """
 import django, os
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 django.setup()
-from keymap import ratelimit
-print(",".join(str(ratelimit.hit("id", "gamer123", limit=5, period=60)) for _ in range(3)))
+from store import ratelimit
+print(",".join(str(ratelimit.hit("user-id", "gamer123", limit=5, period=60)) for _ in range(3)))
 """
 
 

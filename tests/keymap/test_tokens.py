@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from keymap import tokens
+from keymap import jwt_tokens as tokens
 from keymap.models import SigningKey
 
 from .conftest import PARTNER, PATHS, answer

@@ -77,7 +77,7 @@ def social_login(client: Client, provider: str = "kakao", **params: str) -> Any:
 
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[Any]:
-    from sociallogin.sandbox.server import start_in_thread
+    from devtools.sandboxes.providers.server import start_in_thread
 
     server = start_in_thread()
     yield server

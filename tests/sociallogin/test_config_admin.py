@@ -245,3 +245,18 @@ def test_failed_import_leaves_no_uncommitted_value_in_the_cache(kakao: Any) -> N
             }
         )
     assert StoreSettings.load().age_restricted is False
+
+
+def test_blank_secret_keeps_the_stored_one_and_satisfies_the_on_check(db: Any) -> None:
+    from sociallogin.catalog import SIGNUP_FIELDS
+    from sociallogin.forms import ProviderSettingsForm
+
+    data = {"enabled": "on", "client_id": "nid", "secret": ""}
+    data |= {f"rule_{name}": "hidden" for name in SIGNUP_FIELDS}
+    row = ProviderSettings.objects.create(provider="naver", client_id="nid", secret="nsec")
+    form = ProviderSettingsForm(data, instance=row)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["secret"] == "nsec"
+    row.secret = ""
+    form = ProviderSettingsForm(data, instance=row)
+    assert not form.is_valid() and "secret" in form.errors

@@ -20,7 +20,6 @@ def clean_registry() -> Iterator[None]:
         {k: dict(v) for k, v in registry._endpoints.items()},
         {k: list(v) for k, v in registry._auth_params.items()},
         list(registry._provider_filters),
-        dict(registry._provider_classes),
     )
     yield
     registry._endpoints.clear()
@@ -28,8 +27,6 @@ def clean_registry() -> Iterator[None]:
     registry._auth_params.clear()
     registry._auth_params.update(saved[1])
     registry._provider_filters[:] = saved[2]
-    registry._provider_classes.clear()
-    registry._provider_classes.update(saved[3])
 
 
 def test_rewrite_url_keeps_path_and_query(settings: Any, clean_registry: None) -> None:
@@ -127,17 +124,3 @@ def test_provider_filter_hides_and_refuses(
 def test_filters_can_only_remove(rf: Any, clean_registry: None) -> None:
     registry.register_provider_filter(lambda request, ids: [*ids, "facebook"])
     assert registry.filter_providers(rf.get("/"), ["kakao"]) == ["kakao"]
-
-
-def test_provider_class_can_be_extended(client: Any, kakao: Any, clean_registry: None) -> None:
-    from sociallogin.providers import KakaoProvider
-
-    class SyncKakao(KakaoProvider):
-        def get_scope(self) -> list[str]:
-            return ["account_email", "phone_number"]
-
-    registry.set_provider_class("kakao", SyncKakao)
-    assert registry.provider_class("kakao") is SyncKakao
-    resp = client.post("/accounts/kakao/login/")
-    scope = parse_qs(urlsplit(resp["Location"]).query)["scope"][0]
-    assert set(scope.split()) == {"account_email", "phone_number"}

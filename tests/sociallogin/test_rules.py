@@ -305,6 +305,11 @@ def test_verified_email_asks_password_before_linking(
     assert ok.status_code == 302
     assert SocialAccount.objects.get().user == existing
     assert User.objects.count() == 1
+    assert int(client.session["_auth_user_id"]) == existing.pk
+    # allauth recorded a social login of this account (reauthentication and MFA read it).
+    records = client.session["account_authentication_methods"]
+    assert records[-1]["method"] == "socialaccount"
+    assert (records[-1]["provider"], records[-1]["uid"]) == ("kakao", "4242")
 
 
 def test_social_account_deleted_while_proof_was_asked_is_refused_by_name(

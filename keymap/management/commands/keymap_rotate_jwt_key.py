@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from keymap.tokens import retire_key, rotate_key
+from keymap.jwt_tokens import retire_key, rotate_key
 
 
 class Command(BaseCommand):

@@ -1,0 +1,311 @@
+#!/usr/bin/env python
+"""``make bench-load``: Kakao logins under load, the shop against plain allauth, same run.
+
+1. Plain allauth (``bench/allauth_minimal``) and the shop, each as ``make stack`` serves it
+   (PostgreSQL, Redis, ``--servers`` gunicorn servers of ``--workers`` workers, nginx), both
+   up at once, take turns (``--rounds``, ``--duration`` seconds per side in all) under
+   ``--users`` shoppers doing Kakao logins (new and returning) with Locust headless:
+   logins/s, p50, p99, and the ratio shop/plain.
+2. The shop alone with the rest of the sale's mix: in-app automatic login (``prompt=none``)
+   and store-ID logins through the partner (custom storage).
+3. Queries per login on PostgreSQL (pg_stat_statements around logins run one at a time).
+4. py-spy samples one app server during step 1 (``--profile``): its top frames.
+5. Throughput of the shop at 1, 2 and 4 workers (``--scaling``).
+
+Everything listens on 127.0.0.1 and is bounded by ``--duration`` per run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from collections import Counter
+from contextlib import ExitStack
+from pathlib import Path
+
+import requests
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from stack import Stack  # noqa: E402
+
+from bench.load import flows  # noqa: E402
+
+KAKAO_MIX = ["KakaoNewShopper", "KakaoReturningShopper"]
+SALE_MIX = ["InAppShopper", "StoreIdShopper"]
+LOCUST = [sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless"]
+
+
+def warm_up(stack: Stack, users: int, seconds: int, out: Path) -> None:
+    """An unmeasured run first: every worker imports and connects before the clock starts."""
+    run_locust(stack, [*KAKAO_MIX, *SALE_MIX] if stack.project == "shop" else KAKAO_MIX,
+               users, seconds, out / "warm", report=False)  # fmt: skip
+
+
+def run_locust(
+    stack: Stack, classes: list[str], users: int, seconds: int, out: Path, report: bool = True
+) -> dict:
+    """Locust against the stack's proxy; per login name: count, fails, logins/s, p50, p99."""
+    out.mkdir(parents=True, exist_ok=True)
+    env = {**stack.env, "KAKAO_SANDBOX_URL": stack.sandbox_urls["kakao"]}
+    prefix = out / f"{stack.project}-{'-'.join(classes)}-{stack.servers}x{stack.workers}"
+    subprocess.run(
+        [
+            *LOCUST, "-u", str(users), "-r", str(users), "-t", f"{seconds}s",
+            "--host", stack.url, "--csv", str(prefix), "--only-summary", "--stop-timeout", "10",
+            "--loglevel", "ERROR", *classes,
+        ],
+        cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    rows: dict[str, dict[str, float]] = {}
+    if not report:
+        return rows
+    with open(f"{prefix}_stats.csv") as f:
+        for row in csv.DictReader(f):
+            name = row["Name"] if row["Type"] == "LOGIN" else "all"
+            if row["Type"] not in ("LOGIN", "") and row["Name"] != "Aggregated":
+                continue
+            rows[name] = {
+                "n": float(row["Request Count"]),
+                "fails": float(row["Failure Count"]),
+                "rps": float(row["Requests/s"]),
+                "p50": float(row["50%"] or 0),
+                "p99": float(row["99%"] or 0),
+            }
+    with open(f"{prefix}_failures.csv") as f:
+        for row in csv.DictReader(f):
+            print(f"    failures: {row['Occurrences']} x {row['Name']}: {row['Error'][:150]}")
+    return rows
+
+
+def _signup(session: requests.Session, target: flows.Target) -> str:
+    flows.kakao_account(session, target)
+    return flows.kakao_login(session, target)
+
+
+def queries_per_login(stack: Stack, flow: str, n: int = 5) -> float:
+    """Statements PostgreSQL ran per login (BEGIN/COMMIT excluded), logins one at a time."""
+    import psycopg
+
+    target = flows.Target(stack.url, stack.sandbox_urls["kakao"])
+    session = requests.Session()
+    session.headers.update({"User-Agent": flows.BROWSER_UA, "X-Forwarded-For": "10.255.0.1"})
+    run = {
+        "kakao signup": lambda: _signup(session, target),
+        "kakao returning": lambda: flows.kakao_login(session, target),
+        "kakao in-app prompt=none": lambda: flows.inapp_auto_login(session, target),
+        "store ID (custom storage)": lambda: flows.store_id_login(
+            session, target, "gamer123", "gamer-pass-123"
+        ),
+    }[flow]
+    if flow != "kakao signup" and flow != "store ID (custom storage)":
+        flows.kakao_account(session, target)
+        flows.kakao_login(session, target)
+        flows.shop_logout(session)
+    run()  # warm: the connections and caches of a running shop
+    flows.shop_logout(session)
+    sql = (
+        "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements s JOIN pg_database d "
+        "ON d.oid = s.dbid WHERE d.datname = current_database() AND s.query NOT ILIKE "
+        "'%pg_stat_statements%' AND upper(s.query) NOT IN ('BEGIN', 'COMMIT', 'ROLLBACK')"
+    )
+    with psycopg.connect(stack.database_url, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        conn.execute("SELECT pg_stat_statements_reset()")
+        for _ in range(n):
+            run()
+            flows.shop_logout(session)
+        row = conn.execute(sql).fetchone()
+    return float(row[0] if row else 0) / n
+
+
+def safe_queries(stack: Stack, flow: str) -> float:
+    try:
+        return queries_per_login(stack, flow)
+    except (flows.FlowError, requests.RequestException) as exc:
+        print(f"    queries of {flow}: the login failed ({exc})")
+        return float("nan")
+
+
+def profile(stack: Stack, seconds: int, out: Path) -> subprocess.Popen[bytes] | None:
+    """py-spy on every worker of the first app server, in the background."""
+    if not shutil.which("py-spy") and not (Path(sys.executable).parent / "py-spy").exists():
+        print("  (py-spy not installed: no profile)")
+        return None
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    master = stack._app_procs[0].pid
+    return subprocess.Popen(
+        [
+            spy, "record", "--pid", str(master), "--subprocesses", "--duration", str(seconds),
+            "--rate", "50", "--format", "raw", "--output", str(out / "profile.txt"),
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def top_frames(path: Path, n: int = 12) -> list[str]:
+    """Inclusive and own share of samples per function, from py-spy's raw (collapsed) output."""
+    inclusive: Counter[str] = Counter()
+    own: Counter[str] = Counter()
+    packages: Counter[str] = Counter()
+    total = 0
+    for line in path.read_text().splitlines():
+        stack_text, _, count_text = line.rpartition(" ")
+        if not count_text.isdigit():
+            continue
+        count = int(count_text)
+        total += count
+        frames = [_frame(f) for f in stack_text.split(";") if "(" in f]
+        for frame in set(frames):
+            inclusive[frame] += count
+        if frames:
+            own[frames[-1]] += count
+            packages[_package(frames[-1])] += count
+    if not total:
+        return ["no samples"]
+    lines = [f"{total} samples; own time by package:"]
+    lines += [f"  {c / total:6.1%}  {p}" for p, c in packages.most_common(8)]
+    lines.append("own time (leaf frames):")
+    lines += [f"  {c / total:6.1%}  {f}" for f, c in own.most_common(n)]
+    lines.append("inclusive time, below 90 % (below the WSGI stack):")
+    wide = [(f, c) for f, c in inclusive.most_common() if c / total < 0.9]
+    lines += [f"  {c / total:6.1%}  {f}" for f, c in wide[:n]]
+    return lines
+
+
+def _package(frame: str) -> str:
+    where = frame.rpartition(" (")[2].rstrip(")")
+    top = where.split("/", 1)[0]
+    # py-spy names files relative to their sys.path entry: tell ours and installed from stdlib.
+    site = Path(sysconfig.get_paths()["purelib"])
+    if "/" in where and ((site / top).is_dir() or (ROOT / top).is_dir()):
+        return top
+    return "python (stdlib)"
+
+
+def _frame(text: str) -> str:
+    func, _, where = text.partition(" (")
+    where = where.rstrip(")").rsplit(":", 1)[0]
+    return f"{func} ({where})"
+
+
+def merge(rounds: list[dict]) -> dict[str, dict[str, float]]:
+    """Rounds of one side: counts summed, logins/s averaged, p50 the median of the rounds'
+    p50, p99 the worst round's p99."""
+    merged: dict[str, dict[str, float]] = {}
+    for name in {name for rows in rounds for name in rows}:
+        rows = [r[name] for r in rounds if name in r]
+        merged[name] = {
+            "n": sum(r["n"] for r in rows),
+            "fails": sum(r["fails"] for r in rows),
+            "rps": sum(r["rps"] for r in rows) / len(rounds),
+            "p50": statistics.median(r["p50"] for r in rows),
+            "p99": max(r["p99"] for r in rows),
+        }
+    return merged
+
+
+def table_row(label: str, row: dict[str, float] | None, base: float | None = None) -> str:
+    if not row:
+        return f"  {label:<44} no data"
+    ratio = f"  {row['rps'] / base:5.2f}x" if base else ""
+    return (
+        f"  {label:<44} {row['rps']:7.1f}/s  p50 {row['p50']:6.0f} ms  p99 {row['p99']:6.0f} ms"
+        f"  {int(row['n']):5d} logins {int(row['fails']):3d} failed{ratio}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=12, help="concurrent shoppers (12)")
+    parser.add_argument("--duration", type=int, default=30, help="seconds per run (30)")
+    parser.add_argument("--rounds", type=int, default=3, help="turns per side (3)")
+    parser.add_argument("--warm", type=int, default=8, help="unmeasured seconds first (8)")
+    parser.add_argument("--servers", type=int, default=2, help="app servers (2)")
+    parser.add_argument("--workers", type=int, default=2, help="workers per server (2)")
+    parser.add_argument("--no-scaling", dest="scaling", action="store_false")
+    parser.add_argument("--no-profile", dest="profile", action="store_false")
+    args = parser.parse_args()
+    out = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    shape = f"{args.servers} servers x {args.workers} workers"
+    print(f"{args.users} shoppers, {args.duration} s per run, {shape}, nginx, PostgreSQL, Redis")
+    results: dict[str, dict] = {}
+    queries: dict[str, dict[str, float]] = {"allauth_minimal": {}, "shop": {}}
+    kakao_flows = ["kakao signup", "kakao returning"]
+    sale_flows = ["kakao in-app prompt=none", "store ID (custom storage)"]
+    with ExitStack() as running:
+        stacks: dict[str, Stack] = {}
+        for project in ("allauth_minimal", "shop"):
+            print(f"[{project}] starting the stack", flush=True)
+            stacks[project] = running.enter_context(
+                Stack(
+                    project=project, servers=args.servers, workers=args.workers, trusted_proxies=2
+                )
+            )
+            warm_up(stacks[project], args.users, args.warm, out)
+        # Both stacks stay up and take turns in short rounds, so that a busier minute of a
+        # shared machine does not land on one side only.
+        piece = max(10, args.duration // args.rounds)
+        shop = stacks["shop"]
+        spy = profile(shop, 2 * args.rounds * (piece + 4), out) if args.profile else None
+        rounds: dict[str, list[dict]] = {project: [] for project in stacks}
+        for r in range(args.rounds):
+            order = list(stacks) if r % 2 == 0 else list(reversed(stacks))
+            for project in order:
+                rows = run_locust(stacks[project], KAKAO_MIX, args.users, piece, out / f"round{r}")
+                rounds[project].append(rows)
+                print(table_row(f"round {r + 1} {project}", rows.get("all")), flush=True)
+        if spy is not None:
+            spy.wait(timeout=2 * args.rounds * (piece + 4) + 60)
+        for project, stack in stacks.items():
+            results[project] = merge(rounds[project])
+            for flow in kakao_flows:
+                queries[project][flow] = safe_queries(stack, flow)
+        stacks["allauth_minimal"].__exit__()  # its CPU back for the shop's runs; exit is idempotent
+        results["sale"] = run_locust(shop, SALE_MIX, args.users, args.duration, out)
+        for flow in sale_flows:
+            queries["shop"][flow] = safe_queries(shop, flow)
+        if args.scaling:
+            results["scaling"] = {}
+            for servers, workers in ((1, 1), (1, 2), (2, 2)):
+                shop.start_servers(servers, workers)
+                warm_up(shop, args.users, args.warm, out)
+                rows = run_locust(shop, KAKAO_MIX, args.users, args.duration, out)
+                results["scaling"][servers * workers] = rows.get("all")
+    base, ours = results["allauth_minimal"], results["shop"]
+    print(f"\n=== Kakao logins under load: {args.users} shoppers, {shape} ===")
+    print("  (one login = every request of it; ratio = shop logins/s / plain allauth; goal >= 0.9)")
+    for name in ["all", *kakao_flows]:
+        print(table_row(f"plain allauth  {name}", base.get(name)))
+        b = base.get(name, {}).get("rps")
+        print(table_row(f"shop           {name}", ours.get(name), b))
+    print("\n=== the rest of the sale (shop only) ===")
+    for name in ["all", *sale_flows]:
+        print(table_row(f"shop           {name}", results["sale"].get(name)))
+    print("\n=== PostgreSQL statements per login (every request of it; BEGIN/COMMIT excluded) ===")
+    for project, counts in queries.items():
+        for flow, count in counts.items():
+            print(f"  {project:<16} {flow:<28} {count:6.1f}")
+    if "scaling" in results:
+        print("\n=== shop, Kakao logins at 1, 2 and 4 workers (1x1, 1x2, 2x2) ===")
+        for workers, row in results["scaling"].items():
+            print(table_row(f"{workers} worker(s)", row))
+    if (out / "profile.txt").exists():
+        print("\n=== py-spy: one app server of the shop during the Kakao run ===")
+        print("\n".join(top_frames(out / "profile.txt")))
+    print(f"\nLocust CSVs and the raw profile: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

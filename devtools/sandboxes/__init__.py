@@ -1,0 +1,1 @@
+"""Sandboxes for development and tests, each a real HTTP server on loopback."""

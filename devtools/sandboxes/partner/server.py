@@ -1,0 +1,226 @@
+"""The partner sandbox's HTTP server and its user table."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from .example import WEBHOOK_PATHS
+
+logger = logging.getLogger("devtools.sandboxes.partner")
+
+PATHS = {path: name for name, path in WEBHOOK_PATHS.items()}
+MAX_BODY = 64 * 1024
+
+
+@dataclass
+class PartnerUser:
+    player_id: str
+    username: str
+    password: str
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+    gender: str = ""
+    birthday: str = ""
+    # (provider, email) pairs of social accounts the partner already knows as this user.
+    social_emails: set[str] = field(default_factory=set)
+
+    def answer(self) -> dict[str, Any]:
+        """The seed's example answer shape."""
+        return {
+            "user": {"player_id": self.player_id, "email": self.email},
+            "user_info": {
+                "username": self.username,
+                "user_first_name": self.first_name,
+                "user_last_name": self.last_name,
+                "gender": self.gender or None,
+                "birthday": self.birthday or None,
+                "country": "KR",
+                "language": "ko",
+            },
+            "subscription_status": "active",
+            "loyalty_level": "gold",
+        }
+
+
+def demo_users() -> list[PartnerUser]:
+    return [
+        PartnerUser(
+            "12345678",
+            "gamer123",
+            "gamer-pass-123",
+            "user@example.com",
+            "John",
+            "Doe",
+            "male",
+            "1990-05-15",
+            social_emails={"user@example.com"},
+        ),
+        PartnerUser(
+            "87654321", "minji", "minji-pass-123", "minji@example.com", "Minji", "Kim", "female",
+            "19951103",
+        ),
+    ]  # fmt: skip
+
+
+class PartnerSandbox:
+    """The user table and the four webhooks' logic (thread-safe)."""
+
+    def __init__(self, secret: str, users: list[PartnerUser] | None = None) -> None:
+        self.secret = secret
+        self.users = {u.player_id: u for u in (demo_users() if users is None else users)}
+        self.lock = threading.Lock()
+        self.received: list[dict[str, Any]] = []
+        self._next_id = 90000000
+
+    def by_login(self, login: str) -> PartnerUser | None:
+        login = login.strip().lower()
+        for user in self.users.values():
+            if login in (user.username.lower(), user.email.lower(), user.player_id):
+                return user
+        return None
+
+    def handle(self, webhook: str, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self.lock:
+            self.received.append(
+                {"webhook": webhook, **{k: v for k, v in data.items() if k != "password"}}
+            )
+            if webhook == "user_authentication":
+                user = self.by_login(str(data.get("login", "")))
+                if user is None or not hmac.compare_digest(
+                    user.password, str(data.get("password", ""))
+                ):
+                    return 401, {"message": "Wrong user name or password."}
+                return 200, user.answer()
+            if webhook == "user_creation":
+                username = str(data.get("username") or "").strip()
+                email = str(data.get("email") or "").strip()
+                if not username or self.by_login(username) or (email and self.by_login(email)):
+                    return 409, {
+                        "message": "This user name or email is already taken at the partner."
+                    }
+                self._next_id += 1
+                user = PartnerUser(str(self._next_id), username, "", email)
+                self.users[user.player_id] = user
+                return 201, user.answer()
+            if webhook == "social_login":
+                email = str(data.get("email") or "").strip().lower()
+                # Recognised by e-mail only when the provider verified the address.
+                if data.get("email_verified") is True:
+                    for user in self.users.values():
+                        if email and (email == user.email.lower() or email in user.social_emails):
+                            return 200, user.answer()
+                self._next_id += 1
+                name = email.split("@")[0] or f"social{self._next_id}"
+                user = PartnerUser(str(self._next_id), name, "", email)
+                self.users[user.player_id] = user
+                return 200, user.answer()
+            if webhook == "user_validation":
+                user_id = str(data.get("user_id") or "")
+                if user_id in self.users:
+                    return 200, {"exists": True}
+                return 404, {"message": "No such user."}
+        return 404, {"message": "unknown webhook"}
+
+
+def _handler(sandbox: PartnerSandbox) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as the shop's session expects
+        # Headers and body in one segment: with keep-alive, separate small writes would
+        # wait for a delayed ACK (40 ms per call on Linux).
+        wbufsize = 64 * 1024
+        disable_nagle_algorithm = True
+
+        def log_message(self, format: str, *args: Any) -> None:
+            logger.debug(format, *args)
+
+        def _send(self, status: int, payload: dict[str, Any]) -> None:
+            body = json.dumps(payload, ensure_ascii=False).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            if self.path == "/":
+                users = [
+                    {"player_id": u.player_id, "username": u.username, "email": u.email}
+                    for u in sandbox.users.values()
+                ]
+                self._send(200, {"partner_sandbox": True, "users": users})
+            else:
+                self._send(404, {"message": "not found"})
+
+        def do_POST(self) -> None:
+            webhook = PATHS.get(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_BODY:
+                self._send(413, {"message": "too large"})
+                return
+            body = self.rfile.read(length)
+            if webhook is None:
+                self._send(404, {"message": "unknown webhook"})
+                return
+            expected = (
+                "sha256=" + hmac.new(sandbox.secret.encode(), body, hashlib.sha256).hexdigest()
+            )
+            if not hmac.compare_digest(expected, self.headers.get("X-Store-Signature", "")):
+                self._send(401, {"message": "bad signature"})
+                return
+            if self.headers.get("X-Store-Webhook") != webhook:
+                self._send(400, {"message": "X-Store-Webhook does not match the URL"})
+                return
+            try:
+                data = json.loads(body)
+            except ValueError:
+                self._send(400, {"message": "not JSON"})
+                return
+            if not isinstance(data, dict):
+                self._send(400, {"message": "not an object"})
+                return
+            status, payload = sandbox.handle(webhook, data)
+            self._send(status, payload)
+
+    return Handler
+
+
+class _Server(ThreadingHTTPServer):
+    # The default listen backlog (5) resets connections when many logins arrive at once.
+    request_queue_size = 128
+    daemon_threads = True
+
+
+def start(
+    secret: str, *, host: str = "127.0.0.1", port: int = 0, users: list[PartnerUser] | None = None
+) -> tuple[ThreadingHTTPServer, PartnerSandbox, str]:
+    """Serve in a daemon thread; returns (server, sandbox, base URL). ``server.shutdown()``."""
+    sandbox = PartnerSandbox(secret, users)
+    server = _Server((host, port), _handler(sandbox))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True, name="partner-sandbox").start()
+    return server, sandbox, f"http://{host}:{server.server_address[1]}"
+
+
+def serve(secret: str, host: str, port: int) -> None:
+    sandbox = PartnerSandbox(secret)
+    server = _Server((host, port), _handler(sandbox))
+    server.daemon_threads = True
+    print(
+        f"partner sandbox on http://{host}:{port}/ (users: "
+        f"{', '.join(u.username for u in sandbox.users.values())})",
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -1,0 +1,1 @@
+"""Integrations of the store with host shops (each an optional app)."""

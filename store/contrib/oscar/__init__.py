@@ -1,0 +1,1 @@
+"""django-oscar as the host shop: ``pip install "django-social-store[oscar]"``."""

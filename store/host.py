@@ -1,0 +1,102 @@
+"""The host adapter: every decision that depends on the shop the plugin is embedded in.
+
+Like allauth's adapters, one class with one small method per decision, chosen by the dotted
+path in ``STORE_HOST_ADAPTER``. The default uses the built-in minimal commerce (points
+ledger, coupons, orders, shop front); ``store.contrib.oscar.adapter.OscarHostAdapter`` uses
+django-oscar's vouchers, baskets, orders and addresses.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:  # the configured user model, as django-stubs resolves it
+    from django.contrib.auth.models import User
+
+    from .models import Customer, StoreSettings
+
+DEFAULT_HOST_ADAPTER = "store.host.HostAdapter"
+
+
+class HostAdapter:
+    """The default: the built-in minimal commerce of ``store``."""
+
+    def grant_welcome_benefits(self, customer: Customer, store_settings: StoreSettings) -> None:
+        """Give a new customer the store's welcome points and coupon (inside onboarding's
+        transaction, exactly once per customer)."""
+        from .models import Coupon, PointEntry
+        from .services import points
+
+        if store_settings.welcome_points:
+            points.grant(customer, store_settings.welcome_points, PointEntry.Reason.WELCOME)
+        if store_settings.welcome_coupon_id:
+            Coupon.objects.create(
+                customer=customer, template_id=store_settings.welcome_coupon_id, reason="welcome"
+            )
+
+    def merge_commerce(self, source_user: User, target_user: User) -> dict[str, int]:
+        """Move the source's orders, coupons and points onto the target; counts by kind."""
+        from .services import merge
+
+        return merge._move_store_data(source_user, target_user)
+
+    def erase_personal_data(self, user: User) -> dict[str, int]:
+        """Anonymise the customer's orders and drop unused coupons (inside the deletion's
+        transaction); orders stay for the shop's accounting."""
+        from .models import Coupon, Order
+
+        orders = Order.objects.filter(customer__user=user).update(
+            recipient_name="", shipping_address="", anonymised=True
+        )
+        coupons, _by_model = Coupon.objects.filter(
+            customer__user=user, used_at__isnull=True
+        ).delete()
+        return {"orders": orders, "coupons": coupons}
+
+    def home_url(self, request: HttpRequest | None) -> str:
+        return _reverse_or("store:product_list", "/")
+
+    def account_url(self, request: HttpRequest | None) -> str:
+        return _reverse_or("store:account", self.home_url(request))
+
+    def base_template(self, request: HttpRequest | None) -> str:
+        """The template that the plugin's pages and allauth's pages extend."""
+        return "store/base.html"
+
+
+def _reverse_or(name: str, fallback: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return fallback
+
+
+def host_adapter_path() -> str:
+    return str(getattr(settings, "STORE_HOST_ADAPTER", "") or DEFAULT_HOST_ADAPTER)
+
+
+@cache
+def _load(path: str) -> HostAdapter:
+    try:
+        adapter_class = import_string(path)
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            f"STORE_HOST_ADAPTER = {path!r} cannot be imported: {exc}"
+        ) from exc
+    if not (isinstance(adapter_class, type) and issubclass(adapter_class, HostAdapter)):
+        raise ImproperlyConfigured(
+            f"STORE_HOST_ADAPTER = {path!r} is not a subclass of store.host.HostAdapter"
+        )
+    return adapter_class()
+
+
+def get_host_adapter() -> HostAdapter:
+    """The configured adapter, one instance per class path (settings may change in tests)."""
+    return _load(host_adapter_path())

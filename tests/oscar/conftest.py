@@ -1,0 +1,56 @@
+"""The Oscar leg's shop: built once per run (wheel, virtualenv, project, data), served by
+``runserver`` on loopback against the Kakao sandbox.
+
+``STORE_OSCAR_VENV=/path/to/venv`` reuses a virtualenv that already has the plugin and the
+``[oscar]`` extra (to iterate on the tests); by default the wheel is built and installed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .host_shop import (
+    HostShop,
+    base_env,
+    build_wheel,
+    create_project,
+    free_port,
+    make_venv,
+    start_server,
+)
+from .sandboxes import start_kakao_sandbox
+
+
+@pytest.fixture(scope="session")
+def kakao_sandbox() -> Iterator[Any]:
+    server = start_kakao_sandbox()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def oscar_shop(tmp_path_factory: pytest.TempPathFactory, kakao_sandbox: Any) -> Iterator[Any]:
+    where = tmp_path_factory.mktemp("oscar")
+    reuse = os.environ.get("STORE_OSCAR_VENV")
+    if reuse:
+        python = Path(reuse) / "bin" / "python"
+    else:
+        python = make_venv(where / "venv", build_wheel(where / "dist"))
+    shop: HostShop = create_project(python, where / "frobshop", base_env(kakao_sandbox.base_url))
+    shop.manage("migrate", "-v0")
+    shop.manage("oscar_populate_countries")
+    shop.manage("storeconfig", "import", str(Path(__file__).parent / "host_project/store.json"))
+    shop.run_script("seed.py")
+    port = free_port()
+    server = start_server(shop, port, where / "server.log")
+    shop.base_url = f"http://127.0.0.1:{port}"
+    kakao_sandbox.state.config.shop_url = shop.base_url
+    yield shop
+    server.terminate()
+    server.wait(10)

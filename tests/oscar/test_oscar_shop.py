@@ -1,0 +1,104 @@
+"""django-oscar 4.2 as the host shop, in Chromium: Kakao Sync login on Oscar's login page,
+checkout with the welcome voucher, the order in Oscar's dashboard, account deletion."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .host_shop import readme_recipe, settings_lines
+
+pytestmark = [pytest.mark.e2e, pytest.mark.oscar]
+
+PERSON = "1001"  # a Kakao account of the sandbox
+
+
+def kakao_sync_login(page: Page, shop, person: str) -> None:
+    page.goto(f"{shop.base_url}/accounts/login/")
+    expect(page.locator("#login_form")).to_be_visible()  # Oscar's own login page
+    page.get_by_test_id("host-social-login").locator("button[data-provider=kakao]").click()
+    page.locator(f"input[name=person][value='{person}']").check()
+    page.get_by_test_id("kakao-login").click()
+    for tag in ("terms_of_service", "privacy_policy"):
+        page.get_by_test_id(f"term-{tag}").check()
+    page.get_by_test_id("kakao-agree").click()
+
+
+def test_recipe_stays_within_fifteen_settings_lines() -> None:
+    assert settings_lines(readme_recipe()["settings"]) <= 15
+
+
+def test_kakao_customer_checks_out_with_welcome_voucher_then_deletes_account(
+    page: Page, browser, oscar_shop
+) -> None:
+    base = oscar_shop.base_url
+    kakao_sync_login(page, oscar_shop, PERSON)
+    page.goto(f"{base}/accounts/profile/")
+    expect(page.get_by_test_id("points-balance")).to_have_text("1000")
+    code = page.get_by_test_id("welcome-voucher").inner_text()
+    assert code.startswith("WELCOME-")
+
+    page.goto(f"{base}/catalogue/onggi-mug_1/")
+    page.locator("#add_to_basket_form button[type=submit]").click()
+    page.goto(f"{base}/basket/")
+    page.locator("#voucher_form_link a, a#voucher_form_link").first.click()
+    page.fill("#id_code", code)
+    page.locator("#voucher_form button[type=submit]").click()
+    expect(page.locator("#messages, .alert").first).to_contain_text(code)
+    expect(page.locator("#basket_totals")).to_contain_text("21,000")
+
+    page.get_by_role("link", name=re.compile("Proceed to checkout")).click()
+    page.fill("#id_first_name", "Mina")
+    page.fill("#id_last_name", "Kim")
+    page.fill("#id_line1", "1 Sejong-daero")
+    page.fill("#id_line4", "Seoul")
+    page.fill("#id_postcode", "04524")
+    page.select_option("#id_country", "KR")
+    page.locator("#new_shipping_address button[type=submit]").click()
+    page.locator("#view_preview").click()
+    page.locator("#place-order").click()
+    expect(page.locator("body")).to_contain_text("Your order has been placed")
+    order_number = re.search(r"order number is\s+(\d+)", page.inner_text("body")).group(1)
+
+    # The order, with the voucher's discount, in Oscar's dashboard.
+    staff = browser.new_context(locale="en-US").new_page()
+    staff.goto(f"{base}/accounts/login/")
+    staff.fill("#id_login-username", "boss@example.com")
+    staff.fill("#id_login-password", "Boss-pass-1234")
+    staff.locator("#login_form button[type=submit]").click()
+    staff.goto(f"{base}/dashboard/orders/{order_number}/")
+    expect(staff.locator("body")).to_contain_text(code)
+    expect(staff.locator("body")).to_contain_text("Mina")
+
+    # Deleting the account keeps the order for the accounts, without personal data.
+    page.goto(f"{base}/store/account/delete/")
+    page.check("input[name=confirm]")
+    page.get_by_role("button", name="Delete my account").click()
+    staff.reload()
+    expect(staff.locator("body")).not_to_contain_text("Mina")
+    expect(staff.locator("body")).not_to_contain_text("Sejong")
+    erased = json.loads(oscar_shop.run_script("order_state.py").strip().splitlines()[-1])
+    assert erased == {"addresses": 0, "guest_email": "", "line1": "", "first_name": ""}
+    staff.context.close()
+
+
+def test_voucher_only_for_its_customer_merge_moves_oscar_data_and_checks_name_faults(
+    oscar_shop,
+) -> None:
+    result = json.loads(oscar_shop.run_script("adapter_checks.py").strip().splitlines()[-1])
+    assert result["owner_discount"] == "2400.00"  # 10 % of the 24,000 mug
+    assert result["stranger_discount"] == "0.00"
+    assert result["moved"] == {
+        "oscar.oscar_orders": 0,
+        "oscar.oscar_baskets": 1,
+        "oscar.oscar_addresses": 1,
+        "oscar.oscar_addresses_dropped": 1,
+    }
+    assert (result["owner_addresses"], result["owner_baskets"]) == (2, 2)
+    assert result["welcome_vouchers"] == 1
+    assert result["checks"] == []
+    assert result["checks_default_adapter"] == ["store_oscar.W001"]
+    assert result["checks_app_after_oscar"] == ["store_oscar.E002"]
