@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import reverse
 
 from keymap import checks as keymap_checks
-from keymap import tokens
+from keymap import jwt_tokens as tokens
 from keymap.models import PartnerLink
 from store import login_strength
 from store.login_strength import LoginStrength, Strength, WeakLogin
@@ -159,7 +159,7 @@ def test_the_retired_deny_list_setting_is_reported(settings: Any) -> None:
     assert keymap_checks.check_retired_settings() == []
     settings.KEYMAP_USER_ID_PROTECTED_VIEWS = ["store:account"]
     (warning,) = keymap_checks.check_retired_settings()
-    assert warning.id == "keymap.W004"
+    assert warning.id == "keymap.W005"
     assert "KEYMAP_USER_ID_ALLOWED_VIEWS" in warning.hint
 
 
