@@ -242,24 +242,7 @@ def get_service_terms(access_token: str, *, tags: list[str] | None = None) -> Se
     path = "/v2/user/service_terms"
     params = {"tags": ",".join(tags)} if tags else None
     body = _call("GET", _api(path), path=path, headers=_bearer(access_token), params=params)
-    raw_terms = body.get("service_terms", [])
-    if not isinstance(raw_terms, list):
-        raise KakaoInvalidResponse(f"Kakao's answer to {path} has no service_terms list")
-    terms = []
-    for item in raw_terms:
-        if not isinstance(item, dict) or not isinstance(item.get("tag"), str):
-            raise KakaoInvalidResponse(f"Kakao's answer to {path} has a malformed term")
-        terms.append(
-            ServiceTerm(
-                tag=item["tag"],
-                required=item.get("required") is True,
-                agreed=item.get("agreed") is True,
-                revocable=item.get("revocable") is True,
-                agreed_at=parse_time(item.get("agreed_at")),
-                agreed_by=str(item.get("agreed_by") or ""),
-            )
-        )
-    return ServiceTerms(user_id=_int(body, "id", path), terms=tuple(terms))
+    return _terms_from(body, path)
 
 
 def _channels(body: dict[str, Any], path: str) -> ChannelRelations:
