@@ -192,6 +192,24 @@ def test_the_order_service_refuses_a_user_id_login(victim: Any) -> None:
     assert order.points_used == 1000 and order.discount == 3000
 
 
+def test_a_hosts_view_that_orders_through_the_service_is_refused_too(
+    host: Any,  # noqa: F811
+    victim: Any,
+    client: Client,
+) -> None:
+    user_id_login(client, VICTIM_ID)
+    host.KEYMAP_USER_ID_ALLOWED_VIEWS = ["host:quick_order"]  # the middleware lets it open
+    product = make_product(price=20000)
+    response = client.post("/quick-order/", {"slug": product.slug, "points": 1000})
+    assert _stronger_login(response)  # the service's refusal, shown as the stronger login
+    host.MIDDLEWARE = [m for m in host.MIDDLEWARE if "UserIdSession" not in m]
+    bare = Client()  # a client loads the middleware once: a new one for the new list
+    bare.cookies = client.cookies
+    response = bare.post("/quick-order/", {"slug": product.slug, "points": 1000})
+    assert response.status_code == 403  # without the middleware: refused, never a 500
+    assert not Order.objects.exists() and victim.customer.points_balance == 1000
+
+
 def test_the_token_issuer_puts_no_personal_claims_in_a_user_id_logins_token(
     client: Client, victim: Any
 ) -> None:

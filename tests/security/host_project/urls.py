@@ -10,6 +10,7 @@ host = (
         path("signup/", views.signup, name="signup"),
         path("me/", views.me, name="me"),
         path("catalogue/", views.catalogue, name="catalogue"),
+        path("quick-order/", views.quick_order, name="quick_order"),
     ],
     "host",
 )
