@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "kakaosync.middleware.KakaoInAppBrowserMiddleware",
     "kakaosync.middleware.KakaoRequiredTermsMiddleware",  # terms added later, agreed first
     "keymap.middleware.RevokedSessionMiddleware",  # sessions revoked by events, deletion
-    # A session that logged in with only a partner user ID sees no personal data (keymap).
+    # A session that logged in with only a partner user ID opens an allow-list of views (keymap).
     "keymap.middleware.UserIdSessionMiddleware",
 ]
 

@@ -36,11 +36,24 @@ def is_kakaotalk(request: HttpRequest) -> bool:
 
 def restriction_active(request: HttpRequest) -> bool:
     """Kakao-only login applies to this request (cheap for other browsers: no cache read)."""
-    if not is_kakaotalk(request):
+    if not hasattr(request, "headers") or not is_kakaotalk(request):
         return False
     if not load_config().kakao_only_in_app_browser:
         return False
     return sync_active() is not None
+
+
+def is_admin_login(request: Any, user: Any = None) -> bool:
+    """A login through the admin's own login page: store staff keep the admin in KakaoTalk."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or "admin" not in match.namespaces:
+        return False
+    return user is None or bool(user.is_staff)
+
+
+def refuses_password_login(request: Any) -> bool:
+    """``store.registry`` password-login gate: none inside KakaoTalk (option on) but the admin's."""
+    return request is not None and restriction_active(request) and not is_admin_login(request)
 
 
 def provider_filter(request: HttpRequest, provider_ids: list[str]) -> list[str]:

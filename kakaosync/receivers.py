@@ -92,6 +92,36 @@ def claimed_account_to_ownership(ctx: LoginContext) -> None:
             )
 
 
+def refuse_outside_kakao(ctx: LoginContext) -> None:
+    """Inside KakaoTalk (option on) every login but Kakao's is undone, whatever view made it.
+
+    Runs inside Django's ``login()`` (its ``user_logged_in``), so a host's own login view,
+    or a signup view that logs the new user in, is covered as well as the shop's. Staff
+    logging into the admin through its own login page are let through.
+    """
+    request = ctx.request
+    if not inapp.restriction_active(request):
+        return
+    if ctx.kind == "social" and ctx.provider == "kakao":
+        return
+    if inapp.is_admin_login(request, ctx.user):
+        return
+    from django.contrib.auth import logout
+
+    from .inapp_views import kakao_only_page
+
+    logger.warning(
+        "in-app browser: %s login of user %s undone (Kakao only)",
+        ctx.provider or ctx.kind,
+        getattr(ctx.user, "pk", None),
+    )
+    logout(request)
+    refused = "provider" if ctx.kind == "social" else "other"
+    raise ImmediateHttpResponse(
+        kakao_only_page(request, refused=refused, provider=ctx.provider, status=403)
+    )
+
+
 def store_sync_data(ctx: LoginContext) -> None:
     """Terms, channel relation and marketing consent onto the customer, once it exists."""
     if ctx.sociallogin is None or ctx.provider != "kakao":
@@ -168,5 +198,7 @@ def connect() -> None:
     register("kakaosync.read_terms_and_channel", read_terms_and_channel)
     register("kakaosync.claimed_account_to_ownership", claimed_account_to_ownership)
     register("kakaosync.store_sync_data", store_sync_data)
+    register("kakaosync.refuse_outside_kakao", refuse_outside_kakao)
+    store_registry.register_password_login_gate("kakaosync", inapp.refuses_password_login)
     account_deleting.connect(on_account_deleting, dispatch_uid="kakaosync.account_deleting")
     store_registry.register_merge_handler("kakaosync", merge_handler)

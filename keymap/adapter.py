@@ -15,16 +15,25 @@ from django import forms
 from django.db import transaction
 from django.http import HttpRequest
 
-from . import flows
+from . import backends, flows
 from .webhooks import PartnerUnavailable
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def authenticate(self, request: HttpRequest, **credentials: Any) -> Any | None:
-        try:
-            return super().authenticate(request, **credentials)
-        except PartnerUnavailable as exc:
-            raise forms.ValidationError(exc.message, code="partner_unavailable") from None
+        # The login form reports a partner fault itself, as its error ("try again").
+        setattr(request, backends.FORM_REPORTS_FAULT_ATTR, True)
+        user = super().authenticate(request, **credentials)
+        fault = backends.partner_fault(request)
+        if user is None and fault is not None:
+            # The partner failed, not the shopper: give back the attempt allauth's
+            # login_failed rate limit took in pre_authenticate (as allauth does itself for
+            # a successful login), so an outage locks nobody out once the partner is back.
+            rollback = getattr(self, "_rollback_login_failed_rl_usage", None)
+            if rollback is not None:
+                rollback()
+            raise forms.ValidationError(fault, code="partner_unavailable")
+        return user
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         if getattr(form, "sociallogin", None) is not None:

@@ -26,12 +26,7 @@ def token(request: HttpRequest) -> JsonResponse:
     """A JWT for the logged-in session (CSRF-protected: a session-cookie POST)."""
     if not request.user.is_authenticated:
         return _unauthorized("login_required")
-    strength = login_strength.of(request)
-    value, claims = jwt_tokens.issue(
-        request.user,
-        login_type=strength.login_type,
-        restricted=strength.strength <= login_strength.Strength.USER_ID,
-    )
+    value, claims = jwt_tokens.issue(request.user, login_strength.of(request))
     revocation.remember_issued(request.session, claims)
     return JsonResponse(
         {
@@ -61,34 +56,40 @@ def users_me(request: HttpRequest) -> JsonResponse:
         user = None
     if user is None:
         return _unauthorized("invalid_token")
-    return JsonResponse(user_details(user, restricted=bool(claims.get("restricted"))))
+    return JsonResponse(user_details(user, restricted=jwt_tokens.is_restricted(claims)))
 
 
 def user_details(user: Any, *, restricted: bool) -> dict[str, Any]:
-    """The seed's "get user details" shape: every attribute, ``null`` where unknown."""
-    attributes, _partner_data = jwt_tokens.profile_claims(user)
+    """The seed's "get user details" shape: every attribute, ``null`` where unknown.
+
+    ``restricted`` (a user-ID login's token): the profile is not even read.
+    """
     from store.services.customers import get_customer
 
-    customer = get_customer(user)
+    attributes: dict[str, Any] = {}
+    phone = None
+    if not restricted:
+        attributes, _partner_data = jwt_tokens.profile_claims(user)
+        phone = get_customer(user).phone
 
     def personal(value: Any) -> Any:
         return None if restricted else (value or None)
 
     return {
-        "birthday": personal(attributes["birthday"]),
+        "birthday": personal(attributes.get("birthday")),
         "country": None,
         "devices": [],
-        "email": personal(attributes["email"]),
+        "email": personal(attributes.get("email")),
         "external_id": None,
-        "first_name": personal(attributes["first_name"]),
-        "gender": personal(attributes["gender"]),
+        "first_name": personal(attributes.get("first_name")),
+        "gender": personal(attributes.get("gender")),
         "groups": [{"id": g.pk, "is_default": False, "name": g.name} for g in user.groups.all()],
         "id": str(user.pk),
         "is_anonymous": False,
         "last_login": user.last_login.isoformat() if user.last_login else None,
-        "last_name": personal(attributes["last_name"]),
-        "nickname": personal(attributes["nickname"]),
-        "phone": personal(customer.phone),
+        "last_name": personal(attributes.get("last_name")),
+        "nickname": personal(attributes.get("nickname")),
+        "phone": personal(phone),
         "phone_auth": None,
         "registered": user.date_joined.isoformat() if getattr(user, "date_joined", None) else None,
         "tag": None,

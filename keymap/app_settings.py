@@ -37,22 +37,10 @@ class AppSettings:
         return int(value[0]), int(value[1])
 
     @property
-    def USER_ID_PROTECTED_VIEWS(self) -> tuple[str, ...]:
-        """URL names (``ns:`` for a whole namespace) a user-ID session may not open."""
-        value = self._setting(
-            "USER_ID_PROTECTED_VIEWS",
-            (
-                "admin:",
-                "store:account",
-                "store:delete_account",
-                "account_email",
-                "account_change_password",
-                "account_set_password",
-                "socialaccount_connections",
-                "mfa_index",
-            ),
-        )
-        return tuple(value)  # type: ignore[arg-type]
+    def USER_ID_ALLOWED_VIEWS(self) -> tuple[str, ...]:
+        """URL names (``ns:`` for a whole namespace) a user-ID session may open, added to
+        the built-in list (``keymap.middleware.ALLOWED_VIEWS``): e.g. a host's catalogue."""
+        return tuple(self._setting("USER_ID_ALLOWED_VIEWS", ()))  # type: ignore[arg-type]
 
     @property
     def JWT_ALGORITHM(self) -> str:

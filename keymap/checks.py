@@ -68,6 +68,27 @@ def check_backend(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
 
 
 def check_retired_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Retired settings, each named with what to set instead."""
+    return _retired_trusted_proxies() + _retired_protected_views()
+
+
+def _retired_protected_views() -> list[CheckMessage]:
+    if not hasattr(settings, "KEYMAP_USER_ID_PROTECTED_VIEWS"):
+        return []
+    return [
+        Warning(
+            "KEYMAP_USER_ID_PROTECTED_VIEWS is no longer read: a user-ID session opens "
+            "only an allow-list of views and is sent to the stronger login everywhere "
+            "else.",
+            hint="Remove KEYMAP_USER_ID_PROTECTED_VIEWS. To let such a session open more "
+            "views (e.g. your catalogue), list their URL names in "
+            "KEYMAP_USER_ID_ALLOWED_VIEWS.",
+            id="keymap.W005",
+        )
+    ]
+
+
+def _retired_trusted_proxies() -> list[CheckMessage]:
     """``KEYMAP_TRUSTED_PROXIES`` is retired: every app reads the client address as allauth does."""
     if not hasattr(settings, "KEYMAP_TRUSTED_PROXIES"):
         return []

@@ -315,7 +315,9 @@ def validate_user_id(request: HttpRequest, user_id: str) -> Any | None:
         found = find_linked(user_id)
         if found is not None:
             return found[0]
-    create = creator(PARTNER_CHANNEL, username_hint=f"user-{user_id}", request=request)
+    create = creator(
+        PARTNER_CHANNEL, username_hint=f"user-{user_id}", request=request, proven=False
+    )
     with transaction.atomic():
         if config.account_linking:
             user, _link = linked_user(user_id, create=create)

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from store.login_strength import USER_ID_LOGIN_TYPE, LoginStrength, Strength
 from store.singleton import VersionedCache
 
 from .app_settings import app_settings
@@ -146,11 +147,17 @@ def build_claims(
     return claims
 
 
-def issue(user: Any, *, login_type: str, restricted: bool) -> tuple[str, dict]:
+def issue(user: Any, strength: LoginStrength) -> tuple[str, dict]:
+    """A token for a session of ``user`` that logged in with ``strength``.
+
+    The strength decides the personal claims, not the caller: a user-ID-only login gets a
+    restricted token (``restricted: true``, no personal claims, no ``partner_data``).
+    """
+    restricted = strength.strength <= Strength.USER_ID
     attributes, partner_data = profile_claims(user)
     claims = build_claims(
         str(user.pk),
-        login_type=login_type,
+        login_type=strength.login_type,
         attributes=attributes,
         partner_data=partner_data,
         restricted=restricted,
@@ -163,6 +170,11 @@ def encode(claims: dict[str, Any]) -> str:
         return jwt.encode(claims, app_settings.JWT_HS256_SECRET, algorithm="HS256")
     kid, private, _public = _loaded_keys()[0]
     return jwt.encode(claims, private, algorithm="RS256", headers={"kid": kid})
+
+
+def is_restricted(claims: dict[str, Any]) -> bool:
+    """Whether a token's holder logged in by user ID only (no personal data for it)."""
+    return bool(claims.get("restricted")) or claims.get("type") == USER_ID_LOGIN_TYPE
 
 
 def decode(token: str) -> dict[str, Any]:

@@ -1,7 +1,8 @@
-"""A user-ID session (the weakest login) sees no personal data until a stronger login.
+"""A user-ID session (the weakest login) opens an allow-list of views, nothing else.
 
-Pages that show or change personal data, and the admin, send such a session to a page
-that offers the password or a social login instead.
+Every other view, the shop's, allauth's or the host's, sends it to a page that offers the
+password or a social login instead. The services refuse it too
+(``store.login_strength.require``); their refusal lands on the same page.
 """
 
 from __future__ import annotations
@@ -16,6 +17,30 @@ from django.urls import reverse
 from store import login_strength
 
 from .app_settings import app_settings
+
+# Browsing, logging out and every way to a stronger login; nothing that shows or changes
+# a customer's data. ``KEYMAP_USER_ID_ALLOWED_VIEWS`` adds to it (a host's catalogue).
+ALLOWED_VIEWS = (
+    "store:product_list",
+    "store:product_detail",  # ordering from it needs a stronger login (the order service)
+    "account_login",
+    "account_logout",
+    "keymap:user_id_login",
+    "keymap:stronger_login",
+    "socialaccount_signup",  # finishing a social login's signup: the new account's data
+    "socialaccount_login_cancelled",
+    "socialaccount_login_error",
+    "sociallogin:link",  # proof of ownership of a social login under way
+    "sociallogin:link_cancel",
+    "kakaosync:kakao_only",
+    "set_language",
+    "keymap_token",  # the token service leaves out personal claims for this session
+    "keymap_users_me",  # bearer token, not the session
+    "keymap_jwks",
+)
+# Every provider's login, callback and token views (connecting is refused by the login
+# pipeline for this session).
+PROVIDER_VIEWS_MODULE = "allauth.socialaccount.providers."
 
 
 class UserIdSessionMiddleware:
@@ -32,21 +57,39 @@ class UserIdSessionMiddleware:
             return None
         match = request.resolver_match
         name = match.view_name if match else ""
-        if not is_protected(name):
+        if is_allowed(name) or _is_provider_view(view_func):
             return None
-        target = reverse("keymap:stronger_login")
-        return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return to_stronger_login(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, login_strength.WeakLogin):
+            return to_stronger_login(request)
+        return None
 
 
-def is_protected(view_name: str) -> bool:
+def to_stronger_login(request: HttpRequest) -> HttpResponse:
+    target = reverse("keymap:stronger_login")
+    return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+
+
+def allowed_views() -> tuple[str, ...]:
+    return ALLOWED_VIEWS + app_settings.USER_ID_ALLOWED_VIEWS
+
+
+def is_allowed(view_name: str) -> bool:
+    """Whether a user-ID session may open the view (``ns:`` allows a whole namespace)."""
     if not view_name:
-        return False
-    for protected in app_settings.USER_ID_PROTECTED_VIEWS:
-        if protected.endswith(":") and view_name.startswith(protected):
+        return False  # an unnamed URL cannot be listed, so it is not allowed
+    for allowed in allowed_views():
+        if allowed.endswith(":") and view_name.startswith(allowed):
             return True
-        if view_name == protected:
+        if view_name == allowed:
             return True
     return False
+
+
+def _is_provider_view(view_func: Any) -> bool:
+    return str(getattr(view_func, "__module__", "")).startswith(PROVIDER_VIEWS_MODULE)
 
 
 class RevokedSessionMiddleware:

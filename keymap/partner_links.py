@@ -287,12 +287,20 @@ def creator(
     username_hint: str = "",
     email: str = "",
     request: HttpRequest | None = None,
+    proven: bool = True,
 ) -> Callable[[], Any]:
-    """A factory for a new partner customer, onboarded like every other customer."""
+    """A factory for a new partner customer, onboarded like every other customer.
+
+    ``proven=False`` (a user-ID login: a user ID is no secret): the customer gets the
+    welcome benefits only at its first stronger login.
+    """
 
     def create() -> Any:
         user = new_user(username_hint, email)
-        onboard(user, channel, request=request)
+        if proven:
+            onboard(user, channel, request=request)
+        else:
+            customers.join_deferred(user, channel)
         return user
 
     return create

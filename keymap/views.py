@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from allauth.account.utils import get_next_redirect_url
 from django.contrib import messages
-from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -60,8 +59,7 @@ def user_id_login(request: HttpRequest) -> HttpResponse:
                     form.add_error(None, _("This account cannot log in with a user ID."))
                     status = 403
                 else:
-                    login(request, user, backend="keymap.backends.PartnerBackend")  # type: ignore[arg-type]
-                    login_steps.user_id_logged_in(request, user)
+                    login_steps.user_id_login(request, user, "keymap.backends.PartnerBackend")
                     messages.success(
                         request,
                         _(

@@ -10,8 +10,11 @@ stage is run by one entry point that allauth or Django calls through their publi
   (also when the "finish joining" form was needed);
 - ``signed_up``: allauth's ``user_signed_up``, any signup (store form or social);
 - ``social.connected``: allauth's ``social_account_added`` (connected from the account page);
-- ``logged_in``: Django's ``user_logged_in`` (password logins), allauth's ``user_logged_in``
-  (social logins, after Django's) and the user-ID login view, after the session exists.
+- ``logged_in``: Django's ``user_logged_in``, for every ``login()`` whatever view calls it
+  (a social login or a user-ID login under way on the request is named by :func:`announce`,
+  anything else is a password login), and allauth's ``user_logged_in`` again for social
+  logins (after Django's, with the provider's answer). A step refuses a login by raising
+  allauth's ``ImmediateHttpResponse`` after logging the session out.
 
 Password logins through the partner and user-ID logins ask the partner inside
 ``keymap.backends.PartnerBackend`` / the user-ID view (``keymap.flows``), before Django's
@@ -36,7 +39,16 @@ from django.http import HttpRequest
 from .login_strength import Strength
 from .services.customers import ProfileChange
 
-__all__ = ["STAGES", "LoginContext", "PartnerAnswer", "ProfileChange", "register", "run"]
+__all__ = [
+    "STAGES",
+    "LoginContext",
+    "PartnerAnswer",
+    "ProfileChange",
+    "announce",
+    "register",
+    "run",
+    "under_way",
+]
 
 logger = logging.getLogger("store.login_pipeline")
 
@@ -65,8 +77,10 @@ STAGES: dict[str, tuple[str, ...]] = {
     ),
     "social.connected": ("kakaosync.store_sync_data",),
     "logged_in": (
+        "kakaosync.refuse_outside_kakao",  # KakaoTalk browser, option on: Kakao logins only
         "kakaosync.store_sync_data",  # terms, marketing consent, channel on the customer
         "store.record_login_strength",  # user ID < password / social; the JWT's type
+        "store.onboard_deferred",  # a user-ID join's welcome benefits, at its first strong login
         "keymap.stamp_session_login_time",  # sessions older than a revocation end
     ),
 }
@@ -149,6 +163,22 @@ def _change_from_state(kept: list[Any]) -> ProfileChange:
     )
 
 
+# Django's ``user_logged_in`` does not say how the user logged in: the social stages and
+# the user-ID login name the login under way on the request object, before ``login()``.
+_UNDER_WAY = "_store_login_under_way"
+
+
+def announce(request: Any, kind: Kind, provider: str = "") -> None:
+    """Name the login under way on this request, for the ``logged_in`` stage."""
+    if request is not None:
+        setattr(request, _UNDER_WAY, (kind, provider))
+
+
+def under_way(request: Any) -> tuple[Kind, str]:
+    """(kind, provider) of the login under way; a password login unless announced."""
+    return getattr(request, _UNDER_WAY, None) or ("password", "")
+
+
 Step = Callable[[LoginContext], None]
 _steps: dict[str, Step] = {}
 
@@ -158,6 +188,8 @@ def register(name: str, step: Step) -> None:
 
 
 def run(stage: Stage, ctx: LoginContext) -> LoginContext:
+    if ctx.sociallogin is not None and stage != "logged_in":
+        announce(ctx.request, "social", ctx.provider)
     for name in STAGES[stage]:
         step = _steps.get(name)
         if step is not None:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from . import login_strength
-from .login_pipeline import LoginContext, register, run
+from .login_pipeline import LoginContext, announce, register, run, under_way
 from .login_strength import Strength
 from .models import JoinChannel
 from .services import customers
@@ -25,6 +25,15 @@ def onboard(ctx: LoginContext) -> None:
 
 def record_login_strength(ctx: LoginContext) -> None:
     login_strength.record(ctx.request, ctx.strength, ctx.login_type)
+
+
+def onboard_deferred(ctx: LoginContext) -> None:
+    """A customer who joined by user ID gets the welcome benefits at a stronger login."""
+    if ctx.strength <= Strength.USER_ID or ctx.signed_up:
+        return  # a signup is onboarded by its own stage
+    if ctx.kind == "social" and ctx.sociallogin is None:
+        return  # Django's signal of a social login: allauth's, with the login, follows
+    customers.onboard_deferred(ctx.user, request=ctx.request)
 
 
 # --- entry points: allauth's and Django's public signals ------------------------------------
@@ -53,10 +62,26 @@ def _login_type(user: Any) -> str:
 
 
 def on_django_user_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    """Every login(): a password login unless a later stage says otherwise."""
+    """Every login(), whatever view calls it: as announced on the request, else a password."""
     if not _has_session(request):
         return
-    ctx = LoginContext(request=request, kind="password", user=user, login_type=_login_type(user))
+    kind, provider = under_way(request)
+    if kind == "user_id":
+        ctx = LoginContext(
+            request=request,
+            kind="user_id",
+            user=user,
+            strength=Strength.USER_ID,
+            login_type=login_strength.USER_ID_LOGIN_TYPE,
+        )
+    elif kind == "social":
+        ctx = LoginContext(
+            request=request, kind="social", user=user, provider=provider, login_type=provider
+        )
+    else:
+        ctx = LoginContext(
+            request=request, kind="password", user=user, login_type=_login_type(user)
+        )
     run("logged_in", ctx)
 
 
@@ -73,16 +98,12 @@ def on_social_account_added(sender: Any, request: Any, sociallogin: Any, **kwarg
     run("social.connected", ctx)
 
 
-def user_id_logged_in(request: Any, user: Any) -> None:
-    """The user-ID login view, right after its login(): the weakest login."""
-    ctx = LoginContext(
-        request=request,
-        kind="user_id",
-        user=user,
-        strength=Strength.USER_ID,
-        login_type="server_custom_id",
-    )
-    run("logged_in", ctx)
+def user_id_login(request: Any, user: Any, backend: str) -> None:
+    """Log ``user`` in by user ID only: the session is the weakest from its first moment."""
+    from django.contrib.auth import login
+
+    announce(request, "user_id")
+    login(request, user, backend=backend)
 
 
 def connect() -> None:
@@ -94,6 +115,7 @@ def connect() -> None:
     register("store.write_customer", write_customer)
     register("store.onboard", onboard)
     register("store.record_login_strength", record_login_strength)
+    register("store.onboard_deferred", onboard_deferred)
     user_signed_up.connect(on_user_signed_up, dispatch_uid="store.login_pipeline.signed_up")
     user_logged_in.connect(on_django_user_logged_in, dispatch_uid="store.login_pipeline.login")
     allauth_user_logged_in.connect(

@@ -3,16 +3,26 @@
 A user-ID login (the partner's validation webhook said 200) is the weakest: a user ID is
 no secret. Password and social logins are stronger. The session keys keep the names they
 had under ``keymap`` so that sessions already open keep their meaning.
+
+Services that spend stored value, show or change personal data, connect accounts or put
+personal claims in a token take the strength as an argument and call :func:`require`
+(views pass ``of(request).strength``), so the promise holds whatever view calls them.
 """
 
 from __future__ import annotations
 
 import enum
+import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+
+logger = logging.getLogger("store.login_strength")
+
 SESSION_LOGIN_TYPE = "keymap.login_type"
 SESSION_USER_ID_LOGIN = "keymap.user_id_login"
+USER_ID_LOGIN_TYPE = "server_custom_id"  # the login type (a JWT's ``type``) of a user-ID login
 
 
 class Strength(enum.IntEnum):
@@ -24,6 +34,26 @@ class Strength(enum.IntEnum):
 class LoginStrength:
     strength: Strength
     login_type: str  # the JWT's ``type`` claim: store, partner, server_custom_id, a provider
+
+
+class WeakLogin(PermissionDenied):
+    """A user-ID-only login asked for something that needs a password or social login.
+
+    A ``PermissionDenied``, so that a view that does not catch it answers 403, never 500;
+    ``keymap.middleware.UserIdSessionMiddleware`` turns it into the stronger-login page.
+    """
+
+    def __init__(self, action: str) -> None:
+        super().__init__(action)
+        self.action = action
+
+
+def require(strength: Strength | LoginStrength, action: str) -> None:
+    """Refuse ``action`` (a short name for the log) to a user-ID-only login."""
+    level = strength.strength if isinstance(strength, LoginStrength) else strength
+    if level <= Strength.USER_ID:
+        logger.warning("refused to a user-ID-only login: %s", action)
+        raise WeakLogin(action)
 
 
 def record(request: Any, strength: Strength, login_type: str) -> None:

@@ -3,7 +3,9 @@
 - merge handlers: "what to move when customer B merges into customer A";
 - config sections: each app's part of ``storeconfig`` export/import;
 - join channels: the readable name of each ``Customer.join_channel`` value (``store`` here,
-  a provider id from the social-login app).
+  a provider id from the social-login app);
+- password-login gates: "this request may not log in with a password" (Kakao only inside
+  KakaoTalk), asked by password backends before a password leaves the shop.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class ConfigSection(Protocol):
 _merge_handlers: dict[str, MergeHandler] = {}
 _config_sections: dict[str, ConfigSection] = {}
 _join_channels: dict[str, Any] = {}
+_password_login_gates: dict[str, Callable[[Any], bool]] = {}
 
 
 def register_merge_handler(name: str, handler: MergeHandler) -> None:
@@ -65,3 +68,12 @@ def join_channels() -> dict[str, Any]:
 def join_channel_label(value: str) -> str:
     label = _join_channels.get(value)
     return str(label) if label is not None else value
+
+
+def register_password_login_gate(name: str, refuses: Callable[[Any], bool]) -> None:
+    """``refuses(request)``: True when this request may not log in with a password."""
+    _password_login_gates[name] = refuses
+
+
+def password_login_refused(request: Any) -> bool:
+    return any(refuses(request) for refuses in _password_login_gates.values())

@@ -11,7 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from . import login_strength
 from .forms import DeleteAccountForm, OrderForm
+from .login_strength import Strength
 from .models import Coupon, Product
 from .services import customers, points
 from .services.orders import Item, OrderError, place_order
@@ -26,9 +28,16 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = get_object_or_404(Product, slug=slug, is_active=True)
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect(f"{_login_url()}?next={request.path}")
-    context: dict[str, Any] = {"product": product}
+    strength = login_strength.of(request)
+    if request.method == "POST":
+        # A user-ID-only session orders nothing: to the stronger login (the middleware).
+        login_strength.require(strength, "place an order")
+    context: dict[str, Any] = {
+        "product": product,
+        "weak_login": strength.strength <= Strength.USER_ID,
+    }
     coupons: list[Coupon] = []
-    if request.user.is_authenticated:
+    if request.user.is_authenticated and not context["weak_login"]:
         customer = customers.get_customer(request.user)  # type: ignore[arg-type]
         coupons = [c for c in customer.coupons.select_related("template") if c.is_usable]
         context["points_balance"] = points.balance(customer)
@@ -39,6 +48,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
             order = place_order(
                 customer,
                 [Item(product, form.cleaned_data["quantity"])],
+                strength=strength,
                 coupon_code=form.cleaned_data["coupon_code"] or "",
                 points_to_use=form.cleaned_data["points"] or 0,
                 recipient_name=form.cleaned_data["recipient_name"],

@@ -82,6 +82,39 @@ def onboard(
     return customer
 
 
+def join_deferred(user: User, channel: str) -> Customer:
+    """A customer whose identity is not proven yet (a user-ID join): no welcome benefits.
+
+    They come with the first stronger login (:func:`onboard_deferred`): a user ID is no
+    secret, and whoever knows one must not receive, nor later spend, what the shop gives.
+    """
+    customer, _created = Customer.objects.get_or_create(
+        user=user, defaults={"join_channel": channel}
+    )
+    return customer
+
+
+def onboard_deferred(user: User, *, request: HttpRequest | None = None) -> Customer | None:
+    """The welcome benefits of a :func:`join_deferred` customer, at a stronger login.
+
+    Customers created by the shop's own lazy profile (admins, users from before the shop)
+    joined through no channel of ours (``store`` and never welcomed) and get nothing here.
+    """
+    descriptor = type(user).customer  # type: ignore[attr-defined]
+    if descriptor.is_cached(user):
+        loaded = user.customer  # type: ignore[attr-defined]
+        if loaded is None or loaded.welcome_granted_at is not None:
+            return None  # welcomed already (never undone): no query
+    pending = (
+        Customer.objects.filter(user=user, welcome_granted_at__isnull=True, deleted_at__isnull=True)
+        .values_list("join_channel", flat=True)
+        .first()
+    )
+    if pending is None or pending == JoinChannel.STORE:
+        return None
+    return onboard(user, pending, request=request)
+
+
 @dataclass(frozen=True)
 class ProfileChange:
     """One profile value to write, with where it came from and when it was stated."""

@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
+from .. import login_strength
 from ..app_settings import app_settings
+from ..login_strength import LoginStrength, Strength
 from ..models import Coupon, Customer, Order, OrderLine, PointEntry, Product
 from . import points
 
@@ -34,11 +36,18 @@ def place_order(
     customer: Customer,
     items: list[Item],
     *,
+    strength: Strength | LoginStrength,
     coupon_code: str = "",
     points_to_use: int = 0,
     recipient_name: str = "",
     shipping_address: str = "",
 ) -> Order:
+    """``strength``: how the ordering session logged in (``login_strength.of(request)``).
+
+    A user-ID-only login orders nothing (it would spend the customer's points and coupons
+    and put an order in their account): :class:`store.login_strength.WeakLogin`.
+    """
+    login_strength.require(strength, "place an order")
     if not items:
         raise OrderError(_("Your order is empty."))
     if any(item.quantity < 1 for item in items):
@@ -92,5 +101,11 @@ def place_order(
         coupon.used_on = order
         coupon.save(update_fields=["used_at", "used_on"])
     if points_to_use:
-        points.grant(customer, -points_to_use, PointEntry.Reason.ORDER_SPENT, order=order)
+        points.spend(
+            customer,
+            points_to_use,
+            strength=strength,
+            reason=PointEntry.Reason.ORDER_SPENT,
+            order=order,
+        )
     return order

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from store.host import HostAdapter, get_host_adapter
+from store.login_strength import Strength
 from store.models import Coupon, Order, PointEntry, StoreSettings
 from store.services.customers import get_customer
 from store.services.orders import Item, place_order
@@ -63,7 +64,11 @@ def test_default_erase_anonymises_orders_and_drops_unused_coupons() -> None:
     customer = make_customer()
     other = make_customer()
     place_order(
-        customer, [Item(make_product(), 1)], recipient_name="Kim Mina", shipping_address="Seoul"
+        customer,
+        [Item(make_product(), 1)],
+        strength=Strength.CREDENTIAL,
+        recipient_name="Kim Mina",
+        shipping_address="Seoul",
     )
     erased = HostAdapter().erase_personal_data(customer.user)
     assert erased == {"orders": 1, "coupons": 1}
@@ -75,7 +80,13 @@ def test_default_erase_anonymises_orders_and_drops_unused_coupons() -> None:
 def test_default_merge_moves_orders_coupons_and_points() -> None:
     set_welcome(points=300, coupon_value=1000)
     source, target = make_customer(), make_customer()
-    place_order(source, [Item(make_product(), 1)], recipient_name="A", shipping_address="B")
+    place_order(
+        source,
+        [Item(make_product(), 1)],
+        strength=Strength.CREDENTIAL,
+        recipient_name="A",
+        shipping_address="B",
+    )
     moved = HostAdapter().merge_commerce(source.user, target.user)
     assert moved == {"orders": 1, "coupons": 1, "points": 300}
     assert target.points_balance == 600 and source.points_balance == 0

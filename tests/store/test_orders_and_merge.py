@@ -2,12 +2,15 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from store import registry
+from store.login_strength import Strength
 from store.models import Coupon, CouponTemplate, MergeRecord, Order, PointEntry
 from store.services import points
 from store.services.merge import MergeError, merge_customers
 from store.services.orders import Item, OrderError, place_order
 
 from .factories import make_customer, make_product
+
+STRONG = Strength.CREDENTIAL  # a password or social login: may spend points and coupons
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +29,7 @@ def test_order_with_coupon_and_points() -> None:
     order = place_order(
         customer,
         [Item(make_product(price=10000), 2)],
+        strength=STRONG,
         coupon_code=coupon.code.lower(),
         points_to_use=500,
     )
@@ -52,16 +56,16 @@ def test_order_with_coupon_and_points() -> None:
 def test_refused_orders_leave_nothing_behind(kwargs, message) -> None:
     customer = make_customer()
     with pytest.raises(OrderError, match=message):
-        place_order(customer, [Item(make_product(), 1)], **kwargs)
+        place_order(customer, [Item(make_product(), 1)], strength=STRONG, **kwargs)
     assert Order.objects.count() == 0
 
 
 def test_a_used_coupon_cannot_be_used_twice() -> None:
     customer = make_customer()
     coupon = _coupon(customer)
-    place_order(customer, [Item(make_product(), 1)], coupon_code=coupon.code)
+    place_order(customer, [Item(make_product(), 1)], strength=STRONG, coupon_code=coupon.code)
     with pytest.raises(OrderError):
-        place_order(customer, [Item(make_product(), 1)], coupon_code=coupon.code)
+        place_order(customer, [Item(make_product(), 1)], strength=STRONG, coupon_code=coupon.code)
     assert Order.objects.count() == 1
 
 
@@ -69,7 +73,9 @@ def test_coupon_minimum_is_enforced() -> None:
     customer = make_customer()
     coupon = _coupon(customer, min_total=50000)
     with pytest.raises(OrderError, match="minimum"):
-        place_order(customer, [Item(make_product(price=1000), 1)], coupon_code=coupon.code)
+        place_order(
+            customer, [Item(make_product(price=1000), 1)], strength=STRONG, coupon_code=coupon.code
+        )
 
 
 def test_order_view_places_an_order(client) -> None:
@@ -112,7 +118,7 @@ def test_merge_moves_everything_and_is_audited() -> None:
     a, b = make_customer(nickname=""), make_customer(nickname="B", phone="010")
     points.grant(b, 700, PointEntry.Reason.ADJUSTMENT)
     _coupon(b)
-    place_order(b, [Item(make_product(), 1)])
+    place_order(b, [Item(make_product(), 1)], strength=STRONG)
     record = merge_customers(b.user, a.user, reason="same partner id")
     assert a.orders.count() == 1 and a.coupons.count() == 1
     assert points.balance(a) == 700 and points.balance(b) == 0
@@ -125,7 +131,7 @@ def test_merge_moves_everything_and_is_audited() -> None:
 
 def test_merge_runs_registered_handlers_and_rolls_back_on_failure() -> None:
     a, b = make_customer(), make_customer()
-    place_order(b, [Item(make_product(), 1)])
+    place_order(b, [Item(make_product(), 1)], strength=STRONG)
     calls = []
     registry.register_merge_handler("test_ok", lambda s, t: calls.append(1) or {"rows": 3})
 
@@ -136,7 +142,7 @@ def test_merge_runs_registered_handlers_and_rolls_back_on_failure() -> None:
         record = merge_customers(b.user, a.user, reason="ok")
         assert record.moved["test_ok.rows"] == 3 and calls == [1]
         c = make_customer()
-        place_order(c, [Item(make_product(), 1)])
+        place_order(c, [Item(make_product(), 1)], strength=STRONG)
         registry.register_merge_handler("test_fail", failing)
         with pytest.raises(RuntimeError):
             merge_customers(c.user, a.user, reason="fails")

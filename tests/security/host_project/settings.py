@@ -1,0 +1,99 @@
+"""Settings of the host project: a shop of its own that added the plugin.
+
+Runnable on its own (``DJANGO_SETTINGS_MODULE=tests.security.host_project.settings``);
+the security tests apply the part that makes it a different project (:data:`HOST`) on top
+of the test run's database and apps, which keeps them as fast as the rest of the suite.
+"""
+
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+SECRET_KEY = "host-project-test-only"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "store",
+    "sociallogin",
+    "kakaosync",
+    "keymap",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.kakao",
+    "allauth.socialaccount.providers.naver",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.facebook",
+    "allauth.socialaccount.providers.apple",
+    "allauth.socialaccount.providers.line",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "kakaosync.middleware.KakaoInAppBrowserMiddleware",
+    "keymap.middleware.RevokedSessionMiddleware",
+    "keymap.middleware.UserIdSessionMiddleware",
+]
+
+ROOT_URLCONF = "tests.security.host_project.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [HERE / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "store.context_processors.store",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": HERE / "host.sqlite3"}}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "keymap.backends.PartnerBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "keymap.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "sociallogin.adapter.SocialAccountAdapter"
+
+LOGIN_URL = "host:login"
+LOGIN_REDIRECT_URL = "host:me"
+USE_TZ = True
+STATIC_URL = "static/"
+
+# The part of this project the security tests put on top of the test run's settings.
+HOST = {
+    name: globals()[name]
+    for name in (
+        "MIDDLEWARE",
+        "ROOT_URLCONF",
+        "TEMPLATES",
+        "AUTHENTICATION_BACKENDS",
+        "ACCOUNT_ADAPTER",
+        "SOCIALACCOUNT_ADAPTER",
+        "LOGIN_URL",
+        "LOGIN_REDIRECT_URL",
+    )
+}
