@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from ..wheel import build_wheel
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -45,13 +47,7 @@ def test_dev_tool_import_detection() -> None:
 
 @pytest.mark.slow
 def test_wheel_installs_and_runs_in_a_minimal_shop(tmp_path: Path) -> None:
-    dist = tmp_path / "dist"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
-        check=True,
-        cwd=tmp_path,
-    )
-    wheel = next(dist.glob("django_social_store-*.whl"))
+    wheel = build_wheel(tmp_path / "dist")
     import zipfile
 
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
+from ..wheel import build_wheel
 from .host_shop import (
     HostShop,
     base_env,
-    build_wheel,
     create_project,
     free_port,
     make_venv,

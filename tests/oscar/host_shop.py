@@ -42,14 +42,6 @@ def settings_lines(block: str) -> int:
     return count
 
 
-def build_wheel(out: Path) -> Path:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
-        check=True,
-    )
-    return next(out.glob("django_social_store-*.whl"))
-
-
 def make_venv(venv: Path, wheel: Path) -> Path:
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     pip = [str(venv / "bin" / "pip"), "install", "-q", "--disable-pip-version-check"]
