@@ -7,11 +7,11 @@ explains why and offers Kakao. Add it after allauth's ``AccountMiddleware``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.deprecation import MiddlewareMixin
 
 from . import inapp
 from .inapp_views import kakao_only_page
@@ -27,13 +27,7 @@ OTHER_PROVIDERS = {"naver", "google", "facebook", "apple", "line"}
 AUTO_LOGIN_ERRORS = {"consent_required", "login_required", "interaction_required"}
 
 
-class KakaoInAppBrowserMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
+class KakaoInAppBrowserMiddleware(MiddlewareMixin):
     def process_view(
         self, request: HttpRequest, view: Any, args: Any, kwargs: Any
     ) -> HttpResponse | None:
@@ -70,16 +64,10 @@ class KakaoInAppBrowserMiddleware:
 TERMS_ALLOWED_VIEWS = {"account_logout", "kakao_login", "kakao_callback"}
 
 
-class KakaoRequiredTermsMiddleware:
+class KakaoRequiredTermsMiddleware(MiddlewareMixin):
     """A Kakao Sync member who lacks a required term the store added after they joined
     agrees to it at Kakao before doing anything (every POST: ordering, paying, changing
     the account), on the shop's views and the host's alike. Browsing stays open."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
 
     def process_view(
         self, request: HttpRequest, view: Any, args: Any, kwargs: Any

@@ -7,12 +7,12 @@ password or a social login instead. The services refuse it too
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.deprecation import MiddlewareMixin
 
 from store import login_strength
 
@@ -43,13 +43,7 @@ ALLOWED_VIEWS = (
 PROVIDER_VIEWS_MODULE = "allauth.socialaccount.providers."
 
 
-class UserIdSessionMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
+class UserIdSessionMiddleware(MiddlewareMixin):
     def process_view(
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
@@ -92,17 +86,14 @@ def _is_provider_view(view_func: Any) -> bool:
     return str(getattr(view_func, "__module__", "")).startswith(PROVIDER_VIEWS_MODULE)
 
 
-class RevokedSessionMiddleware:
+class RevokedSessionMiddleware(MiddlewareMixin):
     """Ends a session established before its customer's credentials were revoked.
 
     One indexed lookup per request of a logged-in session; sessions are not listed per
     customer anywhere, so they are ended when they next show up.
     """
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def process_request(self, request: HttpRequest) -> None:
         from django.contrib.auth import SESSION_KEY, logout
 
         from . import revocation
@@ -111,4 +102,3 @@ class RevokedSessionMiddleware:
         user_id = session.get(SESSION_KEY) if session is not None else None
         if user_id is not None and revocation.is_session_revoked(session, user_id):
             logout(request)
-        return self.get_response(request)

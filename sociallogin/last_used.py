@@ -8,10 +8,10 @@ on whatever response the login ends with (allauth's redirect, or a host's own).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.deprecation import MiddlewareMixin
 
 from .app_settings import app_settings
 from .catalog import PROVIDERS
@@ -35,12 +35,8 @@ def last_used(request: HttpRequest) -> str | None:
     return value if value in PROVIDERS else None
 
 
-class LastUsedProviderMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+class LastUsedProviderMiddleware(MiddlewareMixin):
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         provider_id = getattr(request, _REQUEST_ATTR, None)
         name = app_settings.LAST_USED_COOKIE
         if provider_id and name:

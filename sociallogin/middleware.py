@@ -9,10 +9,10 @@ error page (400) with a log line; elsewhere the exception goes on as usual.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.deprecation import MiddlewareMixin
 
 from .catalog import PROVIDERS
 
@@ -21,13 +21,7 @@ logger = logging.getLogger("sociallogin.middleware")
 _VIEW_SUFFIXES = ("_login", "_callback", "_finish_callback")
 
 
-class ProviderErrorMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
+class ProviderErrorMiddleware(MiddlewareMixin):
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         match = getattr(request, "resolver_match", None)
         name = getattr(match, "url_name", None) or ""
