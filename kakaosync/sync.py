@@ -87,8 +87,12 @@ NOT_READ: Any = object()
 
 
 def member_of(user: Any) -> KakaoSyncMember | None:
-    """The user's Sync row, with what ``store`` writes through (customer for the consent)."""
-    return KakaoSyncMember.objects.select_related("user__customer").filter(user=user).first()
+    """The user's Sync row, its ``user`` the one given (a login that keeps the last read
+    needs nothing else; ``store`` reads the customer only when it has something to say)."""
+    member = KakaoSyncMember.objects.filter(user_id=user.pk).first()
+    if member is not None:
+        member.user = user
+    return member
 
 
 def last_read_holds(
