@@ -48,7 +48,10 @@ def _token(sociallogin: Any) -> str:
 
 
 def read_terms_and_channel(ctx: LoginContext) -> None:
-    """Kakao's two Sync reads, before anything is written; a signup needs the required terms."""
+    """Kakao's two Sync reads, before anything is written; a signup needs the required terms.
+
+    A returning member's row that still holds (``sync.last_read_holds``) spares both.
+    """
     if ctx.provider != "kakao":
         return
     config = sync_active()
