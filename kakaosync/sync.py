@@ -211,7 +211,6 @@ def store(
     marketing = marketing_consent(data, config)
     channel = data.get("channel")
     now = timezone.now()
-    # A signup's user was created in this very request: it has no row yet, no need to look.
     if member is NOT_READ:
         # A signup's user was created in this very request: it has no row yet.
         member = None if is_signup else member_of(user)
