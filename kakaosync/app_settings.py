@@ -67,5 +67,11 @@ class AppSettings:
         """Seconds Kakao's signing keys stay cached (an unknown key fetches them again)."""
         return int(self._setting("SECURITY_EVENT_JWKS_CACHE_TIMEOUT", 3600))
 
+    @property
+    def SYNC_READ_MAX_AGE(self) -> int:
+        """Seconds a returning Sync login keeps the terms and channel relation an earlier
+        login read, instead of asking Kakao again; 0 asks at every login."""
+        return int(self._setting("SYNC_READ_MAX_AGE", 3600))
+
 
 app_settings = AppSettings()

@@ -48,12 +48,22 @@ def _token(sociallogin: Any) -> str:
 
 
 def read_terms_and_channel(ctx: LoginContext) -> None:
-    """Kakao's two Sync reads, before anything is written; a signup needs the required terms."""
+    """Kakao's two Sync reads, before anything is written; a signup needs the required terms.
+
+    A returning member's row that still holds (``sync.last_read_holds``) spares both.
+    """
     if ctx.provider != "kakao":
         return
     config = sync_active()
     if config is None:
         return
+    if not ctx.is_new:
+        member = sync.member_of(ctx.sociallogin.user)
+        _keep_member(ctx.request, ctx.sociallogin.user, member)
+        account = ctx.sociallogin.account
+        if sync.last_read_holds(member, config, account.uid, account.extra_data or {}):
+            ctx.kakao = {UNCHANGED: True}
+            return
     try:
         data = sync.fetch(_token(ctx.sociallogin), config)
         if ctx.is_new:
@@ -75,6 +85,20 @@ def read_terms_and_channel(ctx: LoginContext) -> None:
         consent = sync.marketing_consent(data, config)
         if consent is not None:
             ctx.changes["marketing_consent"] = ProfileChange(consent, "kakao_sync", timezone.now())
+
+
+# ``ctx.kakao`` of a returning login that kept the last read (``sync.last_read_holds``).
+UNCHANGED = "unchanged"
+
+
+def _keep_member(request: HttpRequest, user: Any, member: KakaoSyncMember | None) -> None:
+    """The Sync row this request read, for the login's later stage (no second query)."""
+    request._kakaosync_member = (user.pk, member)  # type: ignore[attr-defined]
+
+
+def _kept_member(request: HttpRequest, user: Any) -> Any:
+    kept = getattr(request, "_kakaosync_member", None)
+    return kept[1] if kept is not None and kept[0] == user.pk else sync.NOT_READ
 
 
 def claimed_account_to_ownership(ctx: LoginContext) -> None:
@@ -130,7 +154,15 @@ def store_sync_data(ctx: LoginContext) -> None:
     if config is None:
         return
     data = ctx.kakao
-    if data is None:
+    member = _kept_member(ctx.request, ctx.user)
+    if data is not None and data.get(UNCHANGED) and member is not sync.NOT_READ:
+        # Nothing Kakao could have changed unannounced: the row stands, nothing is missing.
+        if hasattr(ctx.request, "session"):
+            terms.remember_missing(ctx.request.session, member, config)
+        ctx.kakao = None
+        ctx.signed_up = False
+        return
+    if data is None or data.get(UNCHANGED):
         # Reached through the social-login app's proof of ownership, which set the login
         # aside before the pipeline read Kakao: read Kakao now.
         try:
@@ -144,6 +176,7 @@ def store_sync_data(ctx: LoginContext) -> None:
         config,
         extra_data=ctx.sociallogin.account.extra_data or {},
         is_signup=ctx.signed_up,
+        member=member,
     )
     if hasattr(ctx.request, "session"):
         terms.remember_missing(ctx.request.session, member, config)

@@ -4,6 +4,9 @@
 stops the login with a clear page and no account is created. ``store`` runs once the
 customer exists (``user_logged_in``) and writes one row, so a Sync login costs the two
 Kakao calls and a few queries over a plain Kakao login.
+
+A returning member whose row was read recently skips both calls (``last_read_holds``):
+what changes at Kakao between two logins reaches the shop without them.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from django.utils import timezone
 from store.services import customers
 
 from . import client
+from .app_settings import app_settings
 from .conf import SyncConfig
 from .models import ChannelStatus, KakaoSyncMember
 
@@ -76,6 +80,63 @@ def fetch(access_token: str, config: SyncConfig) -> dict[str, Any]:
         "channel": channel,
         "read_at": timezone.now().isoformat(),
     }
+
+
+# ``store``'s member argument when the caller has not looked the row up.
+NOT_READ: Any = object()
+
+
+def member_of(user: Any) -> KakaoSyncMember | None:
+    """The user's Sync row, its ``user`` the one given (a login that keeps the last read
+    needs nothing else; ``store`` reads the customer only when it has something to say)."""
+    member = KakaoSyncMember.objects.filter(user_id=user.pk).first()
+    if member is not None:
+        member.user = user
+    return member
+
+
+def last_read_holds(
+    member: KakaoSyncMember | None,
+    config: SyncConfig,
+    uid: str,
+    extra_data: dict[str, Any],
+    now: datetime | None = None,
+) -> bool:
+    """Whether a returning login may keep the terms and channel relation of the last read.
+
+    Between logins Kakao pushes what changes: the channel webhook (added, blocked), the
+    unlink webhook, security events (consent withdrawn, profile changed); withdrawals made
+    in the shop are written here. Consent to a term is given on Kakao's consent screen,
+    i.e. during a login: a member lacking one of the store's required terms reads (that
+    login is the additional-consent flow). So does a login whose ``/v2/user/me`` answer
+    differs from the row (``synched_at``, the phone number shared), a row older than
+    ``KAKAOSYNC_SYNC_READ_MAX_AGE`` (a lost webhook, an optional term agreed since) and a
+    row the store's settings have outgrown (App ID, channel).
+    """
+    max_age = app_settings.SYNC_READ_MAX_AGE
+    if member is None or max_age <= 0:
+        return False
+    now = now or timezone.now()
+    if not (
+        member.is_linked
+        and not member.needs_recovery
+        and member.profile_changed_at is None
+        and member.last_read_at is not None
+        and now - member.last_read_at < timedelta(seconds=max_age)
+        and str(member.kakao_user_id) == str(uid)
+        and member.app_id == config.app_id
+        and member.channel_public_id == config.channel_public_id
+    ):
+        return False
+    agreed = {t.get("tag") for t in member.terms if isinstance(t, dict) and t.get("agreed")}
+    if any(t.required and t.tag not in agreed for t in config.terms):
+        return False  # the additional-consent login brings the agreement
+    account = extra_data.get("kakao_account")
+    account = account if isinstance(account, dict) else {}
+    synched_at = client.parse_time(extra_data.get("synched_at"))
+    return bool(account.get("phone_number")) == member.phone_consented and (
+        synched_at is None or synched_at == member.synched_at
+    )
 
 
 def check_signup(data: dict[str, Any], config: SyncConfig, uid: str) -> None:
@@ -136,8 +197,12 @@ def store(
     *,
     extra_data: dict[str, Any],
     is_signup: bool,
+    member: KakaoSyncMember | None = NOT_READ,
 ) -> KakaoSyncMember:
-    """Write the Sync data on the customer (one transaction, skipped when unchanged)."""
+    """Write the Sync data on the customer (one transaction, skipped when unchanged).
+
+    ``member``: the user's row (or None) as this request already read it (``member_of``).
+    """
     account = extra_data.get("kakao_account") if isinstance(extra_data, dict) else None
     account = account if isinstance(account, dict) else {}
     synched_at = (
@@ -146,12 +211,9 @@ def store(
     marketing = marketing_consent(data, config)
     channel = data.get("channel")
     now = timezone.now()
-    # A signup's user was created in this very request: it has no row yet, no need to look.
-    member = (
-        None
-        if is_signup
-        else KakaoSyncMember.objects.select_related("user__customer").filter(user=user).first()
-    )
+    if member is NOT_READ:
+        # A signup's user was created in this very request: it has no row yet.
+        member = None if is_signup else member_of(user)
     created = member is None
     if member is None:
         member = KakaoSyncMember(user=user)

@@ -9,9 +9,10 @@ class StoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.core import checks
+        from django.core.signals import request_finished, request_started
 
         from . import checks as store_checks
-        from . import login_pipeline, login_steps, registry
+        from . import login_pipeline, login_steps, registry, singleton
         from .config_section import StoreSection
         from .models import JoinChannel
 
@@ -21,3 +22,5 @@ class StoreConfig(AppConfig):
         registry.register_join_channel(JoinChannel.STORE, _("Store ID"))
         checks.register(login_pipeline.check_registered)
         login_steps.connect()
+        request_started.connect(singleton.begin_request, dispatch_uid="store.settings_versions")
+        request_finished.connect(singleton.end_request, dispatch_uid="store.settings_versions")

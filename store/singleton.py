@@ -6,6 +6,11 @@ what it built from the database under that version and rebuilds when the version
 Saving bumps the version at once and again on commit (a worker reading between the two
 would otherwise keep the old row), so a change reaches every worker without a restart,
 and decrypted secrets never leave the process.
+
+Within one request every version key is read at once, with one ``get_many`` at the first
+read, and kept for the rest of that request (``request_started`` / ``request_finished``):
+a request that reads the settings of four apps several times asks the shared cache once.
+Outside a request (commands, threads, tests calling code directly) each read asks again.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, ClassVar, Generic, TypeVar
 
 from django.core.cache import cache
@@ -20,6 +26,31 @@ from django.db import IntegrityError, models, transaction
 
 T = TypeVar("T")
 S = TypeVar("S", bound="SingletonModel")
+
+
+# Every version key, so that a request reads them all in one round trip.
+_registry: dict[str, VersionedCache[Any]] = {}
+# The versions this request has read; None outside a request.
+_request_versions: ContextVar[dict[str, str] | None] = ContextVar(
+    "store_settings_versions", default=None
+)
+
+
+def begin_request(**kwargs: Any) -> None:
+    """``request_started``: this request reads the versions afresh, once."""
+    _request_versions.set({})
+
+
+def end_request(**kwargs: Any) -> None:
+    """``request_finished``: later reads in this thread ask the cache again."""
+    _request_versions.set(None)
+
+
+def _read_all(versions: dict[str, str]) -> None:
+    found = cache.get_many(list(_registry))
+    for key, versioned in _registry.items():
+        value = found.get(key)
+        versions[key] = str(value) if value is not None else versioned._create_version()
 
 
 class VersionedCache(Generic[T]):
@@ -30,13 +61,21 @@ class VersionedCache(Generic[T]):
         self._build = build
         self._timeout = timeout
         self._loaded: tuple[str, T] | None = None
+        _registry[key] = self
 
     def version(self) -> str:
-        version = cache.get(self.key)
-        if version is None:
-            version = uuid.uuid4().hex
-            if not cache.add(self.key, version, self._timeout()):
-                version = cache.get(self.key) or version
+        versions = _request_versions.get()
+        if versions is None:
+            version = cache.get(self.key)
+            return str(version) if version is not None else self._create_version()
+        if self.key not in versions:
+            _read_all(versions)
+        return versions[self.key]
+
+    def _create_version(self) -> str:
+        version = uuid.uuid4().hex
+        if not cache.add(self.key, version, self._timeout()):
+            version = cache.get(self.key) or version
         return str(version)
 
     def get(self) -> T:
@@ -55,7 +94,11 @@ class VersionedCache(Generic[T]):
         transaction.on_commit(self._bump)
 
     def _bump(self) -> None:
-        cache.set(self.key, uuid.uuid4().hex, self._timeout())
+        version = uuid.uuid4().hex
+        cache.set(self.key, version, self._timeout())
+        versions = _request_versions.get()
+        if versions is not None:  # the saving request reads its own save
+            versions[self.key] = version
 
 
 class SingletonModel(models.Model):

@@ -89,10 +89,15 @@ def test_returning_login_updates_terms(client, sync_on, use_kakao_sandbox):
     assert get_user_model().objects.filter(socialaccount__provider="kakao").count() == 1
 
 
-def test_returning_login_writes_only_what_kakao_changed(client, sync_on, use_kakao_sandbox):
+def test_returning_login_writes_only_what_kakao_changed(
+    client, sync_on, use_kakao_sandbox, settings
+):
     from datetime import timedelta
 
     from django.utils import timezone
+
+    # Every login reads Kakao here (test_returning_login_reads.py: when a login may not).
+    settings.KAKAOSYNC_SYNC_READ_MAX_AGE = 0
 
     shop_kakao_login(client, use_kakao_sandbox, terms=ALL_TERMS, channels=[CHANNEL])
     client.logout()
