@@ -219,9 +219,9 @@ def act(name: str, uid: int, payload: dict[str, Any]) -> tuple[str, int | None]:
     if user is None:
         return Outcome.UNKNOWN_USER, None
     if name in REVOKE_CREDENTIALS:
-        from keymap import revocation
+        from store.signals import credentials_revoked
 
-        revocation.revoke_all(user, f"kakao {name}")
+        credentials_revoked.send(sender=KakaoSyncMember, user=user, reason=f"kakao {name}")
         return Outcome.PROCESSED, user.pk
     member = KakaoSyncMember.objects.select_related("user").filter(user=user).first()
     if name in CONSENT_WITHDRAWN | CONSENT_GIVEN:

@@ -21,13 +21,18 @@ def _on_account_deleting(sender: Any, user: Any, customer: Any, **kwargs: Any) -
     revocation.revoke_all(user, "account deleted")
 
 
+def _on_credentials_revoked(sender: Any, user: Any, reason: str, **kwargs: Any) -> None:
+    revocation.revoke_all(user, reason)
+
+
 def connect() -> None:
     from django.contrib.auth.signals import user_logged_out
 
-    from store.signals import account_deleting
+    from store.signals import account_deleting, credentials_revoked
 
     from .login_steps import register_steps
 
     account_deleting.connect(_on_account_deleting, dispatch_uid="keymap.account_deleting")
     user_logged_out.connect(_on_user_logged_out, dispatch_uid="keymap.logout_revokes_jwts")
+    credentials_revoked.connect(_on_credentials_revoked, dispatch_uid="keymap.credentials_revoked")
     register_steps()
