@@ -49,7 +49,8 @@ class HostAdapter:
 
     def erase_personal_data(self, user: User) -> dict[str, int]:
         """Anonymise the customer's orders and drop unused coupons (inside the deletion's
-        transaction); orders stay for the shop's accounting."""
+        transaction); orders stay for the shop's accounting. Counts by kind; ``"orders"``
+        is recorded on the deletion as the number of orders kept."""
         from .models import Coupon, Order
 
         orders = Order.objects.filter(customer__user=user).update(

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from .. import registry
+from ..host import get_host_adapter
 from ..models import Coupon, MergeRecord, Order, PointEntry
 from . import customers, points
 from .customers import get_customer
@@ -79,7 +80,7 @@ def merge_customers(source: User, target: User, *, reason: str) -> MergeRecord:
     if len(locked) != 2:
         raise MergeError("one of the customers no longer exists")
     moved: dict[str, int] = {}
-    moved.update(_move_store_data(source, target))
+    moved.update(get_host_adapter().merge_commerce(source, target))
     moved.update(_move_social_accounts(source, target))
     for name, handler in registry.merge_handlers().items():
         for key, count in handler(source, target).items():
