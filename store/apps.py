@@ -11,7 +11,7 @@ class StoreConfig(AppConfig):
         from django.core import checks
 
         from . import checks as store_checks
-        from . import login_pipeline, login_steps, registry
+        from . import login_pipeline, login_steps, new_users, registry
         from .config_section import StoreSection
         from .models import JoinChannel
 
@@ -21,3 +21,4 @@ class StoreConfig(AppConfig):
         registry.register_join_channel(JoinChannel.STORE, _("Store ID"))
         checks.register(login_pipeline.check_registered)
         login_steps.connect()
+        new_users.connect()
