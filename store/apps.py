@@ -17,6 +17,8 @@ class StoreConfig(AppConfig):
 
         checks.register(store_checks.check_secrets_key, checks.Tags.security)
         checks.register(store_checks.check_shared_cache, checks.Tags.caches)
+        checks.register(store_checks.check_allauth_urls, checks.Tags.urls)
+        checks.register(store_checks.check_host_adapter)
         registry.register_config_section(StoreSection())
         registry.register_join_channel(JoinChannel.STORE, _("Store ID"))
         checks.register(login_pipeline.check_registered)

@@ -28,6 +28,12 @@ DEFAULT_HOST_ADAPTER = "store.host.HostAdapter"
 class HostAdapter:
     """The default: the built-in minimal commerce of ``store``."""
 
+    #: View names (``resolve(path).view_name``) of the host's own login and logout pages
+    #: that stand in for allauth's at ``account_login``/``account_logout`` (check
+    #: ``store.W003``); such a login page shows the provider buttons with
+    #: ``{% include "sociallogin/host_login.html" %}``.
+    login_page_views: frozenset[str] = frozenset()
+
     def grant_welcome_benefits(self, customer: Customer, store_settings: StoreSettings) -> None:
         """Give a new customer the store's welcome points and coupon (inside onboarding's
         transaction, exactly once per customer)."""

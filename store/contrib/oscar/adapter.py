@@ -53,6 +53,10 @@ def _model(label: str, name: str):  # type: ignore[no-untyped-def]
 class OscarHostAdapter(HostAdapter):
     """``STORE_HOST_ADAPTER = "store.contrib.oscar.adapter.OscarHostAdapter"``."""
 
+    # Oscar's URLs come first in the README's recipe: its login page (with the provider
+    # buttons) and logout answer at /accounts/login/ and /accounts/logout/.
+    login_page_views = frozenset({"customer:login", "customer:logout"})
+
     def grant_welcome_benefits(self, customer: Customer, store_settings: StoreSettings) -> None:
         from store.models import PointEntry
         from store.services import points
