@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from .forms import DeleteAccountForm, OrderForm
+from .host import get_host_adapter
 from .models import Coupon, Product
 from .services import customers, points
 from .services.orders import Item, OrderError, place_order
@@ -80,7 +81,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         messages.success(
             request, _("Your account has been deleted. Thank you for shopping with us.")
         )
-        return redirect("store:product_list")
+        return redirect(get_host_adapter().home_url(request))
     customer = customers.get_customer(request.user)  # type: ignore[arg-type]
     return render(
         request,
