@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
@@ -86,7 +85,9 @@ def _reverse_or(name: str, fallback: str) -> str:
 
 
 def host_adapter_path() -> str:
-    return str(getattr(settings, "STORE_HOST_ADAPTER", "") or DEFAULT_HOST_ADAPTER)
+    from .app_settings import app_settings
+
+    return app_settings.HOST_ADAPTER
 
 
 @cache
