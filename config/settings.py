@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "store",
+    "store.commerce",  # the built-in shop front (optional)
     "sociallogin",
     "kakaosync",
     "keymap",
@@ -146,8 +147,8 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = "shop@example.com"
 
-LOGIN_REDIRECT_URL = "store:account"
-LOGOUT_REDIRECT_URL = "store:product_list"
+LOGIN_REDIRECT_URL = "commerce:account"
+LOGOUT_REDIRECT_URL = "commerce:product_list"
 
 # allauth
 ACCOUNT_LOGIN_METHODS = {"email", "username"}

@@ -43,7 +43,7 @@ class AppSettings:
             "USER_ID_PROTECTED_VIEWS",
             (
                 "admin:",
-                "store:account",
+                "commerce:account",
                 "store:delete_account",
                 "account_email",
                 "account_change_password",

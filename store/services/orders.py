@@ -10,7 +10,8 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from ..app_settings import app_settings
-from ..models import Coupon, Customer, Order, OrderLine, PointEntry, Product
+from ..commerce.models import Coupon, Order, OrderLine, Product
+from ..models import Customer, PointEntry
 from . import points
 
 

@@ -1,8 +1,10 @@
-"""The points ledger."""
+"""The points ledger. ``order``: the built-in shop's order an entry came from, if any."""
 
 from __future__ import annotations
 
-from ..models import Customer, Order, PointEntry
+from typing import Any
+
+from ..models import Customer, PointEntry
 
 
 def balance(customer: Customer) -> int:
@@ -15,10 +17,14 @@ def grant(
     reason: str,
     *,
     note: str = "",
-    order: Order | None = None,
+    order: Any = None,
 ) -> PointEntry:
     if amount == 0:
         raise ValueError("a points entry cannot be zero")
     return PointEntry.objects.create(
-        customer=customer, amount=amount, reason=reason, note=note, order=order
+        customer=customer,
+        amount=amount,
+        reason=reason,
+        note=note,
+        order_ref=order.pk if order is not None else None,
     )

@@ -6,7 +6,8 @@ import itertools
 
 from django.contrib.auth import get_user_model
 
-from store.models import CouponTemplate, Customer, Product, StoreSettings
+from store.commerce.models import Product
+from store.models import CouponTemplate, Customer, StoreSettings
 from store.new_users import onboarded_by_caller
 from store.services.customers import onboard
 

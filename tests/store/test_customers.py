@@ -2,7 +2,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError
 
-from store.models import Customer, Order, PointEntry, StoreSettings
+from store.commerce.models import Order
+from store.models import Customer, PointEntry, StoreSettings
 from store.services import customers, points
 from store.signals import account_deleting
 

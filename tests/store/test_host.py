@@ -8,8 +8,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
+from store.commerce.models import Coupon, Order
 from store.host import HostAdapter, get_host_adapter
-from store.models import Coupon, Order, PointEntry, StoreSettings
+from store.models import PointEntry, StoreSettings
 from store.services.customers import get_customer
 from store.services.orders import Item, place_order
 

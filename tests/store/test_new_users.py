@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
-from store.models import Coupon, Customer, PointEntry
+from store.commerce.models import Coupon
+from store.models import Customer, PointEntry
 
 from .factories import set_welcome
 

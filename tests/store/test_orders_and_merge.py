@@ -2,7 +2,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from store import registry
-from store.models import Coupon, CouponTemplate, MergeRecord, Order, PointEntry
+from store.commerce.models import Coupon, Order
+from store.models import CouponTemplate, MergeRecord, PointEntry
 from store.services import points
 from store.services.merge import MergeError, merge_customers
 from store.services.orders import Item, OrderError, place_order
