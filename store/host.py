@@ -65,6 +65,14 @@ class HostAdapter:
 
         return commerce_data.erase(user)
 
+    def kept_orders_count(self, user: User) -> int:
+        """How many of the customer's orders a deletion keeps (anonymised), to tell them."""
+        if not _commerce_installed():
+            return 0
+        from .commerce.models import Order
+
+        return Order.objects.filter(customer__user=user).count()
+
     def home_url(self, request: HttpRequest | None) -> str:
         return _reverse_or("commerce:product_list", "/")
 

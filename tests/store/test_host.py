@@ -66,6 +66,7 @@ def test_default_erase_anonymises_orders_and_drops_unused_coupons() -> None:
     place_order(
         customer, [Item(make_product(), 1)], recipient_name="Kim Mina", shipping_address="Seoul"
     )
+    assert HostAdapter().kept_orders_count(customer.user) == 1
     erased = HostAdapter().erase_personal_data(customer.user)
     assert erased == {"orders": 1, "coupons": 1}
     order = Order.objects.get(customer=customer)

@@ -78,6 +78,10 @@ class OscarHostAdapter(HostAdapter):
         erased["orders"] = erased.get("orders", 0) + erased["oscar_orders"]
         return erased
 
+    def kept_orders_count(self, user: User) -> int:
+        oscar_orders = _model("order", "Order").objects.filter(user=user).count()
+        return super().kept_orders_count(user) + oscar_orders
+
     def home_url(self, request: HttpRequest | None) -> str:
         return _reverse_or("home", "/")
 
