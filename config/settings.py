@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "store",
+    "store.commerce",  # the built-in shop front (optional)
     "sociallogin",
     "kakaosync",
     "keymap",
@@ -111,8 +112,19 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+elif os.environ.get("DJANGO_CACHE_DIR"):
+    # `make demo`: one machine, several processes (the server, `storeconfig import`).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ["DJANGO_CACHE_DIR"],
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The test run (and a lone `runserver`): each test process has its own database and
+    # must have its own cache too; a shared one would mix parallel workers' counters.
+    SILENCED_SYSTEM_CHECKS = ["store.W002"]
 
 AUTHENTICATION_BACKENDS = [
     # Asks the partner's user database first when custom storage is on (keymap).
@@ -135,8 +147,8 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = "shop@example.com"
 
-LOGIN_REDIRECT_URL = "store:account"
-LOGOUT_REDIRECT_URL = "store:product_list"
+LOGIN_REDIRECT_URL = "commerce:account"
+LOGOUT_REDIRECT_URL = "commerce:product_list"
 
 # allauth
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
@@ -148,15 +160,11 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_ADAPTER = "sociallogin.adapter.SocialAccountAdapter"
 ACCOUNT_ADAPTER = "keymap.adapter.AccountAdapter"
 SOCIALACCOUNT_FORMS = {"signup": "sociallogin.forms.SocialSignupForm"}
-# Development: send every provider to the providers sandbox (devtools.sandboxes.providers).
-SOCIALLOGIN_SANDBOX_URL = os.environ.get("SOCIALLOGIN_SANDBOX_URL", "")
+# Development: SOCIALLOGIN_SANDBOX_URL, KAKAOSYNC_AUTH_BASE_URL and KAKAOSYNC_API_BASE_URL
+# are read from the environment by the apps themselves (devtools.sandboxes).
 
 # Secrets at rest. Several comma-separated keys allow rotation (the first encrypts).
 STORE_SECRETS_KEY = os.environ.get("STORE_SECRETS_KEY", "")
-
-# Kakao hosts (kakaosync): a Kakao-compatible sandbox can stand behind them.
-KAKAOSYNC_AUTH_BASE_URL = os.environ.get("KAKAOSYNC_AUTH_BASE_URL", "https://kauth.kakao.com")
-KAKAOSYNC_API_BASE_URL = os.environ.get("KAKAOSYNC_API_BASE_URL", "https://kapi.kakao.com")
 
 LOGGING = {
     "version": 1,

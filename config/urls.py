@@ -10,4 +10,5 @@ urlpatterns = [
     path("keymap/", include("keymap.urls")),
     path("", include("keymap.api_urls")),
     path("", include("store.urls")),
+    path("", include("store.commerce.urls")),  # the built-in shop front
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -13,15 +14,22 @@ class AppSettings:
     def _setting(self, name: str, default: Any) -> Any:
         return getattr(settings, self.prefix + name, default)
 
+    def _setting_or_env(self, name: str, default: str) -> str:
+        # The Kakao hosts can be pointed at a sandbox from the environment in any host
+        # project; a value in settings wins.
+        return str(self._setting(name, os.environ.get(self.prefix + name) or default))
+
     @property
     def AUTH_BASE_URL(self) -> str:
-        """Kakao's OAuth host (authorize, token); a sandbox can stand in for it."""
-        return str(self._setting("AUTH_BASE_URL", "https://kauth.kakao.com")).rstrip("/")
+        """Kakao's OAuth host (authorize, token); a sandbox can stand in for it. Falls back
+        to the environment variable of the same name."""
+        return self._setting_or_env("AUTH_BASE_URL", "https://kauth.kakao.com").rstrip("/")
 
     @property
     def API_BASE_URL(self) -> str:
-        """Kakao's API host (user/me, service terms, channels, unlink)."""
-        return str(self._setting("API_BASE_URL", "https://kapi.kakao.com")).rstrip("/")
+        """Kakao's API host (user/me, service terms, channels, unlink). Falls back to the
+        environment variable of the same name."""
+        return self._setting_or_env("API_BASE_URL", "https://kapi.kakao.com").rstrip("/")
 
     @property
     def TIMEOUT(self) -> float:

@@ -15,14 +15,14 @@ from django.urls import reverse
 from django.utils.deprecation import MiddlewareMixin
 
 from store import login_strength
+from store.host import get_host_adapter
 
 from .app_settings import app_settings
 
-# Browsing, logging out and every way to a stronger login; nothing that shows or changes
-# a customer's data. ``KEYMAP_USER_ID_ALLOWED_VIEWS`` adds to it (a host's catalogue).
+# Logging out and every way to a stronger login; nothing that shows or changes a customer's
+# data. The host adapter adds its catalogue and its own login pages (ordering from a product
+# page needs a stronger login: the order service); ``KEYMAP_USER_ID_ALLOWED_VIEWS`` adds more.
 ALLOWED_VIEWS = (
-    "store:product_list",
-    "store:product_detail",  # ordering from it needs a stronger login (the order service)
     "account_login",
     "account_logout",
     "keymap:user_id_login",
@@ -67,7 +67,12 @@ def to_stronger_login(request: HttpRequest) -> HttpResponse:
 
 
 def allowed_views() -> tuple[str, ...]:
-    return ALLOWED_VIEWS + app_settings.USER_ID_ALLOWED_VIEWS
+    host = get_host_adapter()
+    return (
+        ALLOWED_VIEWS
+        + tuple(host.catalogue_views | host.login_page_views)
+        + app_settings.USER_ID_ALLOWED_VIEWS
+    )
 
 
 def is_allowed(view_name: str) -> bool:

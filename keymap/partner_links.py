@@ -19,6 +19,7 @@ from django.db import IntegrityError, connections, router, transaction
 from django.db.models.query import get_related_populators
 from django.http import HttpRequest
 
+from store import new_users
 from store.services import customers
 from store.services.customers import get_customer, onboard
 
@@ -44,6 +45,7 @@ def new_user(username_hint: str = "", email: str = "") -> Any:
     if email and hasattr(user, "email"):
         user.email = email
     user.set_unusable_password()
+    new_users.onboarded_by_caller(user)  # onboarded by the caller, on the partner's channel
     user.save()
     return user
 

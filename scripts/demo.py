@@ -116,6 +116,9 @@ def main() -> int:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     env.setdefault("STORE_SECRETS_KEY", "demo-only-secrets-key-change-me")
+    # A cache every process shares, so that `manage.py storeconfig import` in another shell
+    # reaches the running shop (store.W002).
+    env.setdefault("DJANGO_CACHE_DIR", str(ROOT / "var" / "demo-cache"))
     env["DEMO_SHOP_URL"] = f"http://{HOST}:{SHOP_PORT}"
     for box in SANDBOXES:
         env.update(box.env)

@@ -29,7 +29,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from store import login_pipeline
+from store import login_pipeline, new_users
 from store.http import new_session
 
 from . import policy, registry
@@ -185,6 +185,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     @transaction.atomic
     def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> Any:
+        # The pipeline writes the customer and onboards it on the provider's channel.
+        new_users.onboarded_by_caller(sociallogin.user)
         user = super().save_user(request, sociallogin, form=form)
         ctx = login_pipeline.LoginContext.for_social(request, sociallogin, user=user)
         ctx.is_new, ctx.form = True, form

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -24,8 +25,11 @@ class AppSettings:
 
     @property
     def SANDBOX_URL(self) -> str:
-        """Base URL of the providers sandbox; every provider goes there (development)."""
-        return str(self._setting("SANDBOX_URL", "") or "").rstrip("/")
+        """Base URL of the providers sandbox; every provider goes there (development).
+        Falls back to the environment variable ``SOCIALLOGIN_SANDBOX_URL``, so that any
+        host project can be wired to the sandbox without a settings change."""
+        value = self._setting("SANDBOX_URL", os.environ.get("SOCIALLOGIN_SANDBOX_URL", ""))
+        return str(value or "").rstrip("/")
 
     @property
     def CACHE_TIMEOUT(self) -> int:

@@ -162,3 +162,21 @@ def check_wiring(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
             )
         )
     return messages
+
+
+def check_provider_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``sociallogin.E005``: a provider's login or callback URL is answered by another view
+    (the host's URL patterns come first and claim it): that provider cannot log anyone in."""
+    from store.checks import shadowed_urls
+
+    names = [f"{pid}_{kind}" for pid in PROVIDERS for kind in ("login", "callback")]
+    return [
+        Error(
+            f"{path} ({name}) is answered by {view}, not by django-allauth: that provider's "
+            "login cannot work.",
+            hint="Mount allauth's URLs (include('allauth.urls')) before any host pattern "
+            "that matches the same path.",
+            id="sociallogin.E005",
+        )
+        for name, path, view in shadowed_urls(names)
+    ]

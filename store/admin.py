@@ -14,14 +14,10 @@ from .admin_base import ReadOnlyAdmin
 from .forms import CouponTemplateForm, StoreSettingsForm
 from .models import (
     AccountDeletion,
-    Coupon,
     CouponTemplate,
     Customer,
     MergeRecord,
-    Order,
-    OrderLine,
     PointEntry,
-    Product,
     StoreSettings,
 )
 from .singleton_admin import SingletonAdmin
@@ -39,8 +35,8 @@ class StoreSettingsAdmin(SingletonAdmin):
 class PointEntryInline(admin.TabularInline):
     model = PointEntry
     extra = 0
-    fields = ["created_at", "amount", "reason", "note", "order"]
-    readonly_fields = ["created_at", "order"]
+    fields = ["created_at", "amount", "reason", "note", "order_ref"]
+    readonly_fields = ["created_at", "order_ref"]
     ordering = ["-created_at"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -48,13 +44,6 @@ class PointEntryInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-class CouponInline(admin.TabularInline):
-    model = Coupon
-    extra = 0
-    fields = ["template", "code", "issued_at", "expires_at", "used_at"]
-    readonly_fields = ["code", "issued_at", "used_at"]
 
 
 class JoinChannelFilter(admin.SimpleListFilter):
@@ -94,7 +83,7 @@ class CustomerAdmin(JoinChannelMixin, admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "nickname", "phone"]
     readonly_fields = ["join_channel_name", "created_at", "welcome_granted_at", "deleted_at"]
     raw_id_fields = ["user"]
-    inlines = [PointEntryInline, CouponInline]
+    inlines = [PointEntryInline]  # store.commerce adds the issued coupons
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
         return (
@@ -113,41 +102,6 @@ class CustomerAdmin(JoinChannelMixin, admin.ModelAdmin):
 class CouponTemplateAdmin(admin.ModelAdmin):
     form = CouponTemplateForm
     list_display = ["name", "kind", "value", "min_order_total", "valid_days"]
-
-
-@admin.register(Coupon)
-class CouponAdmin(admin.ModelAdmin):
-    list_display = ["code", "template", "customer", "issued_at", "expires_at", "used_at"]
-    list_filter = ["template"]
-    search_fields = ["code", "customer__user__username"]
-    raw_id_fields = ["customer", "used_on"]
-
-
-@admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
-    list_display = ["name", "price", "is_active"]
-    list_filter = ["is_active"]
-    prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
-
-
-class OrderLineInline(admin.TabularInline):
-    model = OrderLine
-    extra = 0
-    readonly_fields = ["product", "product_name", "unit_price", "quantity"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
-    list_display = ["number", "customer", "status", "total", "created_at", "anonymised"]
-    list_filter = ["status", "anonymised"]
-    search_fields = ["number"]
-    raw_id_fields = ["customer"]
-    readonly_fields = ["number", "subtotal", "discount", "points_used", "total", "anonymised"]
-    inlines = [OrderLineInline]
 
 
 @admin.register(MergeRecord)

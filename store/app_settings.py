@@ -26,8 +26,9 @@ class AppSettings:
         return str(self._setting("ORDER_NUMBER_PREFIX", "ORD"))
 
     @property
-    def CURRENCY(self) -> str:
-        return str(self._setting("CURRENCY", "KRW"))
+    def HOST_ADAPTER(self) -> str:
+        """Dotted path of the host adapter (``store.host``); unset or empty: the default."""
+        return str(self._setting("HOST_ADAPTER", "") or "store.host.HostAdapter")
 
 
 app_settings = AppSettings()

@@ -12,15 +12,18 @@ class StoreConfig(AppConfig):
         from django.core.signals import request_finished, request_started
 
         from . import checks as store_checks
-        from . import login_pipeline, login_steps, registry, singleton
+        from . import login_pipeline, login_steps, new_users, registry, singleton
         from .config_section import StoreSection
         from .models import JoinChannel
 
         checks.register(store_checks.check_secrets_key, checks.Tags.security)
         checks.register(store_checks.check_shared_cache, checks.Tags.caches)
+        checks.register(store_checks.check_allauth_urls, checks.Tags.urls)
+        checks.register(store_checks.check_host_adapter)
         registry.register_config_section(StoreSection())
         registry.register_join_channel(JoinChannel.STORE, _("Store ID"))
         checks.register(login_pipeline.check_registered)
         login_steps.connect()
         request_started.connect(singleton.begin_request, dispatch_uid="store.settings_versions")
         request_finished.connect(singleton.end_request, dispatch_uid="store.settings_versions")
+        new_users.connect()

@@ -47,14 +47,87 @@ def check_secrets_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
 
 
 def check_shared_cache(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``store.W002``, also in DEBUG: a second process (``manage.py storeconfig import``, a
+    second app server) cannot reach settings that running servers keep in their own memory."""
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
-    if not settings.DEBUG and backend.endswith(("LocMemCache", "DummyCache")):
+    if backend.endswith("LocMemCache"):
         return [
             Warning(
-                "The default cache is local to each process: settings saved in the admin "
-                "reach other app servers only when their cache entries expire.",
-                hint="With more than one app server, use a shared cache (Redis).",
+                "The default cache (LocMemCache) lives inside each process: settings changed "
+                "by `manage.py storeconfig import` or saved on another app server do not "
+                "reach running servers until their cache entries expire "
+                "(STORE_SETTINGS_CACHE_TIMEOUT), and rate limits count per process.",
+                hint="Use a cache every process shares: Redis (RedisCache), or for one "
+                "machine FileBasedCache or DatabaseCache.",
+                id="store.W002",
+            )
+        ]
+    if backend.endswith("DummyCache"):
+        return [
+            Warning(
+                "The default cache (DummyCache) keeps nothing: every request reads the store "
+                "settings from the database and rate limits never count.",
+                hint="Use a cache every process shares: Redis (RedisCache), or for one "
+                "machine FileBasedCache or DatabaseCache.",
                 id="store.W002",
             )
         ]
     return []
+
+
+def shadowed_urls(names: Any) -> list[tuple[str, str, str]]:
+    """``(name, path, view that answers)`` for each URL name whose path resolves to another
+    view (an earlier pattern of the host claims it). Unmounted names are left out."""
+    from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+
+    found = []
+    for name in names:
+        try:
+            path = reverse(name)
+            match = resolve(path)
+        except (NoReverseMatch, Resolver404):
+            continue
+        if match.view_name != name:
+            found.append((name, path, match.view_name or match._func_path))
+    return found
+
+
+def check_allauth_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``store.W003``: allauth's login or logout page is answered by another view (URL
+    order), unless the host adapter names that view as the shop's own login/logout page."""
+    from .host import get_host_adapter
+
+    stand_ins = get_host_adapter().login_page_views
+    return [
+        Warning(
+            f"{path} ({name}) is answered by {view}, not by django-allauth: the host's URL "
+            "patterns come first and shadow allauth's page.",
+            hint="Mount allauth's URLs (include('allauth.urls')) before the shop's own "
+            "account URLs, or, when the host's page is meant to be the login page, name it "
+            "in the host adapter's login_page_views (it then shows the provider buttons "
+            'with {% include "sociallogin/host_login.html" %}).',
+            id="store.W003",
+        )
+        for name, path, view in shadowed_urls(("account_login", "account_logout"))
+        if view not in stand_ins
+    ]
+
+
+def check_host_adapter(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``store.W004``: a known host shop is installed but the default adapter is in use."""
+    from django.apps import apps
+
+    from .host import DEFAULT_HOST_ADAPTER, host_adapter_path
+
+    if host_adapter_path() != DEFAULT_HOST_ADAPTER or not apps.is_installed("oscar"):
+        return []
+    return [
+        Warning(
+            "django-oscar is installed but STORE_HOST_ADAPTER is not set: welcome "
+            "benefits, merging and account deletion use the plugin's built-in commerce and "
+            "ignore Oscar's vouchers, baskets, orders and addresses.",
+            hint='Add "store.contrib.oscar" before "oscar.config.Shop" in INSTALLED_APPS and '
+            'set STORE_HOST_ADAPTER = "store.contrib.oscar.adapter.OscarHostAdapter".',
+            id="store.W004",
+        )
+    ]

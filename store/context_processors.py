@@ -7,8 +7,12 @@ from .models import StoreSettings
 
 
 def store(request: HttpRequest) -> dict[str, Any]:
+    adapter = get_host_adapter()
     return {
         "store_settings": StoreSettings.load(),
+        # The host's home and account pages, for the plugin's and allauth's pages.
+        "store_home_url": adapter.home_url(request),
+        "store_account_url": adapter.account_url(request),
         # The template allauth's pages extend (store/templates/allauth/layouts/base.html).
-        "store_base_template": get_host_adapter().base_template(request),
+        "store_base_template": adapter.base_template(request),
     }

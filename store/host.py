@@ -1,9 +1,10 @@
 """The host adapter: every decision that depends on the shop the plugin is embedded in.
 
 Like allauth's adapters, one class with one small method per decision, chosen by the dotted
-path in ``STORE_HOST_ADAPTER``. The default uses the built-in minimal commerce (points
-ledger, coupons, orders, shop front); ``store.contrib.oscar.adapter.OscarHostAdapter`` uses
-django-oscar's vouchers, baskets, orders and addresses.
+path in ``STORE_HOST_ADAPTER``. The default uses the points ledger and, when installed, the
+built-in shop (``store.commerce``: coupons, orders, shop front);
+``store.contrib.oscar.adapter.OscarHostAdapter`` uses django-oscar's vouchers, baskets,
+orders and addresses.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from django.conf import settings
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
@@ -28,47 +29,69 @@ DEFAULT_HOST_ADAPTER = "store.host.HostAdapter"
 class HostAdapter:
     """The default: the built-in minimal commerce of ``store``."""
 
+    #: View names (``resolve(path).view_name``) of the host's own login and logout pages
+    #: that stand in for allauth's at ``account_login``/``account_logout`` (check
+    #: ``store.W003``); such a login page shows the provider buttons with
+    #: ``{% include "sociallogin/host_login.html" %}``.
+    login_page_views: frozenset[str] = frozenset()
+
+    #: View names of the host's catalogue: pages that show nothing of the customer, which
+    #: even a user-ID-only session may open (it is sent to the stronger login elsewhere).
+    catalogue_views: frozenset[str] = frozenset(
+        {"commerce:product_list", "commerce:product_detail"}
+    )
+
     def grant_welcome_benefits(self, customer: Customer, store_settings: StoreSettings) -> None:
         """Give a new customer the store's welcome points and coupon (inside onboarding's
-        transaction, exactly once per customer)."""
-        from .models import Coupon, PointEntry
+        transaction, exactly once per customer). The coupon needs the built-in shop."""
+        from .models import PointEntry
         from .services import points
 
         if store_settings.welcome_points:
             points.grant(customer, store_settings.welcome_points, PointEntry.Reason.WELCOME)
-        if store_settings.welcome_coupon_id:
-            Coupon.objects.create(
-                customer=customer, template_id=store_settings.welcome_coupon_id, reason="welcome"
-            )
+        if store_settings.welcome_coupon_id and _commerce_installed():
+            from .commerce import commerce_data
+
+            commerce_data.issue_welcome_coupon(customer, store_settings.welcome_coupon_id)
 
     def merge_commerce(self, source_user: User, target_user: User) -> dict[str, int]:
-        """Move the source's orders, coupons and points onto the target; counts by kind."""
+        """Move the source's points (and the built-in shop's orders and coupons) onto the
+        target; counts by kind."""
         from .services import merge
 
-        return merge._move_store_data(source_user, target_user)
+        return merge.move_store_data(source_user, target_user)
 
     def erase_personal_data(self, user: User) -> dict[str, int]:
-        """Anonymise the customer's orders and drop unused coupons (inside the deletion's
-        transaction); orders stay for the shop's accounting."""
-        from .models import Coupon, Order
+        """Anonymise the built-in shop's orders and drop unused coupons (inside the
+        deletion's transaction); orders stay for the shop's accounting. Counts by kind;
+        ``"orders"`` is recorded on the deletion as the number of orders kept."""
+        if not _commerce_installed():
+            return {"orders": 0}
+        from .commerce import commerce_data
 
-        orders = Order.objects.filter(customer__user=user).update(
-            recipient_name="", shipping_address="", anonymised=True
-        )
-        coupons, _by_model = Coupon.objects.filter(
-            customer__user=user, used_at__isnull=True
-        ).delete()
-        return {"orders": orders, "coupons": coupons}
+        return commerce_data.erase(user)
+
+    def kept_orders_count(self, user: User) -> int:
+        """How many of the customer's orders a deletion keeps (anonymised), to tell them."""
+        if not _commerce_installed():
+            return 0
+        from .commerce.models import Order
+
+        return Order.objects.filter(customer__user=user).count()
 
     def home_url(self, request: HttpRequest | None) -> str:
-        return _reverse_or("store:product_list", "/")
+        return _reverse_or("commerce:product_list", "/")
 
     def account_url(self, request: HttpRequest | None) -> str:
-        return _reverse_or("store:account", self.home_url(request))
+        return _reverse_or("commerce:account", self.home_url(request))
 
     def base_template(self, request: HttpRequest | None) -> str:
         """The template that the plugin's pages and allauth's pages extend."""
         return "store/base.html"
+
+
+def _commerce_installed() -> bool:
+    return apps.is_installed("store.commerce")
 
 
 def _reverse_or(name: str, fallback: str) -> str:
@@ -79,7 +102,9 @@ def _reverse_or(name: str, fallback: str) -> str:
 
 
 def host_adapter_path() -> str:
-    return str(getattr(settings, "STORE_HOST_ADAPTER", "") or DEFAULT_HOST_ADAPTER)
+    from .app_settings import app_settings
+
+    return app_settings.HOST_ADAPTER
 
 
 @cache

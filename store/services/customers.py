@@ -18,9 +18,9 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ..models import AccountDeletion, Coupon, Customer, JoinChannel, PointEntry, StoreSettings
+from ..host import get_host_adapter
+from ..models import AccountDeletion, Customer, JoinChannel, StoreSettings
 from ..signals import account_deleting, customer_created
-from . import points
 
 if TYPE_CHECKING:  # the configured user model, as django-stubs resolves it
     from django.contrib.auth.models import User
@@ -66,13 +66,7 @@ def onboard(
     if profile:
         _apply(customer, profile, source=f"join:{channel}", now=timezone.now())
     customer.join_channel = channel if created else customer.join_channel
-    settings_ = StoreSettings.load()
-    if settings_.welcome_points:
-        points.grant(customer, settings_.welcome_points, PointEntry.Reason.WELCOME)
-    if settings_.welcome_coupon_id:
-        Coupon.objects.create(
-            customer=customer, template_id=settings_.welcome_coupon_id, reason="welcome"
-        )
+    get_host_adapter().grant_welcome_benefits(customer, StoreSettings.load())
     customer.welcome_granted_at = timezone.now()
     customer.save()
     logger.info("customer %s joined via %s", customer.pk, customer.join_channel)
@@ -217,14 +211,16 @@ def clear_merged_profile(user: User) -> None:
 def delete_account(user: User) -> AccountDeletion:
     """Remove the customer's personal data; orders stay, anonymised.
 
-    Other apps hook in through ``account_deleting`` (tombstones, unlinking at providers).
+    The host adapter erases what the shop's commerce keeps (orders anonymised, unused
+    coupons or vouchers dropped); other apps hook in through ``account_deleting``
+    (tombstones, unlinking at providers).
     The user row is kept, deactivated and renamed, so that orders and audit rows keep a
     valid reference while nothing personal remains.
     """
     customer = get_customer(user)
     account_deleting.send(sender=Customer, user=user, customer=customer)
-    orders = customer.orders.all()
-    orders_kept = orders.update(recipient_name="", shipping_address="", anonymised=True)
+    erased = get_host_adapter().erase_personal_data(user)
+    orders_kept = erased.get("orders", 0)
     record = AccountDeletion.objects.create(
         user_id=user.pk, join_channel=customer.join_channel, orders_kept=orders_kept
     )
@@ -238,7 +234,6 @@ def delete_account(user: User) -> AccountDeletion:
     customer.profile_sources = {}
     customer.deleted_at = timezone.now()
     customer.save()
-    customer.coupons.filter(used_at__isnull=True).delete()
 
     from allauth.account.models import EmailAddress
     from allauth.socialaccount.models import SocialAccount
@@ -255,5 +250,5 @@ def delete_account(user: User) -> AccountDeletion:
             "password": "!deleted",
         }
     )
-    logger.info("account %s deleted, %s orders kept anonymised", user.pk, orders_kept)
+    logger.info("account %s deleted, erased %s", user.pk, erased)
     return record

@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from .. import registry
-from ..models import Coupon, MergeRecord, Order, PointEntry
+from ..host import get_host_adapter
+from ..models import MergeRecord, PointEntry
 from . import customers, points
 from .customers import get_customer
 
@@ -27,12 +28,17 @@ class MergeError(Exception):
     pass
 
 
-def _move_store_data(source: User, target: User) -> dict[str, int]:
+def move_store_data(source: User, target: User) -> dict[str, int]:
+    """The default host adapter's merge: the built-in shop's orders and coupons (when
+    installed), the points balance and the profile values the target lacks."""
+    from django.apps import apps
+
     src, dst = get_customer(source), get_customer(target)
-    moved = {
-        "orders": Order.objects.filter(customer=src).update(customer=dst),
-        "coupons": Coupon.objects.filter(customer=src).update(customer=dst),
-    }
+    moved: dict[str, int] = {}
+    if apps.is_installed("store.commerce"):
+        from ..commerce import commerce_data
+
+        moved.update(commerce_data.move(src, dst))
     # The ledger stays append-only: the source's balance moves as one entry on each side.
     balance = points.balance(src)
     moved["points"] = balance
@@ -79,7 +85,7 @@ def merge_customers(source: User, target: User, *, reason: str) -> MergeRecord:
     if len(locked) != 2:
         raise MergeError("one of the customers no longer exists")
     moved: dict[str, int] = {}
-    moved.update(_move_store_data(source, target))
+    moved.update(get_host_adapter().merge_commerce(source, target))
     moved.update(_move_social_accounts(source, target))
     for name, handler in registry.merge_handlers().items():
         for key, count in handler(source, target).items():

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from .. import login_strength
 from ..app_settings import app_settings
+from ..commerce.models import Coupon, Order, OrderLine, Product
 from ..login_strength import LoginStrength, Strength
-from ..models import Coupon, Customer, Order, OrderLine, PointEntry, Product
+from ..models import Customer, PointEntry
 from . import points
 
 

@@ -1,10 +1,12 @@
-"""The points ledger."""
+"""The points ledger. ``order``: the built-in shop's order an entry came from, if any."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from .. import login_strength
 from ..login_strength import LoginStrength, Strength
-from ..models import Customer, Order, PointEntry
+from ..models import Customer, PointEntry
 
 
 def balance(customer: Customer) -> int:
@@ -17,12 +19,16 @@ def grant(
     reason: str,
     *,
     note: str = "",
-    order: Order | None = None,
+    order: Any = None,
 ) -> PointEntry:
     if amount == 0:
         raise ValueError("a points entry cannot be zero")
     return PointEntry.objects.create(
-        customer=customer, amount=amount, reason=reason, note=note, order=order
+        customer=customer,
+        amount=amount,
+        reason=reason,
+        note=note,
+        order_ref=order.pk if order is not None else None,
     )
 
 
@@ -32,7 +38,7 @@ def spend(
     *,
     strength: Strength | LoginStrength,
     reason: str = PointEntry.Reason.ORDER_SPENT,
-    order: Order | None = None,
+    order: Any = None,
 ) -> PointEntry:
     """The customer spends points: never on a user-ID-only login (no proof of identity).
 

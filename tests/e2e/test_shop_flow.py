@@ -9,7 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
-from store.models import CouponTemplate, Product, StoreSettings
+from store.commerce.models import Product
+from store.models import CouponTemplate, StoreSettings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

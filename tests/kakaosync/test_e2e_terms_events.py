@@ -10,7 +10,7 @@ from allauth.socialaccount.models import SocialAccount
 from playwright.sync_api import Page, expect
 
 from kakaosync.models import KakaoSyncMember, ServiceTerm, WebhookDelivery, invalidate_settings
-from store.models import Order, Product
+from store.commerce.models import Order, Product
 
 from .test_e2e import kakao_consent
 

@@ -11,7 +11,8 @@ from allauth.socialaccount.models import SocialAccount
 
 from kakaosync import audience
 from kakaosync.models import KakaoSyncMember, ServiceTerm, invalidate_settings
-from store.models import Customer, Order, Product
+from store.commerce.models import Order, Product
+from store.models import Customer
 
 from .conftest import CHANNEL, shop_kakao_login
 from .sandbox_helpers import login_and_consent

@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kakaosync.models import KakaoSyncMember, WebhookDelivery
-from store.models import Customer, Order
+from store.commerce.models import Order
+from store.models import Customer
 from store.services.customers import onboard
 
 from .conftest import ADMIN_KEY, APP_ID, CHANNEL

@@ -10,8 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from keymap.models import Delivery, PartnerLink, UserDatabase, Webhook, load
+from store.commerce.models import Order
 from store.config import ConfigError, export_config, import_config
-from store.models import MergeRecord, Order
+from store.models import MergeRecord
 from store.services.customers import get_customer
 
 from .conftest import SECRET, SEED_ANSWER, SEED_MAP

@@ -73,8 +73,15 @@ def test_kakao_customer_checks_out_with_welcome_voucher_then_deletes_account(
     expect(staff.locator("body")).to_contain_text(code)
     expect(staff.locator("body")).to_contain_text("Mina")
 
+    # A Kakao-only customer has no password: Oscar's profile page links to the plugin's
+    # set-password and delete pages, which ask for none.
+    page.goto(f"{base}/accounts/profile/")
+    links = page.get_by_test_id("store-account-links")
+    links.get_by_test_id("set-password").click()
+    expect(page.locator("input[name=password1]")).to_be_visible()
+    page.go_back()
     # Deleting the account keeps the order for the accounts, without personal data.
-    page.goto(f"{base}/store/account/delete/")
+    links.get_by_test_id("delete-account").click()
     page.check("input[name=confirm]")
     page.get_by_role("button", name="Delete my account").click()
     staff.reload()
@@ -85,6 +92,23 @@ def test_kakao_customer_checks_out_with_welcome_voucher_then_deletes_account(
     staff.context.close()
 
 
+def test_oscar_registration_onboards_with_the_welcome_voucher(browser, oscar_shop) -> None:
+    page = browser.new_context(locale="en-US").new_page()
+    base = oscar_shop.base_url
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_registration-email", "oscar-form@example.com")
+    page.fill("#id_registration-password1", "Form-pass-1234")
+    page.fill("#id_registration-password2", "Form-pass-1234")
+    page.locator("button[name=registration_submit]").click()
+    page.goto(f"{base}/accounts/profile/")
+    expect(page.get_by_test_id("points-balance")).to_have_text("1000")
+    assert page.get_by_test_id("welcome-voucher").inner_text().startswith("WELCOME-")
+    # A customer with a password is not offered to set one.
+    expect(page.get_by_test_id("set-password")).to_have_count(0)
+    expect(page.get_by_test_id("delete-account")).to_be_visible()
+    page.context.close()
+
+
 def test_voucher_only_for_its_customer_merge_moves_oscar_data_and_checks_name_faults(
     oscar_shop,
 ) -> None:
@@ -92,10 +116,10 @@ def test_voucher_only_for_its_customer_merge_moves_oscar_data_and_checks_name_fa
     assert result["owner_discount"] == "2400.00"  # 10 % of the 24,000 mug
     assert result["stranger_discount"] == "0.00"
     assert result["moved"] == {
-        "oscar.oscar_orders": 0,
-        "oscar.oscar_baskets": 1,
-        "oscar.oscar_addresses": 1,
-        "oscar.oscar_addresses_dropped": 1,
+        "oscar_orders": 0,
+        "oscar_baskets": 1,
+        "oscar_addresses": 1,
+        "oscar_addresses_dropped": 1,
     }
     assert (result["owner_addresses"], result["owner_baskets"]) == (2, 2)
     assert result["welcome_vouchers"] == 1

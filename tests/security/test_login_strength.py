@@ -24,8 +24,9 @@ from keymap import checks as keymap_checks
 from keymap import jwt_tokens as tokens
 from keymap.models import PartnerLink
 from store import login_strength
+from store.commerce.models import Coupon, Order
 from store.login_strength import LoginStrength, Strength, WeakLogin
-from store.models import Coupon, Customer, Order, PointEntry
+from store.models import Customer, PointEntry
 from store.services import points
 from store.services.orders import Item, place_order
 from tests.keymap.conftest import answer

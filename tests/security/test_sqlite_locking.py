@@ -31,7 +31,7 @@ pytestmark = [
 SEED = """
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
-from store.models import Product
+from store.commerce.models import Product
 
 Product.objects.create(name="Mug", slug="mug", price=1000)
 for i in range(%(n)d):
@@ -136,7 +136,7 @@ def test_sixteen_parallel_orders_on_sqlite_all_succeed(demo_shop: Any) -> None:
             "shell",
             "--no-imports",
             "-c",
-            "from store.models import Order; print(Order.objects.count())",
+            "from store.commerce.models import Order; print(Order.objects.count())",
         ],
         env=env,
         cwd=ROOT,

@@ -6,7 +6,9 @@ import itertools
 
 from django.contrib.auth import get_user_model
 
-from store.models import CouponTemplate, Customer, Product, StoreSettings
+from store.commerce.models import Product
+from store.models import CouponTemplate, Customer, StoreSettings
+from store.new_users import onboarded_by_caller
 from store.services.customers import onboard
 
 _seq = itertools.count(1)
@@ -14,9 +16,9 @@ _seq = itertools.count(1)
 
 def make_customer(username: str | None = None, channel: str = "store", **profile) -> Customer:
     n = next(_seq)
-    user = get_user_model().objects.create_user(
-        username=username or f"user{n}", email=f"user{n}@example.com", password="pw-12345678"
-    )
+    user = get_user_model()(username=username or f"user{n}", email=f"user{n}@example.com")
+    user.set_password("pw-12345678")
+    onboarded_by_caller(user).save()  # joins on ``channel`` below, not the store's default
     return onboard(user, channel, profile=profile or None)
 
 

@@ -2,8 +2,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError
 
+from store.commerce.models import Order
 from store.login_strength import Strength
-from store.models import Customer, Order, PointEntry, StoreSettings
+from store.models import Customer, PointEntry, StoreSettings
 from store.services import customers, points
 from store.signals import account_deleting
 

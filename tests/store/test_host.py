@@ -8,9 +8,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
+from store.commerce.models import Coupon, Order
 from store.host import HostAdapter, get_host_adapter
 from store.login_strength import Strength
-from store.models import Coupon, Order, PointEntry, StoreSettings
+from store.models import PointEntry, StoreSettings
 from store.services.customers import get_customer
 from store.services.orders import Item, place_order
 
@@ -70,6 +71,7 @@ def test_default_erase_anonymises_orders_and_drops_unused_coupons() -> None:
         recipient_name="Kim Mina",
         shipping_address="Seoul",
     )
+    assert HostAdapter().kept_orders_count(customer.user) == 1
     erased = HostAdapter().erase_personal_data(customer.user)
     assert erased == {"orders": 1, "coupons": 1}
     order = Order.objects.get(customer=customer)
@@ -104,3 +106,40 @@ def test_allauth_pages_extend_the_adapters_base_template(settings, tmp_path) -> 
     request = RequestFactory().get("/accounts/password/reset/")
     html = render_to_string("account/password_reset.html", {"form": None}, request=request)
     assert html.startswith("<shop>") and html.rstrip().endswith("</shop>")
+
+
+class RecordingAdapter(HostAdapter):
+    """A host with commerce of its own: records what the core asks of it."""
+
+    calls: list[tuple[str, int]] = []
+
+    def grant_welcome_benefits(self, customer, store_settings):
+        self.calls.append(("grant", customer.user_id))
+
+    def merge_commerce(self, source_user, target_user):
+        self.calls.append(("merge", source_user.pk))
+        return {"host_orders": 2}
+
+    def erase_personal_data(self, user):
+        self.calls.append(("erase", user.pk))
+        return {"orders": 3, "host_wishlists": 1}
+
+
+def test_onboarding_merge_and_deletion_go_through_the_host_adapter(settings) -> None:
+    from store.models import AccountDeletion
+    from store.services.customers import delete_account, onboard
+    from store.services.merge import merge_customers
+
+    settings.STORE_HOST_ADAPTER = f"{__name__}.RecordingAdapter"
+    RecordingAdapter.calls = []
+    set_welcome(points=700, coupon_value=2000)
+    source, target = make_customer(), make_customer()
+    onboard(source.user)  # a second onboarding grants nothing
+    assert RecordingAdapter.calls == [("grant", source.user_id), ("grant", target.user_id)]
+    assert not PointEntry.objects.exists() and not Coupon.objects.exists()
+
+    record = merge_customers(source.user, target.user, reason="test")
+    assert record.moved["host_orders"] == 2
+    delete_account(target.user)
+    assert RecordingAdapter.calls[2:] == [("merge", source.user_id), ("erase", target.user_id)]
+    assert AccountDeletion.objects.get(user_id=target.user_id).orders_kept == 3

@@ -2,8 +2,9 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from store import registry
+from store.commerce.models import Coupon, Order
 from store.login_strength import Strength
-from store.models import Coupon, CouponTemplate, MergeRecord, Order, PointEntry
+from store.models import CouponTemplate, MergeRecord, PointEntry
 from store.services import points
 from store.services.merge import MergeError, merge_customers
 from store.services.orders import Item, OrderError, place_order

@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from store.models import CouponTemplate, Product, StoreSettings
+from store.commerce.models import Product
+from store.models import CouponTemplate, StoreSettings
 
 PRODUCTS = [
     ("jeju-green-tea", "Jeju Green Tea", "First-flush sejak from Jeju island, 80 g.", 18000),

@@ -53,6 +53,20 @@ def _model(label: str, name: str):  # type: ignore[no-untyped-def]
 class OscarHostAdapter(HostAdapter):
     """``STORE_HOST_ADAPTER = "store.contrib.oscar.adapter.OscarHostAdapter"``."""
 
+    # Oscar's URLs come first in the README's recipe: its login page (with the provider
+    # buttons) and logout answer at /accounts/login/ and /accounts/logout/.
+    login_page_views = frozenset({"customer:login", "customer:logout"})
+    catalogue_views = frozenset(
+        {
+            "home",
+            "catalogue:index",
+            "catalogue:detail",
+            "catalogue:category",
+            "catalogue:range",
+            "search:search",
+        }
+    )
+
     def grant_welcome_benefits(self, customer: Customer, store_settings: StoreSettings) -> None:
         from store.models import PointEntry
         from store.services import points
@@ -70,7 +84,13 @@ class OscarHostAdapter(HostAdapter):
     def erase_personal_data(self, user: User) -> dict[str, int]:
         erased = super().erase_personal_data(user)
         erased.update(erase_oscar_data(user))
+        # "orders" is what the deletion record counts as kept: Oscar's orders are kept too.
+        erased["orders"] = erased.get("orders", 0) + erased["oscar_orders"]
         return erased
+
+    def kept_orders_count(self, user: User) -> int:
+        oscar_orders = _model("order", "Order").objects.filter(user=user).count()
+        return super().kept_orders_count(user) + oscar_orders
 
     def home_url(self, request: HttpRequest | None) -> str:
         return _reverse_or("home", "/")

@@ -13,7 +13,7 @@ class StoreOscarConfig(AppConfig):
         from django.core import checks
 
         from . import checks as oscar_checks
-        from . import receivers
 
+        # The welcome voucher, erasure and merging reach Oscar only through
+        # STORE_HOST_ADAPTER (store.services asks get_host_adapter()).
         checks.register(oscar_checks.check_oscar_host)
-        receivers.connect()

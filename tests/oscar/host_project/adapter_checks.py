@@ -46,7 +46,7 @@ with transaction.atomic():
     for user, line1 in ((owner, "1 Same-ro"), (stranger, "1 Same-ro"), (stranger, "2 Other-ro")):
         UserAddress.objects.create(user=user, first_name="X", line1=line1, country=korea)
     record = merge_customers(stranger, owner, reason="check")
-    result["moved"] = {k: v for k, v in record.moved.items() if k.startswith("oscar.")}
+    result["moved"] = {k: v for k, v in record.moved.items() if k.startswith("oscar_")}
     result["owner_addresses"] = UserAddress.objects.filter(user=owner).count()
     result["owner_baskets"] = Basket.objects.filter(owner=owner).count()
     result["welcome_vouchers"] = WelcomeVoucher.objects.filter(user=owner).count()

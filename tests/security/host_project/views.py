@@ -40,7 +40,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def quick_order(request: HttpRequest) -> HttpResponse:
     """A host's one-click order with the customer's points, through the plugin's service."""
     from store import login_strength
-    from store.models import Product
+    from store.commerce.models import Product
     from store.services import customers
     from store.services.orders import Item, place_order
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommerceConfig(AppConfig):
+    """The built-in minimal shop (catalogue, orders, issued coupons, shop front); optional."""
+
+    name = "store.commerce"
+    label = "commerce"
+    verbose_name = _("Built-in shop")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "commerce"
+
+urlpatterns = [
+    path("", views.product_list, name="product_list"),
+    path("products/<slug:slug>/", views.product_detail, name="product_detail"),
+    path("account/", views.account, name="account"),
+]
