@@ -80,6 +80,7 @@ SOCIALACCOUNT_ADAPTER = "sociallogin.adapter.SocialAccountAdapter"
 
 LOGIN_URL = "host:login"
 LOGIN_REDIRECT_URL = "host:me"
+LOGOUT_REDIRECT_URL = "/"
 USE_TZ = True
 STATIC_URL = "static/"
 
@@ -95,5 +96,6 @@ HOST = {
         "SOCIALACCOUNT_ADAPTER",
         "LOGIN_URL",
         "LOGIN_REDIRECT_URL",
+        "LOGOUT_REDIRECT_URL",
     )
 }

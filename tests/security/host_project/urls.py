@@ -23,5 +23,6 @@ urlpatterns = [
     path("keymap/", include("keymap.urls")),
     path("sociallogin/", include("sociallogin.urls")),
     path("", include("keymap.api_urls")),
-    path("shop/", include("store.urls")),
+    path("store/", include("store.urls")),
+    path("shop/", include("store.commerce.urls")),  # the built-in shop front, beside the host
 ]
