@@ -12,7 +12,6 @@ from config.settings import *  # noqa: F403
 # nginx is one proxy in front; the load benchmark plays a CDN in front of nginx (2), so that
 # each simulated shopper has its own address for allauth's and our rate limits.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT", "1"))
-KEYMAP_TRUSTED_PROXIES = ALLAUTH_TRUSTED_PROXY_COUNT
 USE_X_FORWARDED_HOST = False
 # The stack's Kakao is the sandbox on loopback, on purpose.
 SILENCED_SYSTEM_CHECKS = ["kakaosync.W001"]
