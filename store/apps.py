@@ -21,3 +21,10 @@ class StoreConfig(AppConfig):
         registry.register_join_channel(JoinChannel.STORE, _("Store ID"))
         checks.register(login_pipeline.check_registered)
         login_steps.connect()
+        from django.core.signals import request_finished
+
+        from .request_lock import release_all
+
+        # After Django's close_old_connections (connected first): a connection it keeps
+        # open (CONN_MAX_AGE) gives the locks back here.
+        request_finished.connect(release_all, dispatch_uid="store.request_lock")
