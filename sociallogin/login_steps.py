@@ -9,8 +9,8 @@ from allauth.socialaccount.providers.base import AuthProcess
 from django.shortcuts import render
 from django.utils import timezone
 
+from store import request_lock
 from store.login_pipeline import LoginContext, ProfileChange, register
-from store.request_lock import hold_until_request_ends
 
 from . import ownership, policy, tombstones
 from .catalog import PROVIDERS, Rule
@@ -29,12 +29,13 @@ def one_first_login_at_a_time(ctx: LoginContext) -> None:
     Without this both would sign up; the loser then meets the winner's e-mail address and
     is sent to a signup form it cannot pass.
     """
-    if not ctx.is_new:
-        return
+    if not ctx.is_new or not request_lock.supported():
+        return  # SQLite: one machine, writes serialised by the database file
     account = ctx.sociallogin.account
-    if not hold_until_request_ends(
+    waited = request_lock.hold_until_request_ends(
         f"social-login:{account.provider}:{account.uid}", wait=FIRST_LOGIN_WAIT
-    ):
+    )
+    if waited is False:
         logger.warning(
             "social login: a parallel first login did not finish: provider=%s", ctx.provider
         )
@@ -51,6 +52,8 @@ def one_first_login_at_a_time(ctx: LoginContext) -> None:
                 status=503,
             )
         )
+    if not waited:
+        return  # nobody else was logging in with it: allauth's lookup stands
     ctx.sociallogin.lookup()
     found = ctx.sociallogin
     ctx.is_new = found.account.pk is None and not (found.user and found.user.pk)

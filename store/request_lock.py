@@ -29,16 +29,27 @@ def _key(name: str) -> int:
     )
 
 
-def hold_until_request_ends(name: str, *, wait: float) -> bool:
-    """Take the lock ``name`` for the rest of this request; ``False`` after ``wait`` seconds."""
+def supported() -> bool:
+    """Whether the database takes these locks (else :func:`hold_until_request_ends` is free)."""
+    return connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+
+
+def hold_until_request_ends(name: str, *, wait: float) -> bool | None:
+    """Take the lock ``name`` for the rest of this request.
+
+    ``True`` when it had to wait for another request (which may have written meanwhile),
+    ``None`` when it was free (or the database takes no locks), ``False`` after ``wait``
+    seconds without it.
+    """
+    if not supported():
+        return None
     connection = connections[DEFAULT_DB_ALIAS]
-    if connection.vendor != "postgresql":
-        return True
     key = _key(name)
     keys: list[int] = _held.__dict__.setdefault("keys", [])
     if key in keys:
-        return True
+        return None
     deadline = time.monotonic() + wait
+    waited = None
     with connection.cursor() as cursor:
         while True:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
@@ -46,9 +57,10 @@ def hold_until_request_ends(name: str, *, wait: float) -> bool:
                 break
             if time.monotonic() >= deadline:
                 return False
+            waited = True
             time.sleep(POLL)
     keys.append(key)
-    return True
+    return waited
 
 
 def release_all(**kwargs: Any) -> None:
@@ -59,7 +71,6 @@ def release_all(**kwargs: Any) -> None:
         return  # a closed connection has released them
     try:
         with connection.cursor() as cursor:
-            for key in keys:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+            cursor.execute("SELECT pg_advisory_unlock_all()")
     except Error:
         connection.close()  # closing releases them
