@@ -88,7 +88,11 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'demo.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{BASE_DIR / 'demo.sqlite3'}",
+        conn_max_age=60,
+        # A kept connection is checked before reuse: after a database restart only the
+        # requests in flight fail, not the first one of every worker.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -11,3 +11,6 @@ urlpatterns = [
     path("", include("keymap.api_urls")),
     path("", include("store.urls")),
 ]
+
+# A lost database answers 503 "try again" instead of 500 (store.errors).
+handler500 = "store.errors.server_error"
