@@ -736,11 +736,11 @@ class KakaoSandboxHandler(BaseHTTPRequestHandler):
             self._html(400, "Security event", '<p class="err">Bad user or event type.</p>')
             return
         tags = [t for t in form.get("scopes", "").replace(",", " ").split() if t]
-        status, _text, _token = self.server.send_security_event(
+        status, _text, token = self.server.send_security_event(
             int(user_id), event, {"scopes": tags} if tags else None
         )
         if (self.headers.get("Accept") or "").startswith("application/json"):
-            self._json(200, {"status": status})
+            self._json(200, {"status": status, "token": token})
         else:
             self._redirect("/")
 
@@ -809,7 +809,7 @@ class KakaoSandboxServer(ThreadingHTTPServer):
         """A Security Event Token's claims as Kakao issues them (RFC 8417)."""
         return {
             "iss": self.base_url,
-            "aud": self.state.config.rest_api_key,
+            "aud": self.state.config.rest_api_key or self.state.last_client_id,
             "iat": int(time.time()),
             "jti": uuid.uuid4().hex,
             "sub": str(user_id),
