@@ -246,8 +246,9 @@ def social_login(request: HttpRequest, sociallogin: Any) -> PartnerAnswer | None
     if (
         linking
         and not existing
-        and not hold_until_request_ends(f"partner-link:{custom_id}", wait=LINK_WAIT)
+        and hold_until_request_ends(f"partner-link:{custom_id}", wait=LINK_WAIT) is False
     ):
+        logger.warning("social login: a parallel signup with the same server_custom_id hung")
         raise PartnerRefused(
             _("The login service is unavailable at the moment. Please try again shortly."), answer
         )
