@@ -94,14 +94,14 @@ def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
 
 @pytest.fixture
 def sql(stack: Stack) -> Iterator[Callable[[str], Any]]:
-    """One value of a query on the stack's database."""
-    with psycopg.connect(stack.database_url, autocommit=True) as conn:
+    """One value of a query on the stack's database (a connection each: it may restart)."""
 
-        def one(query: str) -> Any:
+    def one(query: str) -> Any:
+        with psycopg.connect(stack.database_url, autocommit=True) as conn:
             row = conn.execute(query).fetchone()
             return row[0] if row else None
 
-        yield one
+    yield one
 
 
 def set_fault(stack: Stack, sandbox: str, mode: str, seconds: float = 30) -> None:
@@ -118,6 +118,7 @@ class Shopper:
 
     stack: Stack
     session: requests.Session
+    last_page: str = ""  # where :meth:`finish` ended, as text (for failure messages)
 
     @classmethod
     def new(cls, stack: Stack) -> Shopper:
@@ -150,8 +151,7 @@ class Shopper:
     def kakao_callback(self) -> str:
         """The shop's Kakao button up to Kakao's redirect back (consenting): the callback URL."""
         shop = self.stack.url
-        page = self.session.get(f"{shop}/accounts/login/", timeout=30)
-        assert page.status_code == 200, page.status_code
+        page = _expect(self.session.get(f"{shop}/accounts/login/", timeout=30), 200)
         resp = self.session.post(
             f"{shop}/accounts/kakao/login/",
             data={"csrfmiddlewaretoken": flows._csrf(self.session, page.text), "process": "login"},
@@ -159,7 +159,7 @@ class Shopper:
             allow_redirects=False,
             timeout=30,
         )
-        assert resp.status_code == 302, resp.status_code
+        _expect(resp, 302)
         return flows._follow_kakao(self.session, self.target, resp.headers["Location"])
 
     def finish(self, url: str) -> str:
@@ -176,6 +176,7 @@ class Shopper:
                 resp = self.session.get(location, allow_redirects=False, timeout=60)
         except requests.RequestException as exc:
             return f"no answer: {type(exc).__name__}"
+        self.last_page = f"{resp.status_code} {resp.url}\n{_text(resp.text)}"
         if resp.status_code == 200 and self.logged_in():
             return "in"
         if resp.status_code != 500 and any(m in resp.text for m in CLEAR_MESSAGES):
@@ -201,8 +202,31 @@ class Shopper:
         try:
             self.kakao_person(person)
             return self.finish(self.kakao_callback())
+        except Stopped as stop:
+            return stop.outcome
         except (requests.RequestException, flows.FlowError, AssertionError) as exc:
             return f"could not start: {exc}"
+
+
+def _text(html: str) -> str:
+    body = re.sub(r"(?s)<(script|style|head)\b.*?</\1>", "", html)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)).strip()[:400]
+
+
+class Stopped(Exception):
+    """The shop answered before the login got far: ``outcome`` as :meth:`Shopper.finish`."""
+
+    def __init__(self, outcome: str) -> None:
+        super().__init__(outcome)
+        self.outcome = outcome
+
+
+def _expect(resp: requests.Response, status: int) -> requests.Response:
+    if resp.status_code == status:
+        return resp
+    if resp.status_code != 500 and any(m in resp.text for m in CLEAR_MESSAGES):
+        raise Stopped("told")
+    raise Stopped(f"{resp.status_code} at {urlsplit(resp.url).path} without a clear message")
 
 
 def together(count: int, work: Callable[[int], str]) -> Counter[str]:
