@@ -15,3 +15,6 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT", 
 USE_X_FORWARDED_HOST = False
 # The stack's Kakao is the sandbox on loopback, on purpose.
 SILENCED_SYSTEM_CHECKS = ["kakaosync.W001"]
+# The fault tests (tests/faults/) wait less for a peer that does not answer.
+KAKAOSYNC_TIMEOUT = float(os.environ.get("KAKAOSYNC_TIMEOUT", "5"))
+SOCIALACCOUNT_REQUESTS_TIMEOUT = int(os.environ.get("SOCIALACCOUNT_REQUESTS_TIMEOUT", "5"))

@@ -12,3 +12,6 @@ urlpatterns = [
     path("", include("store.urls")),
     path("", include("store.commerce.urls")),  # the built-in shop front
 ]
+
+# A lost database answers 503 "try again" instead of 500 (store.errors).
+handler500 = "store.errors.server_error"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from store.login_pipeline import PartnerAnswer
+from store.request_lock import hold_until_request_ends
 
 from . import webhooks
 from .mapping import MappingError, map_answer
@@ -32,6 +33,8 @@ from .partner_links import (
 from .webhooks import Answer, PartnerUnavailable
 
 logger = logging.getLogger("keymap.flows")
+# Seconds a new social account waits for a parallel signup with the same server_custom_id.
+LINK_WAIT = 10
 
 PARTNER_CHANNEL = "partner"
 
@@ -238,6 +241,17 @@ def social_login(request: HttpRequest, sociallogin: Any) -> PartnerAnswer | None
     custom_id: str = values.get("server_custom_id") or ""
     existing = sociallogin.is_existing
     linking = bool(custom_id) and config.account_linking
+    # New social accounts with one ID arriving at once: each waits for the one before to
+    # finish its signup, then connects to the customer it linked (else each would sign up).
+    if (
+        linking
+        and not existing
+        and hold_until_request_ends(f"partner-link:{custom_id}", wait=LINK_WAIT) is False
+    ):
+        logger.warning("social login: a parallel signup with the same server_custom_id hung")
+        raise PartnerRefused(
+            _("The login service is unavailable at the moment. Please try again shortly."), answer
+        )
     with transaction.atomic():
         owner = find_linked(custom_id) if linking else None
         if owner is not None:

@@ -124,6 +124,10 @@ class Stack:
     _procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
     _app_procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
     _pg: tuple[str, str] | None = None
+    _pg_start: list[str] = field(default_factory=list)
+    _redis: subprocess.Popen[bytes] | None = None
+    _redis_port: int = 0
+    _sandboxes: dict[str, tuple[list[str], subprocess.Popen[bytes]]] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -131,6 +135,8 @@ class Stack:
 
     def _spawn(self, cmd: list[str], log: str, **kw: object) -> subprocess.Popen[bytes]:
         out = open(self.tmp / log, "ab")  # noqa: SIM115 - kept open for the process's life
+        if self.env:
+            kw.setdefault("env", self.env)
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, **kw)  # type: ignore[call-overload]
         self._procs.append(proc)
         return proc
@@ -155,13 +161,10 @@ class Stack:
             f"-p {port} -k {pgdir} -c listen_addresses={HOST} -c max_connections=200 "
             "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
         )
-        subprocess.run(
-            _as_postgres(
-                [f"{bindir}/pg_ctl", "-D", data, "-o", options, "-l", f"{pgdir}/log", "-w", "start"]
-            ),
-            check=True,
-            stdout=subprocess.DEVNULL,
+        self._pg_start = _as_postgres(
+            [f"{bindir}/pg_ctl", "-D", data, "-o", options, "-l", f"{pgdir}/log", "-w", "start"]
         )
+        subprocess.run(self._pg_start, check=True, stdout=subprocess.DEVNULL)
         self._pg = (f"{bindir}/pg_ctl", data)
         for db in PROJECTS:
             subprocess.run(
@@ -172,9 +175,27 @@ class Stack:
             )
         return f"postgres://postgres@{HOST}:{port}/{self.project}"
 
+    def stop_postgres(self, mode: str = "immediate") -> None:
+        """Stop PostgreSQL (``immediate``: connections in use are cut, as in a crash)."""
+        assert self._pg is not None
+        pg_ctl, data = self._pg
+        subprocess.run(
+            _as_postgres([pg_ctl, "-D", data, "-m", mode, "-w", "stop"]),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def start_postgres_again(self) -> None:
+        subprocess.run(self._pg_start, check=True, stdout=subprocess.DEVNULL)
+
+    def stop_redis(self) -> None:
+        assert self._redis is not None
+        _stop([self._redis])
+
     def start_redis(self) -> str:
-        port = free_port()
-        proc = self._spawn(
+        """Start Redis; again on the same port after :meth:`stop_redis`."""
+        port = self._redis_port = self._redis_port or free_port()
+        proc = self._redis = self._spawn(
             [
                 "redis-server", "--port", str(port), "--bind", HOST, "--save", "",
                 "--appendonly", "no", "--dir", str(self.tmp),
@@ -194,10 +215,22 @@ class Stack:
             port = free_port()
             self.env.update(rewired(box, port))
             cmd = [PY, "-m", box.module, "--host", HOST, "--port", str(port)]
-            proc = self._spawn(cmd, f"sandbox-{box.name}.log", env=self.env)
-            wait_for(port, proc)
+            self._sandboxes[box.name] = (cmd, self._spawn(cmd, f"sandbox-{box.name}.log"))
             self.sandbox_urls[box.name] = f"http://{HOST}:{port}"
         self.env["KAKAO_SANDBOX_URL"] = self.sandbox_urls.get("kakao", "")
+        for cmd, proc in self._sandboxes.values():
+            wait_for(int(cmd[-1]), proc)
+
+    def stop_sandbox(self, name: str) -> None:
+        """Stop a sandbox: its port then refuses connections (the fault tests)."""
+        _stop([self._sandboxes[name][1]])
+
+    def start_sandbox(self, name: str) -> None:
+        """Start a stopped sandbox again on its port (with a fresh state)."""
+        cmd, _old = self._sandboxes[name]
+        proc = self._spawn(cmd, f"sandbox-{name}.log")
+        self._sandboxes[name] = (cmd, proc)
+        wait_for(int(cmd[-1]), proc)
 
     # --- the project ----------------------------------------------------------------
 

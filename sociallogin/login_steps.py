@@ -9,6 +9,7 @@ from allauth.socialaccount.providers.base import AuthProcess
 from django.shortcuts import render
 from django.utils import timezone
 
+from store import request_lock
 from store.login_pipeline import LoginContext, ProfileChange, register
 
 from . import ownership, policy, tombstones
@@ -17,6 +18,49 @@ from .config_cache import configs_for
 from .signup import signup_profile
 
 logger = logging.getLogger("sociallogin.adapter")
+
+# Seconds a first login waits for a parallel first login of the same account to finish.
+FIRST_LOGIN_WAIT = 10
+
+
+def one_first_login_at_a_time(ctx: LoginContext) -> None:
+    """The same new social account arriving twice at once: the second finds the first's user.
+
+    Without this both would sign up; the loser then meets the winner's e-mail address and
+    is sent to a signup form it cannot pass.
+    """
+    if not ctx.is_new or not request_lock.supported():
+        return  # SQLite: one machine, writes serialised by the database file
+    account = ctx.sociallogin.account
+    waited = request_lock.hold_until_request_ends(
+        f"social-login:{account.provider}:{account.uid}", wait=FIRST_LOGIN_WAIT
+    )
+    if waited is False:
+        logger.warning(
+            "social login: a parallel first login did not finish: provider=%s", ctx.provider
+        )
+        raise ImmediateHttpResponse(
+            render(
+                ctx.request,
+                "socialaccount/authentication_error.html",
+                {
+                    "auth_error": {
+                        "provider": {"name": _provider_name(ctx.provider)},
+                        "code": "busy",
+                    }
+                },
+                status=503,
+            )
+        )
+    if not waited:
+        return  # nobody else was logging in with it: allauth's lookup stands
+    ctx.sociallogin.lookup()
+    found = ctx.sociallogin
+    ctx.is_new = found.account.pk is None and not (found.user and found.user.pk)
+
+
+def _provider_name(provider: str) -> str:
+    return str(PROVIDERS[provider].name) if provider in PROVIDERS else provider
 
 
 def refuse_unavailable_provider(ctx: LoginContext) -> None:
@@ -102,6 +146,7 @@ def keep_signup_details(ctx: LoginContext) -> None:
 
 
 def register_steps() -> None:
+    register("sociallogin.one_first_login_at_a_time", one_first_login_at_a_time)
     register("sociallogin.refuse_unavailable_provider", refuse_unavailable_provider)
     register("sociallogin.screen_new_account", screen_new_account)
     register("sociallogin.collect_profile", collect_profile)

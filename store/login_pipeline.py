@@ -60,6 +60,7 @@ Kind = Literal["social", "password", "user_id", "signup"]
 STAGES: dict[str, tuple[str, ...]] = {
     "social.before_write": (
         "sociallogin.refuse_unavailable_provider",  # off, age-restricted, not for this browser
+        "sociallogin.one_first_login_at_a_time",  # a parallel first login finds the first's user
         "sociallogin.screen_new_account",  # deleted-account tombstone; proof of ownership
         "kakaosync.read_terms_and_channel",  # Kakao's two Sync reads; required terms on signup
         "kakaosync.claimed_account_to_ownership",  # KakaoTalk browser: a claimed store account

@@ -21,7 +21,9 @@ def count_flow(client: Any, mocked: Any, uid: int) -> int:
         state = start_login(client)
         resp = client.get("/accounts/kakao/login/callback/", {"code": "c", "state": state})
     assert resp.status_code == 302, resp.content[:500]
-    return len(ctx.captured_queries)
+    # The PostgreSQL lock that lets parallel first logins of one account take turns
+    # (store.request_lock) is left out: plain allauth has no such safety to compare.
+    return sum("advisory" not in q["sql"] for q in ctx.captured_queries)
 
 
 @pytest.fixture

@@ -24,6 +24,8 @@ from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from ..faults import PATH as FAULTS_PATH
+from ..faults import FaultSwitch
 from .state import (
     CONSENT_ITEMS,
     EVENT_TYPES,
@@ -36,6 +38,7 @@ from .state import (
 logger = logging.getLogger("devtools.sandboxes.kakao")
 
 SESSION_COOKIE = "kakao_sandbox_session"
+BROWSER_PATHS = {"/", "/oauth/authorize", "/oauth/authorize/consent"}
 ITEM_LABELS = {
     "profile_nickname": "Nickname (닉네임)",
     "profile_image": "Profile picture (프로필 사진)",
@@ -210,6 +213,9 @@ class KakaoSandboxHandler(BaseHTTPRequestHandler):
             ("GET", "/.well-known/jwks.json"): self.jwks,
             ("POST", "/sandbox/events"): self.ui_send_event,
         }
+        if path == FAULTS_PATH:
+            self.server.faults.control(self, self._body.encode())
+            return
         method = "GET" if self.command == "HEAD" else self.command
         handler = routes.get((method, path))
         if handler is None:
@@ -220,6 +226,10 @@ class KakaoSandboxHandler(BaseHTTPRequestHandler):
             return
         if self.state.config.latency_ms and not path.startswith("/sandbox/") and path != "/":
             time.sleep(self.state.config.latency_ms / 1000)
+        # Faults hit the shop's server-to-server calls, not the pages a browser opens.
+        server_call = path not in BROWSER_PATHS and not path.startswith("/sandbox/")
+        if server_call and self.server.faults.intercept(self):
+            return
         try:
             handler()
         except Exception:  # the sandbox must keep serving whatever one request did
@@ -726,11 +736,11 @@ class KakaoSandboxHandler(BaseHTTPRequestHandler):
             self._html(400, "Security event", '<p class="err">Bad user or event type.</p>')
             return
         tags = [t for t in form.get("scopes", "").replace(",", " ").split() if t]
-        status, _text, _token = self.server.send_security_event(
+        status, _text, token = self.server.send_security_event(
             int(user_id), event, {"scopes": tags} if tags else None
         )
         if (self.headers.get("Accept") or "").startswith("application/json"):
-            self._json(200, {"status": status})
+            self._json(200, {"status": status, "token": token})
         else:
             self._redirect("/")
 
@@ -763,12 +773,15 @@ class KakaoSandboxHandler(BaseHTTPRequestHandler):
 class KakaoSandboxServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The default listen backlog (5) resets connections when many logins arrive at once.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], config: SandboxConfig | None = None) -> None:
         from cryptography.hazmat.primitives.asymmetric import rsa
         from jwt.algorithms import RSAAlgorithm
 
         self.state = SandboxState(config or SandboxConfig())
+        self.faults = FaultSwitch()
         # The sandbox's own signing key: its JWKS publishes the public half, as Kakao's does.
         self.signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.signing_kid = uuid.uuid4().hex[:12]
@@ -796,7 +809,7 @@ class KakaoSandboxServer(ThreadingHTTPServer):
         """A Security Event Token's claims as Kakao issues them (RFC 8417)."""
         return {
             "iss": self.base_url,
-            "aud": self.state.config.rest_api_key,
+            "aud": self.state.config.rest_api_key or self.state.last_client_id,
             "iat": int(time.time()),
             "jti": uuid.uuid4().hex,
             "sub": str(user_id),

@@ -171,6 +171,9 @@ class SandboxState:
         # channel_public_id -> {user_id: relation}
         self.channels: dict[str, dict[int, tuple[str, str]]] = {}
         self.webhook_log: list[dict[str, object]] = []
+        # With a blank REST API key (any client_id), the one the shop last used: the
+        # audience of the security events the sandbox sends.
+        self.last_client_id = ""
 
     # people and sessions
     def add_person(self, nickname: str, email: str | None) -> KakaoPerson:
@@ -205,6 +208,7 @@ class SandboxState:
             grant = self.grants.pop(code, None)
             if grant is None or grant.expires < time.monotonic():
                 return None
+            self.last_client_id = grant.client_id
             return grant
 
     def issue_token(self, user_id: int) -> tuple[str, str]:

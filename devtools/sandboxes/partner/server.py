@@ -1,4 +1,10 @@
-"""The partner sandbox's HTTP server and its user table."""
+"""The partner sandbox's HTTP server and its user table.
+
+For the fault tests: ``/sandbox/faults`` (see ``devtools.sandboxes.faults``) breaks the
+webhooks' answers; ``POST /sandbox/social-login-as`` with ``{"player_id": P}`` answers
+every social-login webhook as that user from then on (``{"player_id": null}`` ends it), as a
+partner that knows many social accounts as one of its users.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from ..faults import PATH as FAULTS_PATH
+from ..faults import FaultSwitch
 from .example import WEBHOOK_PATHS
 
 logger = logging.getLogger("devtools.sandboxes.partner")
@@ -79,6 +87,8 @@ class PartnerSandbox:
         self.lock = threading.Lock()
         self.received: list[dict[str, Any]] = []
         self._next_id = 90000000
+        self.faults = FaultSwitch()
+        self.social_login_as: str | None = None
 
     def by_login(self, login: str) -> PartnerUser | None:
         login = login.strip().lower()
@@ -111,6 +121,8 @@ class PartnerSandbox:
                 self.users[user.player_id] = user
                 return 201, user.answer()
             if webhook == "social_login":
+                if self.social_login_as in self.users:
+                    return 200, self.users[self.social_login_as].answer()
                 email = str(data.get("email") or "").strip().lower()
                 # Recognised by e-mail only when the provider verified the address.
                 if data.get("email_verified") is True:
@@ -150,7 +162,9 @@ def _handler(sandbox: PartnerSandbox) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
         def do_GET(self) -> None:
-            if self.path == "/":
+            if self.path == FAULTS_PATH:
+                sandbox.faults.control(self, b"")
+            elif self.path == "/":
                 users = [
                     {"player_id": u.player_id, "username": u.username, "email": u.email}
                     for u in sandbox.users.values()
@@ -166,6 +180,19 @@ def _handler(sandbox: PartnerSandbox) -> type[BaseHTTPRequestHandler]:
                 self._send(413, {"message": "too large"})
                 return
             body = self.rfile.read(length)
+            if self.path == FAULTS_PATH:
+                sandbox.faults.control(self, body)
+                return
+            if self.path == "/sandbox/social-login-as":
+                try:
+                    player_id = json.loads(body or b"{}").get("player_id")
+                except (ValueError, AttributeError):
+                    self._send(400, {"message": 'expected {"player_id": ...}'})
+                    return
+                with sandbox.lock:
+                    sandbox.social_login_as = None if player_id is None else str(player_id)
+                self._send(200, {"player_id": sandbox.social_login_as})
+                return
             if webhook is None:
                 self._send(404, {"message": "unknown webhook"})
                 return
@@ -185,6 +212,8 @@ def _handler(sandbox: PartnerSandbox) -> type[BaseHTTPRequestHandler]:
                 return
             if not isinstance(data, dict):
                 self._send(400, {"message": "not an object"})
+                return
+            if sandbox.faults.intercept(self):
                 return
             status, payload = sandbox.handle(webhook, data)
             self._send(status, payload)
