@@ -95,15 +95,18 @@ def _port_in_use(port: int) -> bool:
         return s.connect_ex((HOST, port)) == 0
 
 
-def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+def stop_processes(procs: list[subprocess.Popen[bytes]], timeout: float = 10) -> None:
+    """SIGTERM to each (the sandboxes, gunicorn and nginx stop gracefully on it), then kill
+    what is still running after ``timeout`` seconds."""
     for proc in procs:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
     for proc in procs:
         try:
-            proc.wait(timeout=5)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
@@ -150,7 +153,7 @@ def main() -> int:
     except KeyboardInterrupt:
         return 0
     finally:
-        _stop(procs)
+        stop_processes(procs)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ SCRIPTS = Path(__file__).resolve().parent
 ROOT = SCRIPTS.parent
 sys.path.insert(0, str(SCRIPTS))
 
-from demo import SANDBOXES, SEED_COMMANDS, Sandbox  # noqa: E402
+from demo import SANDBOXES, SEED_COMMANDS, Sandbox, stop_processes  # noqa: E402
 from with_postgres import _as_postgres, _bindir  # noqa: E402
 
 PY = sys.executable
@@ -190,7 +190,7 @@ class Stack:
 
     def stop_redis(self) -> None:
         assert self._redis is not None
-        _stop([self._redis])
+        stop_processes([self._redis])
 
     def start_redis(self) -> str:
         """Start Redis; again on the same port after :meth:`stop_redis`."""
@@ -223,7 +223,7 @@ class Stack:
 
     def stop_sandbox(self, name: str) -> None:
         """Stop a sandbox: its port then refuses connections (the fault tests)."""
-        _stop([self._sandboxes[name][1]])
+        stop_processes([self._sandboxes[name][1]])
 
     def start_sandbox(self, name: str) -> None:
         """Start a stopped sandbox again on its port (with a fresh state)."""
@@ -291,7 +291,7 @@ class Stack:
         wait_for(self.port, proxy)
 
     def stop_servers(self) -> None:
-        _stop(self._app_procs)
+        stop_processes(self._app_procs)
         self._procs = [p for p in self._procs if p not in self._app_procs]
         self._app_procs = []
 
@@ -333,7 +333,7 @@ class Stack:
 
     def __exit__(self, *exc: object) -> None:
         self.stop_servers()
-        _stop(self._procs)
+        stop_processes(self._procs)
         if self._pg:
             pg_ctl, data = self._pg
             subprocess.run(
@@ -343,19 +343,6 @@ class Stack:
             )
             self._pg = None
         shutil.rmtree(self.tmp, ignore_errors=True)
-
-
-def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
-    for proc in procs:
-        if proc.poll() is None:
-            # gunicorn and nginx stop gracefully on SIGTERM / SIGQUIT; SIGTERM is enough here.
-            proc.send_signal(signal.SIGTERM)
-    for proc in procs:
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
