@@ -1,5 +1,5 @@
 """The Oscar leg's shop: built once per run (wheel, virtualenv, project, data), served by
-``runserver`` on loopback against the Kakao sandbox.
+``runserver`` on loopback against the Kakao sandbox and the partner sandbox.
 
 ``STORE_OSCAR_VENV=/path/to/venv`` reuses a virtualenv that already has the plugin and the
 ``[oscar]`` extra (to iterate on the tests); by default the wheel is built and installed.
@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,7 @@ from .host_shop import (
     make_venv,
     start_server,
 )
-from .sandboxes import start_kakao_sandbox
+from .sandboxes import partner_webhooks, start_kakao_sandbox, start_partner_sandbox
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +36,18 @@ def kakao_sandbox() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def oscar_shop(tmp_path_factory: pytest.TempPathFactory, kakao_sandbox: Any) -> Iterator[Any]:
+def partner_sandbox() -> Iterator[Any]:
+    server, sandbox, base_url = start_partner_sandbox()
+    sandbox.base_url = base_url
+    yield sandbox
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def oscar_shop(
+    tmp_path_factory: pytest.TempPathFactory, kakao_sandbox: Any, partner_sandbox: Any
+) -> Iterator[Any]:
     where = tmp_path_factory.mktemp("oscar")
     reuse = os.environ.get("STORE_OSCAR_VENV")
     if reuse:
@@ -45,7 +57,15 @@ def oscar_shop(tmp_path_factory: pytest.TempPathFactory, kakao_sandbox: Any) -> 
     shop: HostShop = create_project(python, where / "frobshop", base_env(kakao_sandbox.base_url))
     shop.manage("migrate", "-v0")
     shop.manage("oscar_populate_countries")
-    shop.manage("storeconfig", "import", str(Path(__file__).parent / "host_project/store.json"))
+    config = json.loads((Path(__file__).parent / "host_project/store.json").read_text())
+    # Custom storage: the partner sandbox's URL is known only once it listens.
+    config["keymap"] = {
+        "storage": "custom",
+        "account_linking": True,
+        "webhooks": partner_webhooks(partner_sandbox.base_url),
+    }
+    (where / "store.json").write_text(json.dumps(config))
+    shop.manage("storeconfig", "import", str(where / "store.json"))
     shop.run_script("seed.py")
     port = free_port()
     server = start_server(shop, port, where / "server.log")

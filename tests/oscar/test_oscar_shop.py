@@ -126,3 +126,119 @@ def test_voucher_only_for_its_customer_merge_moves_oscar_data_and_checks_name_fa
     assert result["checks"] == []
     assert result["checks_default_adapter"] == ["store_oscar.W001"]
     assert result["checks_app_after_oscar"] == ["store_oscar.E002"]
+
+
+# Oscar's account pages, by URL name: none may open for a user-ID session.
+OSCAR_ACCOUNT_PAGES = {
+    "customer:summary": "/accounts/",
+    "customer:profile-view": "/accounts/profile/",
+    "customer:order-list": "/accounts/orders/",
+    "customer:address-list": "/accounts/addresses/",
+}
+PARTNER_USER = ("12345678", "user@example.com", "gamer-pass-123")  # the partner sandbox's
+
+
+def oscar_password_login(page: Page, base: str, email: str, password: str, next_url: str = ""):
+    """Oscar's own login form (``customer:login``); the answer to its POST."""
+    page.goto(f"{base}/accounts/login/" + (f"?next={next_url}" if next_url else ""))
+    page.fill("#id_login-username", email)
+    page.fill("#id_login-password", password)
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.locator("#login_form button[type=submit]").click()
+    page.wait_for_load_state()
+    return answer.value
+
+
+def test_user_id_session_browses_oscar_catalogue_but_not_its_account_pages(
+    browser, oscar_shop, partner_sandbox
+) -> None:
+    base = oscar_shop.base_url
+    partner_id, email, password = PARTNER_USER
+    # The partner's customer logs in once with the password (Oscar's login form asks the
+    # partner): the shop now knows their e-mail, linked by server_custom_id.
+    page = browser.new_context(locale="en-US").new_page()
+    assert oscar_password_login(page, base, email, password).status == 302
+    page.goto(f"{base}/accounts/profile/")
+    expect(page.locator("body")).to_contain_text(email)
+    page.context.close()
+
+    page = browser.new_context(locale="en-US").new_page()
+    page.goto(f"{base}/keymap/login/user-id/")
+    page.fill("input[name=user_id]", partner_id)
+    page.get_by_test_id("user-id-form").locator("button[type=submit]").click()
+    page.wait_for_url(f"{base}/catalogue/")  # the shop's home: Oscar's home redirects there
+    asked = [r for r in partner_sandbox.received if r["webhook"] == "user_validation"]
+    assert asked[-1]["user_id"] == partner_id
+    for path in ("/catalogue/", "/catalogue/onggi-mug_1/", "/search/?q=mug"):
+        answer = page.goto(f"{base}{path}")
+        assert answer is not None and answer.status == 200 and page.url == f"{base}{path}"
+    page.goto(f"{base}/catalogue/onggi-mug_1/")
+    expect(page.locator("h1")).to_have_text("Onggi Mug")
+    expect(page.locator("body")).not_to_contain_text(email)
+    for name, path in OSCAR_ACCOUNT_PAGES.items():
+        answer = page.goto(f"{base}{path}")
+        assert answer is not None and answer.ok, name
+        assert page.url.startswith(f"{base}/keymap/login/stronger/"), (name, page.url)
+        expect(page.get_by_test_id("stronger-login")).to_be_visible()
+        expect(page.locator("body")).not_to_contain_text(email)
+    page.context.close()
+
+
+KAKAOTALK_UA = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Mobile/15E148 KAKAOTALK 10.3.1"
+)
+JOINER_EXISTS = (
+    "from django.contrib.auth import get_user_model; "
+    "print(get_user_model().objects.filter(email='inapp-joiner@example.com').exists())"
+)
+
+
+def test_inside_kakaotalk_oscar_password_login_is_refused(browser, oscar_shop) -> None:
+    base = oscar_shop.base_url
+    email, password = "kakaotalk-shopper@example.com", "Shopper-pass-1234"
+    ordinary = browser.new_context(locale="en-US").new_page()
+    ordinary.goto(f"{base}/accounts/login/")
+    ordinary.fill("#id_registration-email", email)
+    ordinary.fill("#id_registration-password1", password)
+    ordinary.fill("#id_registration-password2", password)
+    ordinary.locator("button[name=registration_submit]").click()
+    ordinary.context.clear_cookies()
+
+    inapp = browser.new_context(locale="en-US", user_agent=KAKAOTALK_UA).new_page()
+    answer = oscar_password_login(inapp, base, email, password)
+    assert answer.status == 403
+    expect(inapp.get_by_test_id("kakao-only")).to_be_visible()
+    expect(inapp.get_by_test_id("kakao-only-refusal")).to_be_visible()
+    inapp.goto(f"{base}/accounts/profile/")
+    assert inapp.url.startswith(f"{base}/accounts/login/"), inapp.url  # not logged in
+    expect(inapp.locator("body")).not_to_contain_text(email)
+    # Oscar's registration form logs the new customer in: refused the same way.
+    inapp.fill("#id_registration-email", "inapp-joiner@example.com")
+    inapp.fill("#id_registration-password1", password)
+    inapp.fill("#id_registration-password2", password)
+    with inapp.expect_response(lambda r: r.request.method == "POST") as joined:
+        inapp.locator("button[name=registration_submit]").click()
+    assert joined.value.status == 403
+    expect(inapp.get_by_test_id("kakao-only")).to_be_visible()
+    # Nothing half-written: Oscar's request transaction rolled the new account back.
+    assert oscar_shop.manage("shell", "-c", JOINER_EXISTS).strip().splitlines()[-1] == "False"
+
+    # The same login in an ordinary browser works.
+    assert oscar_password_login(ordinary, base, email, password).status == 302
+    ordinary.goto(f"{base}/accounts/profile/")
+    expect(ordinary.locator("body")).to_contain_text(email)
+
+    # Staff: Oscar's dashboard sends them to Oscar's login page, where the password is
+    # refused inside KakaoTalk as anyone's; the admin's login page lets staff in, and the
+    # session opens Oscar's dashboard.
+    answer = oscar_password_login(inapp, base, "boss@example.com", "Boss-pass-1234", "/dashboard/")
+    assert answer.status == 403
+    inapp.goto(f"{base}/admin/login/?next=/dashboard/")
+    inapp.fill("#id_username", "boss")
+    inapp.fill("#id_password", "Boss-pass-1234")
+    inapp.locator("#login-form [type=submit]").click()
+    inapp.wait_for_url(f"{base}/dashboard/")
+    expect(inapp.locator("body")).to_contain_text("Dashboard")
+    inapp.context.close()
+    ordinary.context.close()
