@@ -14,4 +14,5 @@ urlpatterns = [
 ]
 
 # A lost database answers 503 "try again" instead of 500 (store.errors).
+handler400 = "store.errors.bad_request"
 handler500 = "store.errors.server_error"

@@ -71,10 +71,14 @@ STAGES: dict[str, tuple[str, ...]] = {
         "sociallogin.collect_profile",  # provider's answer + the form, minus hidden fields
         "store.write_customer",  # the Customer row with each value's source and time
         "sociallogin.keep_signup_details",  # address, terms agreement of the form
-    ),
-    "signed_up": (
+        # In the signup's transaction too: a request cut off after the commit (a database
+        # restart) leaves no customer without its benefits or its partner link.
         "store.onboard",  # welcome benefits, exactly once per customer
         "keymap.store_partner_answer",  # the social-login answer of a new customer; link it
+    ),
+    "signed_up": (
+        "store.onboard",  # a signup through the store's form (a social one was onboarded)
+        "keymap.store_partner_answer",
     ),
     "social.connected": ("kakaosync.store_sync_data",),
     "logged_in": (
@@ -108,6 +112,7 @@ class LoginContext:
     user: Any = None
     is_new: bool = False  # no local user yet when the login started
     signed_up: bool = False  # this login created the customer (kept for later stages)
+    onboarded: bool = False  # its welcome benefits were granted (kept: not asked twice)
     form: Any = None  # the social signup form, when it was needed
     provider_profile: dict[str, Any] = field(default_factory=dict)
     kakao: dict[str, Any] | None = None  # Kakao Sync's answer (JSON-safe)
@@ -129,6 +134,7 @@ class LoginContext:
             sociallogin=sociallogin,
             user=user if user is not None else sociallogin.user,
             signed_up=bool(kept.get("signed_up")),
+            onboarded=bool(kept.get("onboarded")),
             kakao=kept.get("kakao"),
             partner=PartnerAnswer(**partner) if partner else None,
             changes={k: _change_from_state(v) for k, v in (kept.get("changes") or {}).items()},
@@ -138,7 +144,7 @@ class LoginContext:
         """Put what later stages need on ``sociallogin.state`` (JSON-safe, minimal)."""
         if self.sociallogin is None:
             return
-        kept: dict[str, Any] = {"signed_up": self.signed_up}
+        kept: dict[str, Any] = {"signed_up": self.signed_up, "onboarded": self.onboarded}
         if self.kakao is not None:
             kept["kakao"] = self.kakao
         if self.partner is not None:

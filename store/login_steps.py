@@ -20,7 +20,10 @@ def write_customer(ctx: LoginContext) -> None:
 
 
 def onboard(ctx: LoginContext) -> None:
+    if ctx.onboarded:
+        return  # a social signup: already in its own transaction (save_user)
     customers.onboard(ctx.user, ctx.provider or JoinChannel.STORE, request=ctx.request)
+    ctx.onboarded = True
 
 
 def record_login_strength(ctx: LoginContext) -> None:

@@ -177,7 +177,9 @@ class Shopper:
         except requests.RequestException as exc:
             return f"no answer: {type(exc).__name__}"
         self.last_page = f"{resp.status_code} {resp.url}\n{_text(resp.text)}"
-        if resp.status_code == 200 and self.logged_in():
+        # The account page itself proves the login (asking again may meet the outage).
+        on_account = urlsplit(resp.url).path == "/account/"
+        if resp.status_code == 200 and (on_account or self.logged_in()):
             return "in"
         if resp.status_code != 500 and any(m in resp.text for m in CLEAR_MESSAGES):
             return "told"
