@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from store.login_pipeline import LoginContext, ProfileChange
+from store.login_pipeline import LoginContext, ProfileChange, in_request
 
 from . import client, inapp, sync, terms
 from .conf import load_config, sync_active
@@ -93,11 +93,11 @@ UNCHANGED = "unchanged"
 
 def _keep_member(request: HttpRequest, user: Any, member: KakaoSyncMember | None) -> None:
     """The Sync row this request read, for the login's later stage (no second query)."""
-    request._kakaosync_member = (user.pk, member)  # type: ignore[attr-defined]
+    in_request(request)["kakaosync.member"] = (user.pk, member)
 
 
 def _kept_member(request: HttpRequest, user: Any) -> Any:
-    kept = getattr(request, "_kakaosync_member", None)
+    kept = in_request(request).get("kakaosync.member")
     return kept[1] if kept is not None and kept[0] == user.pk else sync.NOT_READ
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "PartnerAnswer",
     "ProfileChange",
     "announce",
+    "in_request",
     "register",
     "run",
     "under_way",
@@ -170,20 +171,32 @@ def _change_from_state(kept: list[Any]) -> ProfileChange:
     )
 
 
-# Django's ``user_logged_in`` does not say how the user logged in: the social stages and
-# the user-ID login name the login under way on the request object, before ``login()``.
-_UNDER_WAY = "_store_login_under_way"
+# What one stage of a login hands to a later stage of the same request and that cannot ride
+# on ``sociallogin.state`` (it is not JSON, or Django's ``user_logged_in`` does not carry it):
+# one dictionary on the request, named here and nowhere else, keyed by step name.
+_IN_REQUEST = "_store_login_pipeline"
+
+
+def in_request(request: Any) -> dict[str, Any]:
+    """This request's hand-over between stages (empty outside a login)."""
+    if request is None:
+        return {}
+    found = getattr(request, _IN_REQUEST, None)
+    if found is None:
+        found = {}
+        setattr(request, _IN_REQUEST, found)
+    return found
 
 
 def announce(request: Any, kind: Kind, provider: str = "") -> None:
-    """Name the login under way on this request, for the ``logged_in`` stage."""
-    if request is not None:
-        setattr(request, _UNDER_WAY, (kind, provider))
+    """Name the login under way on this request, for the ``logged_in`` stage (Django's
+    ``user_logged_in`` does not say how the user logged in)."""
+    in_request(request)["under_way"] = (kind, provider)
 
 
 def under_way(request: Any) -> tuple[Kind, str]:
     """(kind, provider) of the login under way; a password login unless announced."""
-    return getattr(request, _UNDER_WAY, None) or ("password", "")
+    return in_request(request).get("under_way") or ("password", "")
 
 
 Step = Callable[[LoginContext], None]
