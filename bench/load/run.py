@@ -5,12 +5,16 @@
    (PostgreSQL, Redis, ``--servers`` gunicorn servers of ``--workers`` workers, nginx), both
    up at once, take turns (``--rounds``, ``--duration`` seconds per side in all) under
    ``--users`` shoppers doing Kakao logins (new and returning) with Locust headless:
-   logins/s, p50, p99, and the ratio shop/plain.
-2. The shop alone with the rest of the sale's mix: in-app automatic login (``prompt=none``)
+   logins/s, p50, p99, and the ratio to plain allauth. The shop takes two turns per round:
+   as the demo runs it (custom storage: the partner is asked at every social login) and
+   keeping its customers itself (built-in storage), switched through ``storeconfig``.
+2. CPU milliseconds per login by part of the machine (app servers, PostgreSQL, Redis, nginx,
+   sandboxes, Locust) for each side, from the same turns (``bench/load/cpu.py``).
+3. The shop alone with the rest of the sale's mix: in-app automatic login (``prompt=none``)
    and store-ID logins through the partner (custom storage).
-3. Queries per login on PostgreSQL (pg_stat_statements around logins run one at a time).
-4. py-spy samples one app server during step 1 (``--profile``): its top frames.
-5. Throughput of the shop at 1, 2 and 4 workers (``--scaling``).
+4. Queries per login on PostgreSQL (pg_stat_statements around logins run one at a time).
+5. py-spy samples one app server of the shop during step 1 (``--profile``): its top frames.
+6. Both projects at 1, 2 and 4 workers (``--scaling``), taking turns as in step 1.
 
 Everything listens on 127.0.0.1 and is bounded by ``--duration`` per run.
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import shutil
 import statistics
 import subprocess
@@ -38,7 +43,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from stack import Stack  # noqa: E402
 
-from bench.load import flows  # noqa: E402
+from bench.load import cpu, flows  # noqa: E402
 
 KAKAO_MIX = ["KakaoNewShopper", "KakaoReturningShopper"]
 SALE_MIX = ["InAppShopper", "StoreIdShopper"]
@@ -201,9 +206,15 @@ def _frame(text: str) -> str:
 
 def merge(rounds: list[dict]) -> dict[str, dict[str, float]]:
     """Rounds of one side: counts summed, logins/s averaged, p50 the median of the rounds'
-    p50, p99 the worst round's p99."""
+    p50, p99 the worst round's p99; CPU seconds per part summed."""
     merged: dict[str, dict[str, float]] = {}
-    for name in {name for rows in rounds for name in rows}:
+    cpu_spent: dict[str, float] = {}
+    for turn in rounds:
+        for part, seconds in turn.get("cpu", {}).items():
+            cpu_spent[part] = cpu_spent.get(part, 0.0) + seconds
+    if cpu_spent:
+        merged["cpu"] = cpu_spent
+    for name in {name for rows in rounds for name in rows} - {"cpu"}:
         rows = [r[name] for r in rounds if name in r]
         merged[name] = {
             "n": sum(r["n"] for r in rows),
@@ -225,10 +236,59 @@ def table_row(label: str, row: dict[str, float] | None, base: float | None = Non
     )
 
 
+# The sides of the comparison: plain allauth, the shop as the demo runs it (its customers in
+# the partner's user database), and the shop keeping its customers itself.
+SIDES: dict[str, tuple[str, str | None]] = {
+    "plain allauth": ("allauth_minimal", None),
+    "shop, custom storage": ("shop", "custom"),
+    "shop, built-in storage": ("shop", "builtin"),
+}
+SHAPES = ((1, 1), (1, 2), (2, 2))
+
+
+def set_storage(stack: Stack, storage: str | None) -> None:
+    """The shop's user database mode, saved as an admin would (in force on every server at
+    its next request)."""
+    if storage is None or getattr(stack, "storage", None) == storage:
+        return
+    section = {"storage": storage, "account_linking": storage == "custom"}
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "storeconfig", "import", "-"],
+        input=json.dumps({"keymap": section}).encode(), env=stack.env, check=True,
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    stack.storage = storage  # type: ignore[attr-defined]
+
+
+def measured_turn(stack: Stack, storage: str | None, users: int, seconds: int, out: Path) -> dict:
+    """One side's turn: Locust's rows and the CPU seconds each part of the machine spent."""
+    set_storage(stack, storage)
+    before = cpu.snapshot()
+    rows = run_locust(stack, KAKAO_MIX, users, seconds, out)
+    rows["cpu"] = dict(cpu.spent(before))
+    return rows
+
+
+def take_turns(
+    stacks: dict[str, Stack], sides: list[str], rounds: int, users: int, seconds: int, out: Path
+) -> dict[str, dict]:
+    """Every side in every round, the order rotating, so that a busier minute of a shared
+    machine does not land on one side only; then each side's rounds merged."""
+    turns: dict[str, list[dict]] = {side: [] for side in sides}
+    for r in range(rounds):
+        order = sides[r % len(sides) :] + sides[: r % len(sides)]
+        for side in order:
+            project, storage = SIDES[side]
+            rows = measured_turn(stacks[project], storage, users, seconds, out / f"round{r}")
+            turns[side].append(rows)
+            print(table_row(f"round {r + 1} {side}", rows.get("all")), flush=True)
+    return {side: merge(rows) for side, rows in turns.items()}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=12, help="concurrent shoppers (12)")
-    parser.add_argument("--duration", type=int, default=30, help="seconds per run (30)")
+    parser.add_argument("--duration", type=int, default=30, help="seconds per side (30)")
     parser.add_argument("--rounds", type=int, default=3, help="turns per side (3)")
     parser.add_argument("--warm", type=int, default=8, help="unmeasured seconds first (8)")
     parser.add_argument("--servers", type=int, default=2, help="app servers (2)")
@@ -238,11 +298,12 @@ def main() -> int:
     args = parser.parse_args()
     out = Path(tempfile.mkdtemp(prefix="bench-load-"))
     shape = f"{args.servers} servers x {args.workers} workers"
-    print(f"{args.users} shoppers, {args.duration} s per run, {shape}, nginx, PostgreSQL, Redis")
-    results: dict[str, dict] = {}
-    queries: dict[str, dict[str, float]] = {"allauth_minimal": {}, "shop": {}}
+    print(f"{args.users} shoppers, {args.duration} s per side, {shape}, nginx, PostgreSQL, Redis")
+    queries: dict[str, dict[str, float]] = {side: {} for side in SIDES}
     kakao_flows = ["kakao signup", "kakao returning"]
     sale_flows = ["kakao in-app prompt=none", "store ID (custom storage)"]
+    piece = max(10, args.duration // args.rounds)
+    scaling: dict[int, dict[str, dict]] = {}
     with ExitStack() as running:
         stacks: dict[str, Stack] = {}
         for project in ("allauth_minimal", "shop"):
@@ -253,58 +314,80 @@ def main() -> int:
                 )
             )
             warm_up(stacks[project], args.users, args.warm, out)
-        # Both stacks stay up and take turns in short rounds, so that a busier minute of a
-        # shared machine does not land on one side only.
-        piece = max(10, args.duration // args.rounds)
         shop = stacks["shop"]
-        spy = profile(shop, 2 * args.rounds * (piece + 4), out) if args.profile else None
-        rounds: dict[str, list[dict]] = {project: [] for project in stacks}
-        for r in range(args.rounds):
-            order = list(stacks) if r % 2 == 0 else list(reversed(stacks))
-            for project in order:
-                rows = run_locust(stacks[project], KAKAO_MIX, args.users, piece, out / f"round{r}")
-                rounds[project].append(rows)
-                print(table_row(f"round {r + 1} {project}", rows.get("all")), flush=True)
+        set_storage(shop, "custom")  # as seeded: the demo's partner user database
+        sides = list(SIDES)
+        spy_seconds = len(sides) * args.rounds * (piece + 6)
+        spy = profile(shop, spy_seconds, out) if args.profile else None
+        results = take_turns(stacks, sides, args.rounds, args.users, piece, out)
         if spy is not None:
-            spy.wait(timeout=2 * args.rounds * (piece + 4) + 60)
-        for project, stack in stacks.items():
-            results[project] = merge(rounds[project])
+            spy.wait(timeout=spy_seconds + 60)
+        for side, (project, storage) in SIDES.items():
+            set_storage(stacks[project], storage)
             for flow in kakao_flows:
-                queries[project][flow] = safe_queries(stack, flow)
-        stacks["allauth_minimal"].__exit__()  # its CPU back for the shop's runs; exit is idempotent
+                queries[side][flow] = safe_queries(stacks[project], flow)
+        set_storage(shop, "custom")
         results["sale"] = run_locust(shop, SALE_MIX, args.users, args.duration, out)
         for flow in sale_flows:
-            queries["shop"][flow] = safe_queries(shop, flow)
+            queries["shop, custom storage"][flow] = safe_queries(shop, flow)
         if args.scaling:
-            results["scaling"] = {}
-            for servers, workers in ((1, 1), (1, 2), (2, 2)):
-                shop.start_servers(servers, workers)
-                warm_up(shop, args.users, args.warm, out)
-                rows = run_locust(shop, KAKAO_MIX, args.users, args.duration, out)
-                results["scaling"][servers * workers] = rows.get("all")
-    base, ours = results["allauth_minimal"], results["shop"]
+            # Both projects at each shape, taking turns as above (the shop as the demo runs it).
+            pair = ["plain allauth", "shop, custom storage"]
+            for servers, workers in SHAPES:
+                for project in ("allauth_minimal", "shop"):
+                    stacks[project].start_servers(servers, workers)
+                    warm_up(stacks[project], args.users, args.warm, out)
+                print(f"[{servers} x {workers}]", flush=True)
+                scaling[servers * workers] = take_turns(
+                    stacks, pair, 2, args.users, piece, out / f"scale{servers}x{workers}"
+                )
+    report(args, shape, results, queries, scaling, out)
+    return 0
+
+
+def report(
+    args: argparse.Namespace,
+    shape: str,
+    results: dict[str, dict],
+    queries: dict[str, dict[str, float]],
+    scaling: dict[int, dict[str, dict]],
+    out: Path,
+) -> None:
+    base = results["plain allauth"]
     print(f"\n=== Kakao logins under load: {args.users} shoppers, {shape} ===")
-    print("  (one login = every request of it; ratio = shop logins/s / plain allauth; goal >= 0.9)")
-    for name in ["all", *kakao_flows]:
-        print(table_row(f"plain allauth  {name}", base.get(name)))
+    print("  (one login = every request of it; ratio = logins/s / plain allauth; goal >= 0.9)")
+    for name in ["all", "kakao signup", "kakao returning"]:
         b = base.get(name, {}).get("rps")
-        print(table_row(f"shop           {name}", ours.get(name), b))
-    print("\n=== the rest of the sale (shop only) ===")
-    for name in ["all", *sale_flows]:
+        for side in SIDES:
+            ratio_base = b if side != "plain allauth" else None
+            print(table_row(f"{side:<23}{name}", results[side].get(name), ratio_base))
+    print("\n=== CPU milliseconds per login, by part of the machine (same runs) ===")
+    print(f"  {'':<18}" + "".join(f"{side:>24}" for side in SIDES))
+    for part in (*cpu.PARTS, "total"):
+        cells = []
+        for side in SIDES:
+            spent, logins = results[side].get("cpu", {}), results[side].get("all", {}).get("n")
+            seconds = sum(spent.values()) if part == "total" else spent.get(part, 0.0)
+            cells.append(f"{1000 * seconds / logins:24.1f}" if logins else f"{'-':>24}")
+        print(f"  {part:<18}" + "".join(cells))
+    print("\n=== the rest of the sale (shop, custom storage) ===")
+    for name in ["all", "kakao in-app prompt=none", "store ID (custom storage)"]:
         print(table_row(f"shop           {name}", results["sale"].get(name)))
     print("\n=== PostgreSQL statements per login (every request of it; BEGIN/COMMIT excluded) ===")
-    for project, counts in queries.items():
+    for side, counts in queries.items():
         for flow, count in counts.items():
-            print(f"  {project:<16} {flow:<28} {count:6.1f}")
-    if "scaling" in results:
-        print("\n=== shop, Kakao logins at 1, 2 and 4 workers (1x1, 1x2, 2x2) ===")
-        for workers, row in results["scaling"].items():
-            print(table_row(f"{workers} worker(s)", row))
+            print(f"  {side:<24} {flow:<28} {count:6.1f}")
+    if scaling:
+        print("\n=== Kakao logins at 1, 2 and 4 workers (1x1, 1x2, 2x2), taking turns ===")
+        for workers, by_side in scaling.items():
+            b = by_side["plain allauth"].get("all", {}).get("rps")
+            for side, rows in by_side.items():
+                ratio_base = b if side != "plain allauth" else None
+                print(table_row(f"{workers} worker(s) {side}", rows.get("all"), ratio_base))
     if (out / "profile.txt").exists():
-        print("\n=== py-spy: one app server of the shop during the Kakao run ===")
+        print("\n=== py-spy: one app server of the shop during the Kakao runs ===")
         print("\n".join(top_frames(out / "profile.txt")))
     print(f"\nLocust CSVs and the raw profile: {out}")
-    return 0
 
 
 if __name__ == "__main__":

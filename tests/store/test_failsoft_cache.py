@@ -112,3 +112,32 @@ def test_a_redis_that_stays_down_is_asked_again_only_after_a_pause(
     for _ in range(20):
         assert cache.get("k") is None
     assert calls == 1
+
+
+def test_one_redis_client_serves_every_call_and_reconnects_after_a_restart(
+    redis: _Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import redis as redis_py
+
+    monkeypatch.setattr(failsoft, "RETRY_AFTER", 0.0)
+    built = 0
+    real_init = redis_py.Redis.__init__
+
+    def counting_init(self: object, *args: object, **kwargs: object) -> None:
+        nonlocal built
+        built += 1
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(redis_py.Redis, "__init__", counting_init)
+    cache = _cache(redis.port)
+    for n in range(20):
+        cache.set(f"k{n}", n)
+        assert cache.get_many([f"k{n}"]) == {f"k{n}": n}
+    assert built == 1  # Django's own client builds one per call: 40 here
+
+    redis.stop()
+    assert cache.get("k1") is None
+    redis.start()
+    cache.set("k1", "again")  # the kept client's pool connects anew
+    assert cache.get("k1") == "again"
+    assert built == 1
