@@ -71,11 +71,12 @@ def _login_url() -> str:
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     customer = customers.get_customer(request.user)  # type: ignore[arg-type]
+    point_entries, points_balance = points.latest_and_balance(customer)
     context = {
         "customer": customer,
         "orders": customer.orders.prefetch_related("lines"),
         "coupons": customer.coupons.select_related("template"),
-        "point_entries": customer.point_entries.all()[:50],
-        "points_balance": points.balance(customer),
+        "point_entries": point_entries,
+        "points_balance": points_balance,
     }
     return render(request, "commerce/account.html", context)

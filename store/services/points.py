@@ -13,6 +13,18 @@ def balance(customer: Customer) -> int:
     return customer.points_balance
 
 
+def latest_and_balance(customer: Customer, limit: int = 50) -> tuple[list[PointEntry], int]:
+    """The newest ``limit`` entries and the balance, in one query while the ledger is short.
+
+    The account page shows both after every login: a ledger of at most ``limit`` entries
+    is all loaded anyway, so its sum is the balance; a longer one is summed by the database.
+    """
+    entries = list(customer.point_entries.all()[: limit + 1])
+    if len(entries) <= limit:
+        return entries, sum(entry.amount for entry in entries)
+    return entries[:limit], balance(customer)
+
+
 def grant(
     customer: Customer,
     amount: int,

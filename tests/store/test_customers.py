@@ -60,6 +60,22 @@ def test_balance_is_the_sum_of_the_ledger_and_zero_entries_are_refused() -> None
         PointEntry.objects.create(customer=customer, amount=0, reason="adjustment")
 
 
+def test_account_page_ledger_and_balance_in_one_query_while_the_ledger_is_short(
+    django_assert_num_queries,
+) -> None:
+    customer = make_customer()
+    PointEntry.objects.filter(customer=customer).delete()
+    for amount in (300, -120, 40):
+        points.grant(customer, amount, PointEntry.Reason.ADJUSTMENT)
+    with django_assert_num_queries(1):
+        entries, total = points.latest_and_balance(customer, limit=3)
+    assert (len(entries), total) == (3, 220)
+    points.grant(customer, 5, PointEntry.Reason.ADJUSTMENT)
+    with django_assert_num_queries(2):  # longer than shown: the database sums it all
+        entries, total = points.latest_and_balance(customer, limit=3)
+    assert (len(entries), total) == (3, 225) and entries[0].amount == 5
+
+
 def test_delete_account_keeps_orders_anonymised_and_removes_personal_data() -> None:
     set_welcome(points=100, coupon_value=1000)
     customer = make_customer(nickname="Mina", phone="010-1234-5678")
