@@ -216,7 +216,7 @@ def social_profile(sociallogin: Any) -> dict[str, Any]:
     }
 
 
-def social_login(request: HttpRequest, sociallogin: Any) -> PartnerAnswer | None:
+def social_login(request: HttpRequest, sociallogin: Any, *, existing: bool) -> PartnerAnswer | None:
     """After allauth found (or not) the local account: ask the partner, map, maybe link.
 
     With linking on and a ``server_custom_id`` in the answer, the login lands on the
@@ -225,6 +225,9 @@ def social_login(request: HttpRequest, sociallogin: Any) -> PartnerAnswer | None
     the linked one, and a new one goes through allauth's ordinary signup (the store's
     signup fields, age rules and welcome benefits): the answer is returned, for
     :func:`store_social_signup` to store on the new customer and link it.
+
+    ``existing``: the login's user is already in the database (the pipeline knows it from
+    allauth's lookup; allauth's ``is_existing`` would ask the database again).
     """
     config = load()
     hook = config.webhook(WebhookName.SOCIAL_LOGIN)
@@ -239,7 +242,6 @@ def social_login(request: HttpRequest, sociallogin: Any) -> PartnerAnswer | None
         )
     values = mapped_values(hook, answer)
     custom_id: str = values.get("server_custom_id") or ""
-    existing = sociallogin.is_existing
     linking = bool(custom_id) and config.account_linking
     # New social accounts with one ID arriving at once: each waits for the one before to
     # finish its signup, then connects to the customer it linked (else each would sign up).
@@ -252,8 +254,10 @@ def social_login(request: HttpRequest, sociallogin: Any) -> PartnerAnswer | None
         raise PartnerRefused(
             _("The login service is unavailable at the moment. Please try again shortly."), answer
         )
+    # Read before the transaction: at READ COMMITTED a read inside it locks nothing, and a
+    # returning login whose answer changed nothing then writes nothing and opens none.
+    owner = find_linked(custom_id) if linking else None
     with transaction.atomic():
-        owner = find_linked(custom_id) if linking else None
         if owner is not None:
             target, link = owner
             if not existing:

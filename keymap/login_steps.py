@@ -44,7 +44,7 @@ def ask_partner(ctx: LoginContext) -> None:
         # follows logins, not connections.
         return
     try:
-        ctx.partner = flows.social_login(ctx.request, ctx.sociallogin)
+        ctx.partner = flows.social_login(ctx.request, ctx.sociallogin, existing=not ctx.is_new)
     except (flows.PartnerRefused, PartnerUnavailable) as exc:
         messages.error(ctx.request, exc.message)
         raise ImmediateHttpResponse(HttpResponseRedirect(reverse("account_login"))) from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import resource
 from collections import defaultdict
+from typing import Any
 
 import psutil
 
@@ -48,8 +49,12 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def snapshot() -> tuple[dict[int, tuple[str, float]], float]:
-    """CPU seconds so far of every process of a known part, and of waited-for children."""
+Snapshot = tuple[dict[int, tuple[str, float]], float, Any]
+
+
+def snapshot() -> Snapshot:
+    """CPU seconds so far of every process of a known part, of waited-for children, and of
+    the whole machine."""
     seen: dict[int, tuple[str, float]] = {}
     for proc in psutil.process_iter():
         try:
@@ -60,16 +65,20 @@ def snapshot() -> tuple[dict[int, tuple[str, float]], float]:
             seen[proc.pid] = (part, times.user + times.system)
         except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
             continue
-    return seen, _children_cpu()
+    return seen, _children_cpu(), psutil.cpu_times()
 
 
-def spent(before: tuple[dict[int, tuple[str, float]], float]) -> dict[str, float]:
-    """CPU seconds per part since ``before`` (processes started since count from zero)."""
-    then, children_then = before
-    now, children_now = snapshot()
+def spent(before: Snapshot) -> dict[str, float]:
+    """CPU seconds per part since ``before`` (processes started since count from zero);
+    ``idle`` and ``machine`` are the whole machine's idle and all CPU seconds."""
+    then, children_then, machine_then = before
+    now, children_now, machine_now = snapshot()
     total: defaultdict[str, float] = defaultdict(float)
     for pid, (part, seconds) in now.items():
         earlier = then.get(pid)
         total[part] += seconds - (earlier[1] if earlier and earlier[0] == part else 0.0)
     total["load generator"] += children_now - children_then
+    idle = (machine_now.idle + machine_now.iowait) - (machine_then.idle + machine_then.iowait)
+    total["idle"] = idle
+    total["machine"] = sum(machine_now) - sum(machine_then)
     return dict(total)

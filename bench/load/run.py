@@ -367,9 +367,16 @@ def report(
         cells = []
         for side in SIDES:
             spent, logins = results[side].get("cpu", {}), results[side].get("all", {}).get("n")
-            seconds = sum(spent.values()) if part == "total" else spent.get(part, 0.0)
+            parts = [spent.get(p, 0.0) for p in cpu.PARTS]
+            seconds = sum(parts) if part == "total" else spent.get(part, 0.0)
             cells.append(f"{1000 * seconds / logins:24.1f}" if logins else f"{'-':>24}")
         print(f"  {part:<18}" + "".join(cells))
+    cells = []
+    for side in SIDES:
+        spent = results[side].get("cpu", {})
+        share = spent.get("idle", 0.0) / spent["machine"] if spent.get("machine") else 0.0
+        cells.append(f"{share:24.0%}")
+    print(f"  {'machine idle':<18}" + "".join(cells))
     print("\n=== the rest of the sale (shop, custom storage) ===")
     for name in ["all", "kakao in-app prompt=none", "store ID (custom storage)"]:
         print(table_row(f"shop           {name}", results["sale"].get(name)))
