@@ -142,7 +142,9 @@ def safe_queries(stack: Stack, flow: str) -> float:
 
 
 def profile(stack: Stack, seconds: int, out: Path) -> subprocess.Popen[bytes] | None:
-    """py-spy on every worker of the first app server, in the background."""
+    """py-spy on every worker of the first app server, in the background: samples of threads
+    holding the GIL, i.e. where the workers spend CPU (waits on PostgreSQL, Redis or HTTP are
+    in the CPU table, on the other processes)."""
     if not shutil.which("py-spy") and not (Path(sys.executable).parent / "py-spy").exists():
         print("  (py-spy not installed: no profile)")
         return None
@@ -150,7 +152,8 @@ def profile(stack: Stack, seconds: int, out: Path) -> subprocess.Popen[bytes] | 
     master = stack._app_procs[0].pid
     return subprocess.Popen(
         [
-            spy, "record", "--pid", str(master), "--subprocesses", "--duration", str(seconds),
+            spy, "record", "--pid", str(master), "--subprocesses", "--gil",
+            "--duration", str(seconds),
             "--rate", "50", "--format", "raw", "--output", str(out / "profile.txt"),
             "--nonblocking",
         ],
@@ -163,6 +166,7 @@ def top_frames(path: Path, n: int = 12) -> list[str]:
     inclusive: Counter[str] = Counter()
     own: Counter[str] = Counter()
     packages: Counter[str] = Counter()
+    views: Counter[str] = Counter()
     total = 0
     for line in path.read_text().splitlines():
         stack_text, _, count_text = line.rpartition(" ")
@@ -176,9 +180,12 @@ def top_frames(path: Path, n: int = 12) -> list[str]:
         if frames:
             own[frames[-1]] += count
             packages[_package(frames[-1])] += count
+        views[_view(frames)] += count
     if not total:
         return ["no samples"]
-    lines = [f"{total} samples; own time by package:"]
+    lines = [f"{total} samples; by view (middleware and the handler apart):"]
+    lines += [f"  {c / total:6.1%}  {v}" for v, c in views.most_common(8)]
+    lines.append("own time by package:")
     lines += [f"  {c / total:6.1%}  {p}" for p, c in packages.most_common(8)]
     lines.append("own time (leaf frames):")
     lines += [f"  {c / total:6.1%}  {f}" for f, c in own.most_common(n)]
@@ -186,6 +193,23 @@ def top_frames(path: Path, n: int = 12) -> list[str]:
     wide = [(f, c) for f, c in inclusive.most_common() if c / total < 0.9]
     lines += [f"  {c / total:6.1%}  {f}" for f, c in wide[:n]]
     return lines
+
+
+# Decorators and generic wrappers between Django's handler and the view that does the work.
+_WRAPPERS = ("wrapper", "inner (", "View.as_view", "dispatch (django", "_multi_decorate")
+
+
+def _view(frames: list[str]) -> str:
+    """The view a sample is in: the first frame below Django's handler that is no wrapper."""
+    below = [i for i, f in enumerate(frames) if f.startswith("BaseHandler._get_response ")]
+    if not below:
+        inside = any(f.startswith("WSGIHandler.__call__ ") for f in frames)
+        return "(middleware, request and response)" if inside else "(gunicorn, outside Django)"
+    rest = frames[below[-1] + 1 :]
+    for frame in rest:
+        if not any(w in frame for w in _WRAPPERS):
+            return frame
+    return "(middleware, request and response)"
 
 
 def _package(frame: str) -> str:
@@ -392,7 +416,7 @@ def report(
                 ratio_base = b if side != "plain allauth" else None
                 print(table_row(f"{workers} worker(s) {side}", rows.get("all"), ratio_base))
     if (out / "profile.txt").exists():
-        print("\n=== py-spy: one app server of the shop during the Kakao runs ===")
+        print("\n=== py-spy (--gil: CPU): one app server of the shop during the Kakao runs ===")
         print("\n".join(top_frames(out / "profile.txt")))
     print(f"\nLocust CSVs and the raw profile: {out}")
 
