@@ -179,3 +179,22 @@ def test_partner_is_asked_after_the_proof_of_ownership(client, partner, mocked) 
     owner.customer.refresh_from_db()
     assert owner.customer.nickname == "gamer31"
     assert owner.partner_link.server_custom_id == "31"
+
+
+def test_returning_linked_social_login_with_the_same_answer_writes_nothing_of_ours(
+    client, partner, mocked
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    configure_partner(linking=True)
+    mocked.add(responses.POST, SOCIAL, json=answer(player_id="555"))
+    kakao_login(client, mocked)
+    client.post("/accounts/logout/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert kakao_login(client, mocked).status_code == 302
+    sql = [q["sql"] for q in ctx.captured_queries]
+    # allauth asks once whether the user exists; the partner step knows it from the lookup.
+    assert sum('FROM "auth_user" WHERE' in q and 'AS "a"' in q for q in sql) == 1, sql
+    writes = [q for q in sql if q.startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert not [q for q in writes if "keymap_partnerlink" in q or "store_customer" in q], writes
