@@ -241,7 +241,8 @@ def store(
     refresh_profile = member.profile_changed_at is not None
     if refresh_profile:
         fields["profile_changed_at"] = None
-    with transaction.atomic() if created or refresh_profile else _no_transaction():
+    # savepoint=False: in a signup's transaction (``social.signup``) a fault undoes it all.
+    with transaction.atomic(savepoint=False) if created or refresh_profile else _no_transaction():
         if refresh_profile:
             _refresh_profile(user, extra_data)
         if created:
