@@ -318,6 +318,7 @@ def store_social_signup(
                 create=lambda: user,
                 candidate_is_new=True,
                 link_values=kept,
+                look_first=False,  # social_login found nobody linked before the signup
             )
             linked = owner.pk == user.pk
             if not linked:

@@ -224,6 +224,7 @@ def linked_user(
     create: Callable[[], Any],
     candidate_is_new: bool = False,
     link_values: Mapping[str, Any] | None = None,
+    look_first: bool = True,
 ) -> tuple[Any, PartnerLink]:
     """The one customer linked to ``server_custom_id``; made so if nobody is yet.
 
@@ -236,9 +237,11 @@ def linked_user(
     ``candidate_is_new``: the candidate was created in the caller's transaction and has no
     link row yet. ``link_values``: what a link row inserted here carries besides the ID
     (the partner's answer and its webhook), so that nothing writes it again.
+    ``look_first=False``: the caller found nobody linked in this login already; a link
+    made since is refused by the unique index, and then re-read.
     """
-    for _attempt in range(3):
-        found = find_linked(server_custom_id)
+    for attempt in range(3):
+        found = find_linked(server_custom_id) if look_first or attempt else None
         if found is not None:
             return found
         try:

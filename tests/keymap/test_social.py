@@ -199,6 +199,10 @@ def test_a_first_social_login_with_linking_writes_each_row_once(client, partner,
     assert writes.count('INSERT INTO "keymap_partnerlink"') == 1, writes
     assert writes.count('INSERT INTO "store_customer"') == 1, writes
     assert not [w for w in writes if w.startswith(('UPDATE "keymap', 'UPDATE "store'))], writes
+    # One look for a linked customer (the partner call's); the signup's INSERT relies on the
+    # unique index for a link made since.
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert sum('FROM "keymap_partnerlink"' in q for q in reads) == 1, reads
     user = _session_user(client)
     link = user.partner_link
     assert link.linked and link.server_custom_id == "556" and link.source == "social_login"
@@ -221,12 +225,13 @@ def test_a_signup_that_loses_the_link_race_stays_unlinked_with_the_id(
     real_find = partner_links.find_linked
     looks: list[str] = []
 
-    def first_look_misses(custom_id: str) -> Any:
-        looks.append(custom_id)  # the signup's first look misses the winner's commit
-        return None if len(looks) == 1 else real_find(custom_id)
+    def spy(custom_id: str) -> Any:
+        looks.append(custom_id)
+        return real_find(custom_id)
 
+    # The partner call's look came before the winner's commit.
     monkeypatch.setattr(flows, "find_linked", lambda custom_id: None)
-    monkeypatch.setattr(partner_links, "find_linked", first_look_misses)
+    monkeypatch.setattr(partner_links, "find_linked", spy)
     mocked.add(responses.POST, SOCIAL, json=answer(player_id="557", username="Late"))
     assert kakao_login(client, mocked).status_code == 302
     user = _session_user(client)
@@ -235,4 +240,5 @@ def test_a_signup_that_loses_the_link_race_stays_unlinked_with_the_id(
     assert PartnerLink.objects.get(linked=True, server_custom_id="557").user == winner
     assert user.customer.nickname == "Late" and user.customer.welcome_granted_at is not None
     assert "raced a link" in caplog.text
-    assert "re-reading the winner" in caplog.text and looks == ["557", "557"]
+    # The signup's INSERT was refused by the index, then the winner re-read once.
+    assert "re-reading the winner" in caplog.text and looks == ["557"]
