@@ -147,20 +147,37 @@ def refuse_outside_kakao(ctx: LoginContext) -> None:
 
 
 def store_sync_data(ctx: LoginContext) -> None:
-    """Terms, channel relation and marketing consent onto the customer, once it exists."""
+    """Terms, channel relation and marketing consent onto the customer, once it exists.
+
+    A signup stores them in its own transaction (``social.signup``); the login that follows
+    in the same request then finds the row as this login's read left it.
+    """
     if ctx.sociallogin is None or ctx.provider != "kakao":
         return
     config = sync_active()
     if config is None:
         return
     data = ctx.kakao
+    if ctx.is_new:
+        if data is None or data.get(UNCHANGED):
+            return  # nothing read before the signup: read at the login, outside its transaction
+        member = sync.store(
+            ctx.user,
+            data,
+            config,
+            extra_data=ctx.sociallogin.account.extra_data or {},
+            is_signup=True,
+            member=None,
+        )
+        _keep_member(ctx.request, ctx.user, member)
+        ctx.kakao = {UNCHANGED: True}
+        return
     member = _kept_member(ctx.request, ctx.user)
     if data is not None and data.get(UNCHANGED) and member is not sync.NOT_READ:
         # Nothing Kakao could have changed unannounced: the row stands, nothing is missing.
         if hasattr(ctx.request, "session"):
             terms.remember_missing(ctx.request.session, member, config)
         ctx.kakao = None
-        ctx.signed_up = False
         return
     if data is None or data.get(UNCHANGED):
         # Reached through the social-login app's proof of ownership, which set the login

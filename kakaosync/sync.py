@@ -2,8 +2,8 @@
 
 ``fetch`` runs before anything is written (the login pipeline's first stage): a Kakao fault
 stops the login with a clear page and no account is created. ``store`` runs once the
-customer exists (``user_logged_in``) and writes one row, so a Sync login costs the two
-Kakao calls and a few queries over a plain Kakao login.
+customer exists (in a signup's own transaction, else at ``user_logged_in``) and writes one
+row, so a Sync login costs the two Kakao calls and a query or two over a plain Kakao login.
 
 A returning member whose row was read recently skips both calls (``last_read_holds``):
 what changes at Kakao between two logins reaches the shop without them.
@@ -241,7 +241,8 @@ def store(
     refresh_profile = member.profile_changed_at is not None
     if refresh_profile:
         fields["profile_changed_at"] = None
-    with transaction.atomic() if created or refresh_profile else _no_transaction():
+    # savepoint=False: in a signup's transaction (``social.signup``) a fault undoes it all.
+    with transaction.atomic(savepoint=False) if created or refresh_profile else _no_transaction():
         if refresh_profile:
             _refresh_profile(user, extra_data)
         if created:

@@ -8,20 +8,24 @@ everything of the login in one transaction, or nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from store.login_pipeline import PartnerAnswer
+from store.login_pipeline import PartnerAnswer, ProfileChange
 from store.request_lock import hold_until_request_ends
 
 from . import webhooks
 from .mapping import MappingError, map_answer
 from .models import Config, Delivery, PartnerLink, Webhook, WebhookName, load
 from .partner_links import (
+    CUSTOMER_FIELDS,
+    USER_FIELDS,
     apply_profile,
     capped_partner_data,
     creator,
@@ -257,6 +261,15 @@ def social_login(request: HttpRequest, sociallogin: Any, *, existing: bool) -> P
     # Read before the transaction: at READ COMMITTED a read inside it locks nothing, and a
     # returning login whose answer changed nothing then writes nothing and opens none.
     owner = find_linked(custom_id) if linking else None
+    if owner is None and not existing:
+        # The customer does not exist yet: allauth's signup creates it, then
+        # ``store_social_signup`` stores this answer on it (and links it).
+        return PartnerAnswer(
+            webhook=hook.name,
+            values={k: str(v) for k, v in values.items()},
+            # What apply_profile keeps anyway (the cap), not up to 1 MiB in the session.
+            answer=capped_partner_data(answer.data),
+        )
     with transaction.atomic():
         if owner is not None:
             target, link = owner
@@ -271,45 +284,64 @@ def social_login(request: HttpRequest, sociallogin: Any, *, existing: bool) -> P
                 sociallogin.account.save(update_fields=["user"])
                 sociallogin.user = target
             apply_profile(target, values, answer=answer.data, source=hook.name, link=link)
-        elif existing:
+        else:
             link = None
             if linking:
                 _user, link = linked_user(
                     custom_id, candidate=sociallogin.user, create=lambda: sociallogin.user
                 )
             apply_profile(sociallogin.user, values, answer=answer.data, source=hook.name, link=link)
-        else:
-            # The customer does not exist yet: allauth's signup creates it, then
-            # ``store_social_signup`` stores this answer on it (and links it).
-            return PartnerAnswer(
-                webhook=hook.name,
-                values={k: str(v) for k, v in values.items()},
-                # What apply_profile keeps anyway (the cap), not up to 1 MiB in the session.
-                answer=capped_partner_data(answer.data),
-            )
     return None
 
 
-def store_social_signup(user: Any, partner: PartnerAnswer) -> None:
-    """The social-login answer onto the customer its social signup just created."""
+def store_social_signup(
+    user: Any, partner: PartnerAnswer, changes: Mapping[str, ProfileChange]
+) -> dict[str, ProfileChange]:
+    """The social-login answer for the user its social signup just created.
+
+    Runs in the signup's transaction, before the customer row is written: the partner link
+    is inserted once with the answer, and the answer's profile values are returned for the
+    customer row, where they win over ``changes`` (the provider's and the form's), as the
+    partner's later word on the customer.
+    """
     import datetime as dt
 
     values: dict[str, Any] = dict(partner.values)
     if "birthday" in values:
         values["birthday"] = dt.date.fromisoformat(values["birthday"])
-    custom_id = values.get("server_custom_id")
-    link = None
-    with transaction.atomic():
+    custom_id = values.get("server_custom_id") or None
+    kept = {"partner_data": partner.answer, "source": WebhookName.SOCIAL_LOGIN}
+    # savepoint=False: a fault here must undo the whole signup anyway.
+    with transaction.atomic(savepoint=False):
+        linked = False
         if custom_id and load().account_linking:
-            owner, link = linked_user(custom_id, candidate=user, create=lambda: user)
-            if owner.pk != user.pk:
+            owner, _link = linked_user(
+                custom_id,
+                candidate=user,
+                create=lambda: user,
+                candidate_is_new=True,
+                link_values=kept,
+                look_first=False,  # social_login found nobody linked before the signup
+            )
+            linked = owner.pk == user.pk
+            if not linked:
                 # Someone else was linked to this ID during the signup: keep this customer
                 # unlinked with the ID; `keymap_link_accounts` merges the two, audited.
                 logger.warning("social signup raced a link for the same server_custom_id")
-                link = None
-        apply_profile(
-            user, values, answer=partner.answer, source=WebhookName.SOCIAL_LOGIN, link=link
-        )
+        if not linked:
+            PartnerLink.objects.create(user=user, server_custom_id=custom_id, **kept)
+        named = [f for f in USER_FIELDS if f in values and getattr(user, f, values[f]) != values[f]]
+        for name in named:
+            setattr(user, name, values[name])
+        if named:
+            user.save(update_fields=named)
+    at = timezone.now()
+    source = f"partner:{WebhookName.SOCIAL_LOGIN}"
+    return {
+        name: ProfileChange(values[name], source, at)
+        for name in CUSTOMER_FIELDS
+        if name in values and (name not in changes or changes[name].value != values[name])
+    }
 
 
 # --- user-ID login ---------------------------------------------------------------------------

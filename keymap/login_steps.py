@@ -51,9 +51,10 @@ def ask_partner(ctx: LoginContext) -> None:
 
 
 def store_partner_answer(ctx: LoginContext) -> None:
-    """A social signup's partner answer onto the new customer (and its link)."""
+    """A social signup's partner answer: the new user's partner link, and its profile values
+    for the customer row that ``store.write_customer`` writes next."""
     if ctx.partner is not None and ctx.kind == "social":
-        flows.store_social_signup(ctx.user, ctx.partner)
+        ctx.changes.update(flows.store_social_signup(ctx.user, ctx.partner, ctx.changes))
         ctx.partner = None
 
 

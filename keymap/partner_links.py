@@ -11,7 +11,7 @@ import json
 import logging
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -21,7 +21,7 @@ from django.http import HttpRequest
 
 from store import new_users
 from store.services import customers
-from store.services.customers import get_customer, onboard
+from store.services.customers import get_customer
 
 from .app_settings import app_settings
 from .models import PartnerLink
@@ -222,6 +222,9 @@ def linked_user(
     *,
     candidate: Any | None = None,
     create: Callable[[], Any],
+    candidate_is_new: bool = False,
+    link_values: Mapping[str, Any] | None = None,
+    look_first: bool = True,
 ) -> tuple[Any, PartnerLink]:
     """The one customer linked to ``server_custom_id``; made so if nobody is yet.
 
@@ -230,14 +233,23 @@ def linked_user(
     before linking was on; a new customer from ``create``. Concurrent logins with the
     same ID race on the partial unique index: the loser re-reads the winner's row.
     Call inside a transaction.
+
+    ``candidate_is_new``: the candidate was created in the caller's transaction and has no
+    link row yet. ``link_values``: what a link row inserted here carries besides the ID
+    (the partner's answer and its webhook), so that nothing writes it again.
+    ``look_first=False``: the caller found nobody linked in this login already; a link
+    made since is refused by the unique index, and then re-read.
     """
-    for _attempt in range(3):
-        found = find_linked(server_custom_id)
+    for attempt in range(3):
+        found = find_linked(server_custom_id) if look_first or attempt else None
         if found is not None:
             return found
         try:
+            # The savepoint catches the partial unique index's refusal, for the retry.
             with transaction.atomic():
-                return _claim(server_custom_id, candidate, create)
+                return _claim(
+                    server_custom_id, candidate, create, candidate_is_new, link_values or {}
+                )
         except IntegrityError:
             logger.info("concurrent link of a server_custom_id; re-reading the winner")
     raise RuntimeError("server_custom_id link kept conflicting")  # pragma: no cover
@@ -247,6 +259,8 @@ def _claim(
     server_custom_id: str,
     candidate: Any | None,
     create: Callable[[], Any],
+    candidate_is_new: bool,
+    link_values: Mapping[str, Any],
 ) -> tuple[Any, PartnerLink]:
     if candidate is None:
         earlier = (
@@ -260,11 +274,18 @@ def _claim(
                 earlier.linked = True
                 earlier.save(update_fields=["linked", "updated_at"])
             return earlier.user, earlier
-        candidate = create()
-    link, _created = PartnerLink.objects.get_or_create(user=candidate)
-    link.server_custom_id = server_custom_id
-    link.linked = True
-    link.save()
+        candidate, candidate_is_new = create(), True
+    claimed = {"server_custom_id": server_custom_id, "linked": True}
+    if candidate_is_new:
+        # Created in this transaction: no link row to look for, one INSERT makes it.
+        return candidate, PartnerLink.objects.create(user=candidate, **link_values, **claimed)
+    link, created = PartnerLink.objects.get_or_create(
+        user=candidate, defaults={**link_values, **claimed}
+    )
+    if not created:
+        link.server_custom_id = server_custom_id
+        link.linked = True
+        link.save(update_fields=["server_custom_id", "linked", "updated_at"])
     return candidate, link
 
 
@@ -300,7 +321,7 @@ def creator(
     def create() -> Any:
         user = new_user(username_hint, email)
         if proven:
-            onboard(user, channel, request=request)
+            customers.join(user, channel, {}, request=request)
         else:
             customers.join_deferred(user, channel)
         return user

@@ -68,18 +68,19 @@ STAGES: dict[str, tuple[str, ...]] = {
         "keymap.refuse_user_id_connect",  # a user-ID session connects no social account
         "keymap.ask_partner",  # social-login webhook, key name map; links an existing login
     ),
+    # All in the signup's transaction: a request cut off after the commit (a database
+    # restart) leaves no customer without its benefits, its partner link or its Sync data.
     "social.signup": (
         "sociallogin.collect_profile",  # provider's answer + the form, minus hidden fields
-        "store.write_customer",  # the Customer row with each value's source and time
+        "keymap.store_partner_answer",  # the social-login answer: link, profile values
+        # The Customer row with each value's source and time, inserted with the welcome
+        # benefits (exactly once per customer).
+        "store.write_customer",
         "sociallogin.keep_signup_details",  # address, terms agreement of the form
-        # In the signup's transaction too: a request cut off after the commit (a database
-        # restart) leaves no customer without its benefits or its partner link.
-        "store.onboard",  # welcome benefits, exactly once per customer
-        "keymap.store_partner_answer",  # the social-login answer of a new customer; link it
+        "kakaosync.store_sync_data",  # terms, channel: the new member's row
     ),
     "signed_up": (
         "store.onboard",  # a signup through the store's form (a social one was onboarded)
-        "keymap.store_partner_answer",
     ),
     "social.connected": ("kakaosync.store_sync_data",),
     "logged_in": (

@@ -15,13 +15,19 @@ from .services import customers
 
 
 def write_customer(ctx: LoginContext) -> None:
-    # The user was created by this signup's save_user, in this transaction.
+    """The customer row with its profile; a new user joins with its welcome benefits."""
+    if ctx.is_new and not ctx.onboarded:
+        # The user was created by this signup's save_user, in this transaction: the row is
+        # inserted already onboarded (no second write of it, no lock, no savepoint).
+        customers.join(ctx.user, ctx.provider, ctx.changes, request=ctx.request)
+        ctx.onboarded = True
+        return
     customers.create_or_update(ctx.user, ctx.provider, ctx.changes, new_user=ctx.is_new)
 
 
 def onboard(ctx: LoginContext) -> None:
     if ctx.onboarded:
-        return  # a social signup: already in its own transaction (save_user)
+        return  # a social signup joined with its customer row (store.write_customer)
     customers.onboard(ctx.user, ctx.provider or JoinChannel.STORE, request=ctx.request)
     ctx.onboarded = True
 

@@ -69,11 +69,38 @@ def onboard(
     get_host_adapter().grant_welcome_benefits(customer, StoreSettings.load())
     customer.welcome_granted_at = timezone.now()
     customer.save()
+    _joined(customer, request)
+    return customer
+
+
+def join(
+    user: User,
+    channel: str,
+    changes: Mapping[str, ProfileChange],
+    *,
+    request: HttpRequest | None = None,
+) -> Customer:
+    """A user created in the caller's transaction joins: its profile row and the welcome
+    benefits, like :func:`onboard`, in one INSERT per row.
+
+    Exactly once without a lock: the row is inserted, never looked up, for a user that no
+    other transaction can see yet (the customer row is unique per user), and it carries
+    ``welcome_granted_at`` in the same transaction as the benefits.
+    """
+    # savepoint=False: inside the caller's transaction a fault must undo the whole signup.
+    with transaction.atomic(savepoint=False):
+        customer = Customer(user=user, join_channel=channel, welcome_granted_at=timezone.now())
+        _write(customer, changes, created=True)
+        get_host_adapter().grant_welcome_benefits(customer, StoreSettings.load())
+        _joined(customer, request)
+    return customer
+
+
+def _joined(customer: Customer, request: HttpRequest | None) -> None:
     logger.info("customer %s joined via %s", customer.pk, customer.join_channel)
     transaction.on_commit(
         lambda: customer_created.send(sender=Customer, customer=customer, request=request)
     )
-    return customer
 
 
 def join_deferred(user: User, channel: str) -> Customer:

@@ -226,3 +226,20 @@ def test_missing_kakao_account_goes_to_the_signup_form(
     assert member.joined_via_sync and member.channel_status == "NONE"
     assert {t["tag"] for t in member.terms if t["agreed"]} == set(ALL_TERMS)
     assert member.user.customer.marketing_consent
+
+
+def test_a_fault_writing_the_sync_row_undoes_the_whole_signup(
+    client, sync_on, use_kakao_sandbox, monkeypatch
+):
+    """The Sync row is written in the signup's transaction: no customer without it."""
+    from django.db import IntegrityError
+
+    def broken(*args, **kwargs):
+        raise IntegrityError("simulated")
+
+    monkeypatch.setattr(KakaoSyncMember, "save", broken)
+    resp, _ = shop_kakao_login(client, use_kakao_sandbox, terms=ALL_TERMS)
+    assert resp.status_code == 400, resp.content[:500]
+    assert "_auth_user_id" not in client.session
+    assert not get_user_model().objects.exists()
+    assert not SocialAccount.objects.exists() and not Customer.objects.exists()

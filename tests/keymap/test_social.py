@@ -181,6 +181,69 @@ def test_partner_is_asked_after_the_proof_of_ownership(client, partner, mocked) 
     assert owner.partner_link.server_custom_id == "31"
 
 
+def test_a_first_social_login_with_linking_writes_each_row_once(client, partner, mocked) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    configure_partner(linking=True)
+    mocked.add(responses.POST, SOCIAL, json=answer(player_id="556", username="PartnerNick"))
+    with CaptureQueriesContext(connection) as queries:
+        assert kakao_login(client, mocked).status_code == 302
+    writes = [
+        q["sql"].split("(")[0].split(" SET ")[0].strip()
+        for q in queries.captured_queries
+        if q["sql"].startswith(("INSERT", "UPDATE"))
+    ]
+    # The link carries the ID and the answer from its INSERT; the customer row carries the
+    # partner's profile values and its onboarding from its own.
+    assert writes.count('INSERT INTO "keymap_partnerlink"') == 1, writes
+    assert writes.count('INSERT INTO "store_customer"') == 1, writes
+    assert not [w for w in writes if w.startswith(('UPDATE "keymap', 'UPDATE "store'))], writes
+    # One look for a linked customer (the partner call's); the signup's INSERT relies on the
+    # unique index for a link made since.
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert sum('FROM "keymap_partnerlink"' in q for q in reads) == 1, reads
+    user = _session_user(client)
+    link = user.partner_link
+    assert link.linked and link.server_custom_id == "556" and link.source == "social_login"
+    assert link.partner_data["loyalty_level"] == "gold"
+    customer = user.customer
+    assert customer.nickname == "PartnerNick" and customer.welcome_granted_at is not None
+    assert customer.profile_sources["nickname"]["source"] == "partner:social_login"
+
+
+def test_a_signup_that_loses_the_link_race_stays_unlinked_with_the_id(
+    client, partner, mocked, monkeypatch, caplog
+) -> None:
+    """Another customer is linked to the ID between the partner's answer and the signup's
+    INSERT: the partial unique index refuses it, the winner is re-read, the signup ends."""
+    from keymap import flows, partner_links
+
+    configure_partner(linking=True)
+    winner = User.objects.create_user("winner")
+    PartnerLink.objects.create(user=winner, server_custom_id="557", linked=True)
+    real_find = partner_links.find_linked
+    looks: list[str] = []
+
+    def spy(custom_id: str) -> Any:
+        looks.append(custom_id)
+        return real_find(custom_id)
+
+    # The partner call's look came before the winner's commit.
+    monkeypatch.setattr(flows, "find_linked", lambda custom_id: None)
+    monkeypatch.setattr(partner_links, "find_linked", spy)
+    mocked.add(responses.POST, SOCIAL, json=answer(player_id="557", username="Late"))
+    assert kakao_login(client, mocked).status_code == 302
+    user = _session_user(client)
+    assert user != winner
+    assert user.partner_link.server_custom_id == "557" and not user.partner_link.linked
+    assert PartnerLink.objects.get(linked=True, server_custom_id="557").user == winner
+    assert user.customer.nickname == "Late" and user.customer.welcome_granted_at is not None
+    assert "raced a link" in caplog.text
+    # The signup's INSERT was refused by the index, then the winner re-read once.
+    assert "re-reading the winner" in caplog.text and looks == ["557"]
+
+
 def test_returning_linked_social_login_with_the_same_answer_writes_nothing_of_ours(
     client, partner, mocked
 ) -> None:

@@ -69,18 +69,21 @@ def test_any_answer_shape_gives_a_dict_of_clean_values(data: Any) -> None:
 def test_failure_while_saving_a_signup_leaves_nothing_half_created(
     client: Any, kakao: Any, mocked: Any, monkeypatch: Any, caplog: Any
 ) -> None:
-    from store.services import customers
+    from store.host import HostAdapter
+    from store.models import Customer
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise IntegrityError("simulated")
 
-    monkeypatch.setattr(customers, "create_or_update", broken)
+    # After the customer row is inserted: the welcome benefits fail.
+    monkeypatch.setattr(HostAdapter, "grant_welcome_benefits", broken)
     mock_kakao(mocked)
     resp = social_login(client)
     assert resp.status_code == 400
     assert 'data-testid="social-error"' in resp.content.decode()
     assert not get_user_model().objects.exists()
     assert not SocialAccount.objects.exists()
+    assert not Customer.objects.exists()
     assert any("IntegrityError" in r.getMessage() for r in caplog.records)
 
 

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError
+from django.utils import timezone
 
 from store.commerce.models import Order
 from store.login_strength import Strength
@@ -38,6 +39,42 @@ def test_onboard_is_idempotent() -> None:
     assert again.pk == customer.pk
     assert again.join_channel == "store"
     assert points.balance(again) == 100
+
+
+def test_a_new_user_joins_onboarded_in_one_insert_and_is_welcomed_once(
+    django_assert_num_queries,
+) -> None:
+    set_welcome(points=100)
+    user = get_user_model().objects.create_user("joiner")
+    now = timezone.now()
+    changes = {"nickname": customers.ProfileChange("Joiner", "provider:kakao", now)}
+    StoreSettings.load()  # cached, as in any request after the first
+    # The row (already onboarded) and the welcome points: one INSERT each, nothing read.
+    with django_assert_num_queries(2):
+        customer = customers.join(user, "kakao", changes)
+    customer.refresh_from_db()
+    assert customer.join_channel == "kakao" and customer.nickname == "Joiner"
+    assert customer.welcome_granted_at is not None
+    assert customer.profile_sources["nickname"]["source"] == "provider:kakao"
+    again = customers.onboard(user, "naver")  # any later onboarding grants nothing
+    assert again.pk == customer.pk and again.join_channel == "kakao"
+    assert points.balance(customer) == 100
+    assert customers.onboard_deferred(user) is None
+
+
+def test_a_failing_welcome_leaves_no_customer_row(monkeypatch) -> None:
+    from django.db import transaction
+
+    from store.host import HostAdapter
+
+    def broken(*args, **kwargs) -> None:
+        raise IntegrityError("simulated")
+
+    monkeypatch.setattr(HostAdapter, "grant_welcome_benefits", broken)
+    user = get_user_model().objects.create_user("joiner")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        customers.join(user, "kakao", {})
+    assert not Customer.objects.filter(user=user).exists()
 
 
 def test_welcome_benefits_follow_the_current_settings() -> None:
