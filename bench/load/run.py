@@ -57,12 +57,23 @@ def warm_up(stack: Stack, users: int, seconds: int, out: Path) -> None:
 
 
 def run_locust(
-    stack: Stack, classes: list[str], users: int, seconds: int, out: Path, report: bool = True
+    stack: Stack,
+    classes: list[str],
+    users: int,
+    seconds: int,
+    out: Path,
+    report: bool = True,
+    landing: bool = True,
 ) -> dict:
-    """Locust against the stack's proxy; per login name: count, fails, logins/s, p50, p99."""
+    """Locust against the stack's proxy; per login name: count, fails, logins/s, p50, p99.
+
+    ``landing=False``: each login ends at the redirect to the landing page (not fetched).
+    """
     out.mkdir(parents=True, exist_ok=True)
     env = {**stack.env, "KAKAO_SANDBOX_URL": stack.sandbox_urls["kakao"]}
+    env["BENCH_LANDING"] = "1" if landing else "0"
     prefix = out / f"{stack.project}-{'-'.join(classes)}-{stack.servers}x{stack.workers}"
+    prefix = prefix.with_name(prefix.name + ("" if landing else "-alone"))
     subprocess.run(
         [
             *LOCUST, "-u", str(users), "-r", str(users), "-t", f"{seconds}s",
@@ -252,20 +263,29 @@ def merge(rounds: list[dict]) -> dict[str, dict[str, float]]:
 
 def table_row(label: str, row: dict[str, float] | None, base: float | None = None) -> str:
     if not row:
-        return f"  {label:<44} no data"
+        return f"  {label:<50} no data"
     ratio = f"  {row['rps'] / base:5.2f}x" if base else ""
     return (
-        f"  {label:<44} {row['rps']:7.1f}/s  p50 {row['p50']:6.0f} ms  p99 {row['p99']:6.0f} ms"
+        f"  {label:<50} {row['rps']:7.1f}/s  p50 {row['p50']:6.0f} ms  p99 {row['p99']:6.0f} ms"
         f"  {int(row['n']):5d} logins {int(row['fails']):3d} failed{ratio}"
     )
 
 
 # The sides of the comparison: plain allauth, the shop as the demo runs it (its customers in
-# the partner's user database), and the shop keeping its customers itself.
-SIDES: dict[str, tuple[str, str | None]] = {
-    "plain allauth": ("allauth_minimal", None),
-    "shop, custom storage": ("shop", "custom"),
-    "shop, built-in storage": ("shop", "builtin"),
+# the partner's user database), and the shop keeping its customers itself; each once with
+# the landing page a login redirects to (the demo's account page with its orders, coupons
+# and points; allauth's one-line page) and once for the login alone, up to that redirect.
+SIDES: dict[str, tuple[str, str | None, bool]] = {
+    "plain allauth": ("allauth_minimal", None, True),
+    "shop, custom storage": ("shop", "custom", True),
+    "shop, built-in storage": ("shop", "builtin", True),
+    "plain allauth, login alone": ("allauth_minimal", None, False),
+    "shop, custom, login alone": ("shop", "custom", False),
+    "shop, built-in, login alone": ("shop", "builtin", False),
+}
+GROUPS = {
+    "login and its landing page": list(SIDES)[:3],
+    "the login alone, up to the redirect to the landing page": list(SIDES)[3:],
 }
 SHAPES = ((1, 1), (1, 2), (2, 2))
 
@@ -284,11 +304,13 @@ def set_storage(stack: Stack, storage: str | None) -> None:
     stack.storage = storage  # type: ignore[attr-defined]
 
 
-def measured_turn(stack: Stack, storage: str | None, users: int, seconds: int, out: Path) -> dict:
+def measured_turn(
+    stack: Stack, storage: str | None, landing: bool, users: int, seconds: int, out: Path
+) -> dict:
     """One side's turn: Locust's rows and the CPU seconds each part of the machine spent."""
     set_storage(stack, storage)
     before = cpu.snapshot()
-    rows = run_locust(stack, KAKAO_MIX, users, seconds, out)
+    rows = run_locust(stack, KAKAO_MIX, users, seconds, out, landing=landing)
     rows["cpu"] = dict(cpu.spent(before))
     return rows
 
@@ -302,8 +324,10 @@ def take_turns(
     for r in range(rounds):
         order = sides[r % len(sides) :] + sides[: r % len(sides)]
         for side in order:
-            project, storage = SIDES[side]
-            rows = measured_turn(stacks[project], storage, users, seconds, out / f"round{r}")
+            project, storage, landing = SIDES[side]
+            rows = measured_turn(
+                stacks[project], storage, landing, users, seconds, out / f"round{r}"
+            )
             turns[side].append(rows)
             print(table_row(f"round {r + 1} {side}", rows.get("all")), flush=True)
     return {side: merge(rows) for side, rows in turns.items()}
@@ -323,7 +347,8 @@ def main() -> int:
     out = Path(tempfile.mkdtemp(prefix="bench-load-"))
     shape = f"{args.servers} servers x {args.workers} workers"
     print(f"{args.users} shoppers, {args.duration} s per side, {shape}, nginx, PostgreSQL, Redis")
-    queries: dict[str, dict[str, float]] = {side: {} for side in SIDES}
+    with_landing = GROUPS["login and its landing page"]
+    queries: dict[str, dict[str, float]] = {side: {} for side in with_landing}
     kakao_flows = ["kakao signup", "kakao returning"]
     sale_flows = ["kakao in-app prompt=none", "store ID (custom storage)"]
     piece = max(10, args.duration // args.rounds)
@@ -346,7 +371,8 @@ def main() -> int:
         results = take_turns(stacks, sides, args.rounds, args.users, piece, out)
         if spy is not None:
             spy.wait(timeout=spy_seconds + 60)
-        for side, (project, storage) in SIDES.items():
+        for side in queries:
+            project, storage, _landing = SIDES[side]
             set_storage(stacks[project], storage)
             for flow in kakao_flows:
                 queries[side][flow] = safe_queries(stacks[project], flow)
@@ -369,6 +395,25 @@ def main() -> int:
     return 0
 
 
+def cpu_table(sides: list[str], results: dict[str, dict]) -> None:
+    print("  CPU milliseconds per login, by part of the machine (same turns):")
+    print(f"  {'':<18}" + "".join(f"{side:>29}" for side in sides))
+    for part in (*cpu.PARTS, "total"):
+        cells = []
+        for side in sides:
+            spent, logins = results[side].get("cpu", {}), results[side].get("all", {}).get("n")
+            parts = [spent.get(p, 0.0) for p in cpu.PARTS]
+            seconds = sum(parts) if part == "total" else spent.get(part, 0.0)
+            cells.append(f"{1000 * seconds / logins:29.1f}" if logins else f"{'-':>29}")
+        print(f"  {part:<18}" + "".join(cells))
+    cells = []
+    for side in sides:
+        spent = results[side].get("cpu", {})
+        share = spent.get("idle", 0.0) / spent["machine"] if spent.get("machine") else 0.0
+        cells.append(f"{share:29.0%}")
+    print(f"  {'machine idle':<18}" + "".join(cells))
+
+
 def report(
     args: argparse.Namespace,
     shape: str,
@@ -377,30 +422,16 @@ def report(
     scaling: dict[int, dict[str, dict]],
     out: Path,
 ) -> None:
-    base = results["plain allauth"]
-    print(f"\n=== Kakao logins under load: {args.users} shoppers, {shape} ===")
-    print("  (one login = every request of it; ratio = logins/s / plain allauth; goal >= 0.9)")
-    for name in ["all", "kakao signup", "kakao returning"]:
-        b = base.get(name, {}).get("rps")
-        for side in SIDES:
-            ratio_base = b if side != "plain allauth" else None
-            print(table_row(f"{side:<23}{name}", results[side].get(name), ratio_base))
-    print("\n=== CPU milliseconds per login, by part of the machine (same runs) ===")
-    print(f"  {'':<18}" + "".join(f"{side:>24}" for side in SIDES))
-    for part in (*cpu.PARTS, "total"):
-        cells = []
-        for side in SIDES:
-            spent, logins = results[side].get("cpu", {}), results[side].get("all", {}).get("n")
-            parts = [spent.get(p, 0.0) for p in cpu.PARTS]
-            seconds = sum(parts) if part == "total" else spent.get(part, 0.0)
-            cells.append(f"{1000 * seconds / logins:24.1f}" if logins else f"{'-':>24}")
-        print(f"  {part:<18}" + "".join(cells))
-    cells = []
-    for side in SIDES:
-        spent = results[side].get("cpu", {})
-        share = spent.get("idle", 0.0) / spent["machine"] if spent.get("machine") else 0.0
-        cells.append(f"{share:24.0%}")
-    print(f"  {'machine idle':<18}" + "".join(cells))
+    for group, sides in GROUPS.items():
+        base = results[sides[0]]
+        print(f"\n=== Kakao logins under load, {group}: {args.users} shoppers, {shape} ===")
+        print("  (ratio = logins/s / plain allauth, same turns; goal >= 0.9)")
+        for name in ["all", "kakao signup", "kakao returning"]:
+            b = base.get(name, {}).get("rps")
+            for side in sides:
+                ratio_base = b if side != sides[0] else None
+                print(table_row(f"{side:<28}{name}", results[side].get(name), ratio_base))
+        cpu_table(sides, results)
     print("\n=== the rest of the sale (shop, custom storage) ===")
     for name in ["all", "kakao in-app prompt=none", "store ID (custom storage)"]:
         print(table_row(f"shop           {name}", results["sale"].get(name)))
