@@ -7,7 +7,9 @@
    ``--users`` shoppers doing Kakao logins (new and returning) with Locust headless:
    logins/s, p50, p99, and the ratio to plain allauth. The shop takes two turns per round:
    as the demo runs it (custom storage: the partner is asked at every social login) and
-   keeping its customers itself (built-in storage), switched through ``storeconfig``.
+   keeping its customers itself (built-in storage), switched through ``storeconfig``. Each
+   side runs once with the page the login lands on (the demo's account page; allauth's
+   one-line page) and once for the login alone, up to the redirect there.
 2. CPU milliseconds per login by part of the machine (app servers, PostgreSQL, Redis, nginx,
    sandboxes, Locust) for each side, from the same turns (``bench/load/cpu.py``).
 3. The shop alone with the rest of the sale's mix: in-app automatic login (``prompt=none``)
