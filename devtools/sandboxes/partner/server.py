@@ -24,6 +24,7 @@ from .example import WEBHOOK_PATHS
 logger = logging.getLogger("devtools.sandboxes.partner")
 
 PATHS = {path: name for name, path in WEBHOOK_PATHS.items()}
+RECEIVED_KEPT = 1000  # calls kept for tests to read
 MAX_BODY = 64 * 1024
 
 
@@ -83,25 +84,38 @@ class PartnerSandbox:
 
     def __init__(self, secret: str, users: list[PartnerUser] | None = None) -> None:
         self.secret = secret
-        self.users = {u.player_id: u for u in (demo_users() if users is None else users)}
+        self.users: dict[str, PartnerUser] = {}
+        # Look-ups by login and by e-mail, as a partner's database indexes them: a load
+        # test adds a partner user per new Kakao account, and a scan under the lock made
+        # the sandbox, not the shop, the bottleneck after a few thousand signups.
+        self._by_login: dict[str, PartnerUser] = {}
+        self._by_social_email: dict[str, PartnerUser] = {}
+        for user in demo_users() if users is None else users:
+            self._add(user)
         self.lock = threading.Lock()
         self.received: list[dict[str, Any]] = []
         self._next_id = 90000000
         self.faults = FaultSwitch()
         self.social_login_as: str | None = None
 
+    def _add(self, user: PartnerUser) -> None:
+        self.users[user.player_id] = user
+        for key in (user.username.lower(), user.email.lower(), user.player_id):
+            self._by_login.setdefault(key, user)
+        for email in (user.email.lower(), *user.social_emails):
+            if email:
+                self._by_social_email.setdefault(email, user)
+
     def by_login(self, login: str) -> PartnerUser | None:
-        login = login.strip().lower()
-        for user in self.users.values():
-            if login in (user.username.lower(), user.email.lower(), user.player_id):
-                return user
-        return None
+        return self._by_login.get(login.strip().lower())
 
     def handle(self, webhook: str, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         with self.lock:
             self.received.append(
                 {"webhook": webhook, **{k: v for k, v in data.items() if k != "password"}}
             )
+            if len(self.received) > 2 * RECEIVED_KEPT:  # a load test's calls, not all kept
+                del self.received[:RECEIVED_KEPT]
             if webhook == "user_authentication":
                 user = self.by_login(str(data.get("login", "")))
                 if user is None or not hmac.compare_digest(
@@ -118,21 +132,20 @@ class PartnerSandbox:
                     }
                 self._next_id += 1
                 user = PartnerUser(str(self._next_id), username, "", email)
-                self.users[user.player_id] = user
+                self._add(user)
                 return 201, user.answer()
             if webhook == "social_login":
                 if self.social_login_as in self.users:
                     return 200, self.users[self.social_login_as].answer()
                 email = str(data.get("email") or "").strip().lower()
                 # Recognised by e-mail only when the provider verified the address.
-                if data.get("email_verified") is True:
-                    for user in self.users.values():
-                        if email and (email == user.email.lower() or email in user.social_emails):
-                            return 200, user.answer()
+                known = self._by_social_email.get(email) if email else None
+                if data.get("email_verified") is True and known is not None:
+                    return 200, known.answer()
                 self._next_id += 1
                 name = email.split("@")[0] or f"social{self._next_id}"
                 user = PartnerUser(str(self._next_id), name, "", email)
-                self.users[user.player_id] = user
+                self._add(user)
                 return 200, user.answer()
             if webhook == "user_validation":
                 user_id = str(data.get("user_id") or "")
