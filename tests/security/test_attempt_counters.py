@@ -4,6 +4,12 @@ The proof waits in the session; counting there lets parallel requests each read 
 count and all be checked. 24 wrong codes or passwords sent at once to one pending proof
 (the e-mail match of social login, and the KakaoTalk claim that uses the same proof) must
 be checked at most ``SOCIALLOGIN_LINK_CODE_ATTEMPTS`` times. Real Redis, real threads.
+
+The two parallel tests run on PostgreSQL only: SQLite's in-memory test database is shared
+between threads in shared-cache mode, where a second writer is refused at once ("database
+table is locked") instead of waiting, so 24 session saves at once fail there by the test
+database's nature, not the shop's. A file database waits for its lock
+(``test_sqlite_locking.py`` shows the demo's SQLite queueing parallel writers).
 """
 
 from __future__ import annotations
@@ -78,6 +84,7 @@ def _pending_proof(client: Client, mocked: Any) -> None:
     assert social_login(client)["Location"] == LINK
 
 
+@pytest.mark.postgres
 def test_parallel_wrong_codes_are_checked_at_most_the_allowed_times(
     shared_cache: None, kakao: Any, mocked: Any, existing: Any, client: Client
 ) -> None:
@@ -89,6 +96,7 @@ def test_parallel_wrong_codes_are_checked_at_most_the_allowed_times(
     assert client.get(LINK).status_code == 302  # the proof is used up
 
 
+@pytest.mark.postgres
 def test_parallel_wrong_passwords_are_checked_at_most_the_allowed_times(
     shared_cache: None, kakao: Any, mocked: Any, existing: Any, client: Client
 ) -> None:
