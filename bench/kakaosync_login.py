@@ -207,7 +207,7 @@ def main() -> None:
         KAKAO_SANDBOX_URL=SANDBOX.base_url,
         KAKAO_SANDBOX_REST_API_KEY="rest",
     )
-    b_times = sorted(base["times"])  # type: ignore[type-var]
+    b_times = sorted(base["times"])
     b_med = statistics.median(b_times) * 1000
     b_p90 = b_times[int(len(b_times) * 0.9) - 1] * 1000
     p_med, p_p90, p_q, p_calls = summary("plain")

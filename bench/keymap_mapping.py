@@ -13,7 +13,9 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -29,7 +31,7 @@ from devtools.sandboxes.partner.example import SEED_KEY_MAP as KEY_MAP  # noqa: 
 from keymap.mapping import _NORMALISERS, MappingError, compile_key_map, map_answer  # noqa: E402
 
 
-def jsonpath_baseline(parsed: list[tuple[str, str, object]], answer: dict) -> dict:
+def jsonpath_baseline(parsed: Sequence[tuple[str, str, Any]], answer: dict) -> dict:
     values = {}
     for attribute, path, expr in parsed:
         found = expr.find(answer)  # type: ignore[attr-defined]

@@ -82,7 +82,7 @@ def main() -> int:
     ours_client = Client()
     plain_db = f"sqlite:///{tmp}/allauth_minimal.sqlite3"
     plain_times: list[float] = []
-    plain_times += inprocess.run("kakao", ROUNDS // 2, plain_db)["times"]  # type: ignore[arg-type]
+    plain_times += inprocess.run("kakao", ROUNDS // 2, plain_db)["times"]
     # Sign the customer up once (and warm every cache); what is timed is the returning login.
     for _ in range(5):
         flow(ours_client, 1)
@@ -90,7 +90,7 @@ def main() -> int:
     with CaptureQueriesContext(connection) as ctx:
         flow(ours_client, 1)
     after = inprocess.run("kakao", ROUNDS - ROUNDS // 2, plain_db)
-    plain_times += after["times"]  # type: ignore[arg-type]
+    plain_times += after["times"]
     m_ours, m_plain = statistics.median(ours), statistics.median(plain_times)
     print(f"returning Kakao login, {ROUNDS} per side, SQLite files, responses-mocked Kakao")
     print(

@@ -21,7 +21,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
@@ -129,7 +129,14 @@ def password_login(client: object) -> Callable[[], float]:
     return login
 
 
-def run(kind: str, n: int, database_url: str, person: int = 1001, **env: str) -> dict[str, object]:
+class Baseline(TypedDict):
+    """What one run of this module answers: each timed login's seconds, one login's queries."""
+
+    times: list[float]
+    queries: int
+
+
+def run(kind: str, n: int, database_url: str, person: int = 1001, **env: str) -> Baseline:
     """Run this module in a process of its own; its JSON answer."""
     import subprocess
 
@@ -141,7 +148,7 @@ def run(kind: str, n: int, database_url: str, person: int = 1001, **env: str) ->
     environ = {**os.environ, **env, "DATABASE_URL": database_url}
     environ.pop("DJANGO_SETTINGS_MODULE", None)
     out = subprocess.run(args, cwd=root, env=environ, capture_output=True, text=True, check=True)
-    answer: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    answer: Baseline = json.loads(out.stdout.strip().splitlines()[-1])
     return answer
 
 
