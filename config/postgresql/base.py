@@ -23,7 +23,17 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if conn is None or conn.closed or getattr(conn, "broken", False):
             return False
         try:
-            readable, _, _ = select.select([conn.fileno()], [], [], 0)
+            readable = _readable(conn.fileno())
         except (OSError, ValueError):
             return False
         return not readable or super().is_usable()
+
+
+def _readable(fd: int) -> bool:
+    # poll() has no FD_SETSIZE limit (select() refuses descriptors above 1023).
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        return bool(poller.poll(0))
+    readable, _, _ = select.select([fd], [], [], 0)
+    return bool(readable)
