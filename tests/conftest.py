@@ -33,6 +33,20 @@ CHROMIUM_ARGS = [
 TEST_SECRETS_KEY = "pPpNRgYMJPfKy2D8Fr8ZVJpxHz5m6WpqvVYZ2Js4x6o="
 
 
+def require_stack_parts(who: str) -> None:
+    """Fail (in CI) or skip unless ``scripts/stack.py`` can run: nginx, Redis, gunicorn."""
+    missing = [name for name in ("nginx", "redis-server") if not shutil.which(name)]
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        missing.append("gunicorn (pip install -e '.[bench]')")
+    if missing:
+        message = f"{who}: missing {', '.join(missing)}"
+        if REQUIRE_REAL_PARTS:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any) -> None:
     settings.STORE_SECRETS_KEY = TEST_SECRETS_KEY

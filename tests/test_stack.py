@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import requests
 
-from tests.conftest import REQUIRE_REAL_PARTS
+from tests.conftest import require_stack_parts
 
 ROOT = Path(__file__).resolve().parent.parent
 ENSURE = ROOT / "scripts" / "ensure_system_packages.sh"
@@ -72,23 +72,10 @@ def test_make_test_set_up_does_nothing_when_everything_is_there(bin_dir: Path) -
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 
-def _stack_parts() -> None:
-    missing = [name for name in ("nginx", "redis-server") if not shutil.which(name)]
-    try:
-        import gunicorn  # noqa: F401
-    except ImportError:
-        missing.append("gunicorn (pip install -e '.[bench]')")
-    if missing:
-        message = f"make stack needs {', '.join(missing)}"
-        if REQUIRE_REAL_PARTS:
-            pytest.fail(message)
-        pytest.skip(message)
-
-
 @pytest.mark.slow
 def test_a_kakao_login_begun_on_one_app_server_finishes_on_another() -> None:
     """OAuth state, session and cache live outside the servers (PostgreSQL and Redis)."""
-    _stack_parts()
+    require_stack_parts("make stack")
     sys.path.insert(0, str(ROOT / "scripts"))
     from stack import Stack
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -26,7 +25,7 @@ import psycopg
 import pytest
 import requests
 
-from tests.conftest import REQUIRE_REAL_PARTS
+from tests.conftest import require_stack_parts
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -49,22 +48,9 @@ CLEAR_MESSAGES = (
 PEER_TIMEOUT = 2
 
 
-def _stack_parts() -> None:
-    missing = [name for name in ("nginx", "redis-server") if not shutil.which(name)]
-    try:
-        import gunicorn  # noqa: F401
-    except ImportError:
-        missing.append("gunicorn (pip install -e '.[bench]')")
-    if missing:
-        message = f"the fault tests need {', '.join(missing)}"
-        if REQUIRE_REAL_PARTS:
-            pytest.fail(message)
-        pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def stack(monkeypatch_module: pytest.MonkeyPatch) -> Iterator[Stack]:
-    _stack_parts()
+    require_stack_parts("the fault tests")
     monkeypatch_module.setenv("KAKAOSYNC_TIMEOUT", str(PEER_TIMEOUT))
     monkeypatch_module.setenv("SOCIALACCOUNT_REQUESTS_TIMEOUT", str(PEER_TIMEOUT))
     with Stack(servers=2, workers=2) as running:

@@ -13,6 +13,8 @@ import logging
 import os
 import sys
 
+from devtools.sandboxes import serve_until_interrupted
+
 from .server import KakaoSandboxServer, send_webhook
 from .state import EVENT_TYPES, REFERRER_TYPES, SandboxConfig
 
@@ -115,12 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     server = KakaoSandboxServer((args.host, args.port), config)
     print(f"Kakao sandbox on {server.base_url}/ (app {config.app_id})", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_until_interrupted(server)
     return 0
 
 

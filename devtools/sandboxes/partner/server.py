@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from devtools.sandboxes import serve_until_interrupted
+
 from ..faults import PATH as FAULTS_PATH
 from ..faults import FaultSwitch
 from .example import WEBHOOK_PATHS
@@ -260,9 +262,4 @@ def serve(secret: str, host: str, port: int) -> None:
         f"{', '.join(u.username for u in sandbox.users.values())})",
         flush=True,
     )
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_until_interrupted(server)

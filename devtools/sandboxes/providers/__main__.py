@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from devtools.sandboxes import serve_until_interrupted
+
 from .server import SandboxServer
 
 
@@ -15,12 +17,7 @@ def main() -> None:
     args = parser.parse_args()
     server = SandboxServer(args.host, args.port, verbose=not args.quiet)
     print(f"sociallogin sandbox on {server.base_url} (SOCIALLOGIN_SANDBOX_URL)", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_until_interrupted(server)
 
 
 if __name__ == "__main__":
