@@ -82,10 +82,6 @@ def fetch(access_token: str, config: SyncConfig) -> dict[str, Any]:
     }
 
 
-# ``store``'s member argument when the caller has not looked the row up.
-NOT_READ: Any = object()
-
-
 def member_of(user: Any) -> KakaoSyncMember | None:
     """The user's Sync row, its ``user`` the one given (a login that keeps the last read
     needs nothing else; ``store`` reads the customer only when it has something to say)."""
@@ -197,11 +193,12 @@ def store(
     *,
     extra_data: dict[str, Any],
     is_signup: bool,
-    member: KakaoSyncMember | None = NOT_READ,
+    member: KakaoSyncMember | None,
 ) -> KakaoSyncMember:
     """Write the Sync data on the customer (one transaction, skipped when unchanged).
 
-    ``member``: the user's row (or None) as this request already read it (``member_of``).
+    ``member``: the user's row as the caller read it (``member_of``); None when it has none
+    (a signup's user, created in this very request).
     """
     account = extra_data.get("kakao_account") if isinstance(extra_data, dict) else None
     account = account if isinstance(account, dict) else {}
@@ -211,9 +208,6 @@ def store(
     marketing = marketing_consent(data, config)
     channel = data.get("channel")
     now = timezone.now()
-    if member is NOT_READ:
-        # A signup's user was created in this very request: it has no row yet.
-        member = None if is_signup else member_of(user)
     created = member is None
     if member is None:
         member = KakaoSyncMember(user=user)
@@ -241,7 +235,7 @@ def store(
     refresh_profile = member.profile_changed_at is not None
     if refresh_profile:
         fields["profile_changed_at"] = None
-    # savepoint=False: in a signup's transaction (``social.signup``) a fault undoes it all.
+    # savepoint=False: in a signup's transaction (``save_user``) a fault undoes it all.
     with transaction.atomic(savepoint=False) if created or refresh_profile else _no_transaction():
         if refresh_profile:
             _refresh_profile(user, extra_data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -15,23 +16,48 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from store import registry
+from store import login_pipeline, registry
+from store.login_pipeline import LoginPart
 
 from . import flows
 from .webhooks import PartnerUnavailable
 
-logger = logging.getLogger("keymap.backends")
+logger = logging.getLogger(__name__)
 
-# Set on the request when the partner could not answer, for whoever shows the login form.
-FAULT_ATTR = "_keymap_partner_fault"
-# Set by a caller that reports the fault itself (allauth's form, through our adapter).
-FORM_REPORTS_FAULT_ATTR = "_keymap_form_reports_partner_fault"
 UNAVAILABLE = _("The login service is unavailable at the moment. Please try again shortly.")
+
+
+@dataclass
+class PartnerFault(LoginPart):
+    """A password login's partner could not answer: what the shopper is told, and whether
+    the login form tells it itself (allauth's, through our account adapter)."""
+
+    key = "keymap.partner_fault"
+    persist = False
+    message: Any = None
+    form_reports: bool = False
+
+
+def fault_of(request: Any, *, create: bool = False) -> PartnerFault | None:
+    """This request's password login's :class:`PartnerFault` (``create``: make one)."""
+    if request is None:
+        return None
+    ctx = login_pipeline.current(request)
+    if ctx is None:
+        if not create:
+            return None
+        ctx = login_pipeline.begin(request, "password")
+    fault = ctx.get(PartnerFault)
+    if fault is None and create:
+        fault = PartnerFault()
+        ctx.put(fault)
+    return fault
 
 
 def partner_fault(request: Any) -> Any | None:
     """The message for the shopper when the partner failed during this request's login."""
-    return getattr(request, FAULT_ATTR, None)
+    fault = fault_of(request)
+    return fault.message if fault is not None else None
 
 
 class PartnerBackend(BaseBackend):
@@ -106,8 +132,9 @@ def _is_staff_login(login: str) -> bool:
 
 def _report_fault(request: Any, message: Any) -> None:
     logger.warning("partner login unavailable: %s", message)
-    if request is None:
+    fault = fault_of(request, create=True)
+    if fault is None:
         return
-    setattr(request, FAULT_ATTR, message)
-    if not getattr(request, FORM_REPORTS_FAULT_ATTR, False):
+    fault.message = message
+    if not fault.form_reports:
         messages.error(request, message, fail_silently=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from store.login_pipeline import PartnerAnswer, ProfileChange
+from store.login_pipeline import LoginPart, ProfileChange
 from store.request_lock import hold_until_request_ends
 
 from . import webhooks
@@ -41,6 +42,16 @@ logger = logging.getLogger("keymap.flows")
 LINK_WAIT = 10
 
 PARTNER_CHANNEL = "partner"
+
+
+@dataclass
+class PartnerAnswer(LoginPart):
+    """The social-login webhook's answer for a new social account, until its signup."""
+
+    key = "keymap.partner"
+    webhook: str
+    values: dict[str, str]  # the answer through the admin's key name map
+    answer: dict[str, Any]  # the raw answer (capped), kept for the JWT's partner_data
 
 
 class PartnerRefused(Exception):

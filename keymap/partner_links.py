@@ -45,8 +45,8 @@ def new_user(username_hint: str = "", email: str = "") -> Any:
     if email and hasattr(user, "email"):
         user.email = email
     user.set_unusable_password()
-    new_users.onboarded_by_caller(user)  # onboarded by the caller, on the partner's channel
-    user.save()
+    with new_users.onboarded_by_caller():  # onboarded by the caller, on the partner's channel
+        user.save()
     return user
 
 

@@ -30,9 +30,6 @@ def connect() -> None:
 
     from store.signals import account_deleting, credentials_revoked
 
-    from .login_steps import register_steps
-
     account_deleting.connect(_on_account_deleting, dispatch_uid="keymap.account_deleting")
     user_logged_out.connect(_on_user_logged_out, dispatch_uid="keymap.logout_revokes_jwts")
     credentials_revoked.connect(_on_credentials_revoked, dispatch_uid="keymap.credentials_revoked")
-    register_steps()

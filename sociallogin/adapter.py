@@ -5,8 +5,8 @@
   admin reaches every worker that shares the cache.
 - Providers are our subclasses (``providers``), offered and accepted per request by
   ``policy`` (age restriction, ``registry`` filters).
-- ``pre_social_login`` and ``save_user`` run the login pipeline's ``social.before_write``
-  and ``social.signup`` stages (``store.login_pipeline``); this app's steps, in
+- ``pre_social_login`` and ``save_user`` run the login pipeline's stages of the same names
+  (``store.login_pipeline``) on the login's one context; this app's steps, in
   ``login_steps``: refused providers, deleted-account tombstones, proof of ownership
   before linking to an existing account, the new customer's profile.
 - Signup: the social signup form is shown only when a field the admin made required for
@@ -125,13 +125,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     # --- the platform's rules --------------------------------------------------------
 
     def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
-        ctx = login_pipeline.LoginContext.for_social(request, sociallogin)
-        # After lookup() a known social account carries its row's pk; allauth's is_existing
-        # would ask the database again for the user.
-        ctx.is_new = sociallogin.account.pk is None and not (
-            sociallogin.user and sociallogin.user.pk
-        )
-        login_pipeline.run("social.before_write", ctx)
+        ctx = login_pipeline.for_social(request, sociallogin)
+        login_pipeline.run("pre_social_login", ctx)
+        if ctx.is_new:
+            # The last hook before allauth may hand a new account to its "finish joining"
+            # form (its own decision, after this): the context goes with the login.
+            ctx.write_out()
 
     def on_authentication_error(
         self,
@@ -185,12 +184,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     @transaction.atomic
     def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> Any:
+        ctx = login_pipeline.for_social(request, sociallogin)
         # The pipeline writes the customer and onboards it on the provider's channel.
-        new_users.onboarded_by_caller(sociallogin.user)
-        user = super().save_user(request, sociallogin, form=form)
-        ctx = login_pipeline.LoginContext.for_social(request, sociallogin, user=user)
-        ctx.is_new, ctx.form = True, form
-        login_pipeline.run("social.signup", ctx)
+        with new_users.onboarded_by_caller():
+            user = super().save_user(request, sociallogin, form=form)
+        ctx.user, ctx.form, ctx.signed_up = user, form, True
+        login_pipeline.run("save_user", ctx)
         return user
 
     def validate_disconnect(self, account: Any, accounts: Any) -> None:

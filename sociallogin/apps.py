@@ -16,7 +16,6 @@ class SocialLoginConfig(AppConfig):
         from . import checks as sociallogin_checks
         from .catalog import PROVIDERS
         from .config_section import SocialLoginSection
-        from .login_steps import register_steps
         from .tombstones import on_account_deleting
 
         checks.register(sociallogin_checks.check_adapter)
@@ -30,7 +29,6 @@ class SocialLoginConfig(AppConfig):
         store_registry.register_config_section(SocialLoginSection())
         for provider_id, info in PROVIDERS.items():
             store_registry.register_join_channel(provider_id, info.name)
-        register_steps()
         if apps.is_installed("django.contrib.admin"):
             # After the admin's autodiscovery (which imports allauth's admin after ours).
             from .admin import hide_allauth_app_admin

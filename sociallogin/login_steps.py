@@ -1,4 +1,4 @@
-"""Social login's steps of the login pipeline (``store.login_pipeline.STAGES``)."""
+"""Social login's steps of the login pipeline (``store.default_pipeline``)."""
 
 from __future__ import annotations
 
@@ -10,19 +10,20 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from store import request_lock
-from store.login_pipeline import LoginContext, ProfileChange, register
+from store.login_pipeline import LoginContext, ProfileChange, login_step
 
 from . import ownership, policy, tombstones
 from .catalog import PROVIDERS, Rule
 from .config_cache import configs_for
 from .signup import signup_profile
 
-logger = logging.getLogger("sociallogin.adapter")
+logger = logging.getLogger(__name__)
 
 # Seconds a first login waits for a parallel first login of the same account to finish.
 FIRST_LOGIN_WAIT = 10
 
 
+@login_step(kinds={"social"}, promise="first_login_lock")
 def one_first_login_at_a_time(ctx: LoginContext) -> None:
     """The same new social account arriving twice at once: the second finds the first's user.
 
@@ -52,23 +53,24 @@ def one_first_login_at_a_time(ctx: LoginContext) -> None:
                 status=503,
             )
         )
-    if not waited:
-        return  # nobody else was logging in with it: allauth's lookup stands
-    ctx.sociallogin.lookup()
-    found = ctx.sociallogin
-    ctx.is_new = found.account.pk is None and not (found.user and found.user.pk)
+    if waited:
+        # The other login finished first: allauth's lookup now finds its account (and
+        # ``ctx.is_new``, derived from the login, follows).
+        ctx.sociallogin.lookup()
 
 
 def _provider_name(provider: str) -> str:
     return str(PROVIDERS[provider].name) if provider in PROVIDERS else provider
 
 
+@login_step(providers=PROVIDERS, promise="provider_available")
 def refuse_unavailable_provider(ctx: LoginContext) -> None:
     reason = policy.refusal_reason(ctx.request, ctx.provider)
-    if reason is not None and ctx.provider in PROVIDERS:
+    if reason is not None:
         raise ImmediateHttpResponse(policy.unavailable_response(ctx.request, ctx.provider, reason))
 
 
+@login_step(kinds={"social"}, promise="deleted_account")
 def screen_new_account(ctx: LoginContext) -> None:
     """A new social account: not a deleted customer's, and not someone else's address."""
     if not ctx.is_new:
@@ -90,9 +92,10 @@ def screen_new_account(ctx: LoginContext) -> None:
             )
         )
     if owner_id is not None:
-        raise ImmediateHttpResponse(ownership.start(ctx.request, sociallogin, owner_id))
+        raise ImmediateHttpResponse(ownership.start(ctx, owner_id))
 
 
+@login_step(kinds={"social"})
 def collect_profile(ctx: LoginContext) -> None:
     """What the provider gave and what the customer typed on the form, as profile changes."""
     now = timezone.now()
@@ -108,7 +111,7 @@ def collect_profile(ctx: LoginContext) -> None:
         # What the admin hid for this provider is not kept, even when the provider gave it.
         return config is None or config.rule(name) != Rule.HIDDEN
 
-    ctx.provider_profile = {k: v for k, v in {**given, **typed}.items() if shown(k)}
+    ctx.signup_values = {k: v for k, v in {**given, **typed}.items() if shown(k)}
     for key, name in (
         ("phone", "phone"),
         ("birthday", "birthday"),
@@ -130,8 +133,9 @@ def collect_profile(ctx: LoginContext) -> None:
         ctx.changes["marketing_consent"] = ProfileChange(True, "form", now)
 
 
+@login_step(kinds={"social"})
 def keep_signup_details(ctx: LoginContext) -> None:
-    values = ctx.provider_profile
+    values = ctx.signup_values
     if values.get("address") or values.get("terms_agreement"):
         from .models import SocialSignupDetails
 
@@ -143,11 +147,3 @@ def keep_signup_details(ctx: LoginContext) -> None:
                 "terms_agreed_at": timezone.now() if values.get("terms_agreement") else None,
             },
         )
-
-
-def register_steps() -> None:
-    register("sociallogin.one_first_login_at_a_time", one_first_login_at_a_time)
-    register("sociallogin.refuse_unavailable_provider", refuse_unavailable_provider)
-    register("sociallogin.screen_new_account", screen_new_account)
-    register("sociallogin.collect_profile", collect_profile)
-    register("sociallogin.keep_signup_details", keep_signup_details)

@@ -17,7 +17,6 @@ becomes verified.
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import secrets
 import time
@@ -25,14 +24,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from store import crypto, ratelimit
+from store import login_pipeline, ratelimit
+from store.login_pipeline import LoginContext
 from store.models import StoreSettings
 
 from .app_settings import app_settings
@@ -87,19 +86,17 @@ def screen_new_login(
     return any(kind == "t" for kind, _pk in rows), min(owners) if owners else None
 
 
-def start(
-    request: HttpRequest, sociallogin: Any, user: Any, *, claimed: bool = False
-) -> HttpResponse:
-    """Ask for proof of ownership of ``user`` (a user, or its pk) before connecting
-    ``sociallogin`` to it.
+def start(ctx: LoginContext, user: Any, *, claimed: bool = False) -> HttpResponse:
+    """Ask for proof of ownership of ``user`` (a user, or its pk) before connecting the
+    social login of ``ctx`` to it; the login, with its context, waits in the session.
 
     ``claimed``: the shopper named the account themselves (e.g. in the KakaoTalk browser),
     rather than the provider's verified email matching it; only the wording differs.
     """
     user_id = getattr(user, "pk", user)
-    request.session[SESSION_KEY] = {
+    ctx.request.session[SESSION_KEY] = {
         "claimed": claimed,
-        "sociallogin": _seal(sociallogin),
+        "sociallogin": login_pipeline.seal(ctx.write_out()),
         "expires": int(time.time()) + PENDING_TTL,
         "user_id": user_id,
         # Names this proof's attempt counter (on the shared cache, not in the session).
@@ -108,20 +105,9 @@ def start(
         "code_expires": 0,
     }
     logger.info(
-        "social login %s matches account %s: proof of ownership asked",
-        sociallogin.account.provider,
-        user_id,
+        "social login %s matches account %s: proof of ownership asked", ctx.provider, user_id
     )
     return HttpResponseRedirect(reverse("sociallogin:link"))
-
-
-def _seal(sociallogin: Any) -> str:
-    data = sociallogin.serialize()
-    token = data.get("token")
-    if isinstance(token, dict):
-        # The refresh token (token_secret) and expiry serve nothing here.
-        data["token"] = {"token": token.get("token", "")}
-    return crypto.encrypt(json.dumps(data, cls=DjangoJSONEncoder))
 
 
 def pending(request: HttpRequest) -> dict[str, Any] | None:
@@ -136,12 +122,7 @@ def pending(request: HttpRequest) -> dict[str, Any] | None:
 
 def pending_login(data: dict[str, Any]) -> Any | None:
     """The held social login, or None when it cannot be read back."""
-    from allauth.socialaccount.models import SocialLogin
-
-    try:
-        return SocialLogin.deserialize(json.loads(crypto.decrypt(str(data["sociallogin"]))))
-    except (KeyError, ValueError, TypeError, crypto.SecretDecryptionError):
-        return None
+    return login_pipeline.unseal(data.get("sociallogin"))
 
 
 def pending_user(data: dict[str, Any]) -> Any | None:

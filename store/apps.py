@@ -22,7 +22,7 @@ class StoreConfig(AppConfig):
         checks.register(store_checks.check_host_adapter)
         registry.register_config_section(StoreSection())
         registry.register_join_channel(JoinChannel.STORE, _("Store ID"))
-        checks.register(login_pipeline.check_registered)
+        checks.register(login_pipeline.check_pipeline)
         login_steps.connect()
         request_started.connect(singleton.begin_request, dispatch_uid="store.settings_versions")
         request_finished.connect(singleton.end_request, dispatch_uid="store.settings_versions")

@@ -1,163 +1,278 @@
-"""Every login, as one ordered list of named steps over one context.
+"""Every login, as one ordered list of steps over one context per login.
 
-Read ``STAGES`` top to bottom to follow a login from the button to the customer row. Each
-stage is run by one entry point that allauth or Django calls through their public API:
+The list is ``store.default_pipeline.PIPELINE`` (read it top to bottom), or the host's
+``STORE_LOGIN_PIPELINE``. Each stage is run by the hook it is named after, once per login:
+allauth's social adapter (``pre_social_login``, ``save_user``, in ``sociallogin.adapter``),
+allauth's ``user_signed_up`` and ``social_account_added`` and Django's ``user_logged_in``
+(``store.login_steps``). Password logins through the partner and user-ID logins ask the
+partner before Django's ``login()`` and join the list at ``user_logged_in``.
 
-- ``social.before_write``: the social adapter's ``pre_social_login`` (allauth has the
-  provider's answer, nothing is written yet; a step stops the login by raising allauth's
-  ``ImmediateHttpResponse``);
-- ``social.signup``: the social adapter's ``save_user``, inside the signup's transaction
-  (also when the "finish joining" form was needed);
-- ``signed_up``: allauth's ``user_signed_up``, any signup (store form or social);
-- ``social.connected``: allauth's ``social_account_added`` (connected from the account page);
-- ``logged_in``: Django's ``user_logged_in``, for every ``login()`` whatever view calls it
-  (a social login or a user-ID login under way on the request is named by :func:`announce`,
-  anything else is a password login), and allauth's ``user_logged_in`` again for social
-  logins (after Django's, with the provider's answer). A step refuses a login by raising
-  allauth's ``ImmediateHttpResponse`` after logging the session out.
+One :class:`LoginContext` per login, created at the login's first hook and kept on the
+request; every later hook of the same request finds it there. It is written out onto
+allauth's ``SocialLogin`` only where a social login leaves the request (allauth's "finish
+joining" form, the proof of ownership, a host's own form through :func:`pause`) and
+restored from it where the login resumes. Apps keep their own typed pieces of a login's
+state as :class:`LoginPart` dataclasses on the context.
 
-Password logins through the partner and user-ID logins ask the partner inside
-``keymap.backends.PartnerBackend`` / the user-ID view (``keymap.flows``), before Django's
-``login()``; they join this list at ``logged_in``.
-
-Apps register the functions for their names in ``AppConfig.ready`` with :func:`register`;
-a name whose app is not installed is skipped. Steps talk to each other only through the
-:class:`LoginContext`. ``store`` imports none of the apps that register here.
+A step is a function of the context, named by its dotted path; :func:`login_step` declares
+which providers and kinds of login it applies to (the engine skips it for the others) and
+the promise it holds, if any. ``manage.py check`` reports an Error when a promise's step
+is missing from the configured list, or a listed step cannot be imported
+(:func:`check_pipeline`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import json
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, NoReturn, TypeVar, cast
 
+from django.apps import apps
+from django.conf import settings
 from django.core import checks
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.module_loading import import_string
 
+from . import crypto
+from .default_pipeline import PIPELINE
 from .login_strength import Strength
 from .services.customers import ProfileChange
 
 __all__ = [
-    "STAGES",
+    "PROMISES",
     "LoginContext",
-    "PartnerAnswer",
+    "LoginPart",
     "ProfileChange",
-    "announce",
-    "in_request",
-    "register",
+    "begin",
+    "current",
+    "for_social",
+    "login_step",
+    "pause",
+    "paused",
+    "resume",
     "run",
-    "under_way",
+    "steps_of",
 ]
 
-logger = logging.getLogger("store.login_pipeline")
+logger = logging.getLogger(__name__)
 
 Stage = Literal[
-    "social.before_write", "social.signup", "signed_up", "social.connected", "logged_in"
+    "pre_social_login", "save_user", "user_signed_up", "social_account_added", "user_logged_in"
 ]
 Kind = Literal["social", "password", "user_id", "signup"]
 
-STAGES: dict[str, tuple[str, ...]] = {
-    "social.before_write": (
-        "sociallogin.refuse_unavailable_provider",  # off, age-restricted, not for this browser
-        "sociallogin.one_first_login_at_a_time",  # a parallel first login finds the first's user
-        "sociallogin.screen_new_account",  # deleted-account tombstone; proof of ownership
-        "kakaosync.read_terms_and_channel",  # Kakao's two Sync reads; required terms on signup
-        "kakaosync.claimed_account_to_ownership",  # KakaoTalk browser: a claimed store account
-        "keymap.refuse_user_id_connect",  # a user-ID session connects no social account
-        "keymap.ask_partner",  # social-login webhook, key name map; links an existing login
-    ),
-    # All in the signup's transaction: a request cut off after the commit (a database
-    # restart) leaves no customer without its benefits, its partner link or its Sync data.
-    "social.signup": (
-        "sociallogin.collect_profile",  # provider's answer + the form, minus hidden fields
-        "keymap.store_partner_answer",  # the social-login answer: link, profile values
-        # The Customer row with each value's source and time, inserted with the welcome
-        # benefits (exactly once per customer).
-        "store.write_customer",
-        "sociallogin.keep_signup_details",  # address, terms agreement of the form
-        "kakaosync.store_sync_data",  # terms, channel: the new member's row
-    ),
-    "signed_up": (
-        "store.onboard",  # a signup through the store's form (a social one was onboarded)
-    ),
-    "social.connected": ("kakaosync.store_sync_data",),
-    "logged_in": (
-        "kakaosync.refuse_outside_kakao",  # KakaoTalk browser, option on: Kakao logins only
-        "kakaosync.store_sync_data",  # terms, marketing consent, channel on the customer
-        "store.record_login_strength",  # user ID < password / social; the JWT's type
-        "store.onboard_deferred",  # a user-ID join's welcome benefits, at its first strong login
-        "keymap.stamp_session_login_time",  # sessions older than a revocation end
-    ),
+# The promises the default steps hold, by id: what a login would lose without the step.
+PROMISES: dict[str, str] = {
+    "provider_available": "a provider that is off, age-restricted or not offered to this "
+    "browser logs nobody in",
+    "first_login_lock": "the same new social account arriving twice at once signs up once",
+    "deleted_account": "a deleted customer's social account cannot join again, and another "
+    "account's address is linked only after a proof of ownership",
+    "kakao_required_terms": "a Kakao Sync member has agreed to the store's required terms",
+    "user_id_connects_nothing": "a user-ID session connects no social account",
+    "partner_decides": "with custom storage the partner's social-login webhook accepts or "
+    "refuses every social login",
+    "customer_row": "every social signup writes its customer with the welcome benefits",
+    "welcome_benefits": "every store signup joins with the welcome benefits",
+    "kakao_only": "inside KakaoTalk (option on) only Kakao logs in",
+    "login_strength": "a user-ID session is recorded as the weakest login",
+    "session_revocation": "a session older than a revocation (security event, deletion) ends",
 }
 
-# What survives the social signup form rides on ``sociallogin.state`` under this key.
-STATE_KEY = "login_pipeline"
+
+# --- steps ---------------------------------------------------------------------------------
 
 
-@dataclass
-class PartnerAnswer:
-    webhook: str
-    values: dict[str, Any]  # the answer through the admin's key name map
-    answer: dict[str, Any]  # the raw answer (capped), kept for the JWT's partner_data
+@dataclass(frozen=True)
+class StepInfo:
+    providers: frozenset[str] | None = None  # None: every provider, and store logins
+    kinds: frozenset[str] | None = None  # None: every kind of login
+    promise: str = ""  # an id of PROMISES, or a host's own
+    skip_signup: bool = False  # not for the login that ends a signup (it ran its own stage)
 
 
-@dataclass
-class LoginContext:
-    request: HttpRequest  # every entry point has one (allauth's and Django's signals too)
-    kind: Kind
-    provider: str = ""  # a provider id; "" for store logins
-    strength: Strength = Strength.CREDENTIAL
-    login_type: str = "store"
-    sociallogin: Any = None  # allauth's SocialLogin, for social kinds
-    user: Any = None
-    is_new: bool = False  # no local user yet when the login started
-    signed_up: bool = False  # this login created the customer (kept for later stages)
-    onboarded: bool = False  # its welcome benefits were granted (kept: not asked twice)
-    form: Any = None  # the social signup form, when it was needed
-    provider_profile: dict[str, Any] = field(default_factory=dict)
-    kakao: dict[str, Any] | None = None  # Kakao Sync's answer (JSON-safe)
-    partner: PartnerAnswer | None = None
-    changes: dict[str, ProfileChange] = field(default_factory=dict)
+Step = Callable[["LoginContext"], None]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def login_step(
+    *,
+    providers: Iterable[str] | None = None,
+    kinds: Iterable[Kind] | None = None,
+    promise: str = "",
+    skip_signup: bool = False,
+) -> Callable[[F], F]:
+    """Declare where a step applies (the engine skips it elsewhere) and what it promises."""
+    info = StepInfo(
+        providers=frozenset(providers) if providers is not None else None,
+        kinds=frozenset(kinds) if kinds is not None else None,
+        promise=promise,
+        skip_signup=skip_signup,
+    )
+
+    def mark(step: F) -> F:
+        step.login_step = info  # type: ignore[attr-defined]
+        return step
+
+    return mark
+
+
+def info_of(step: Any) -> StepInfo:
+    return getattr(step, "login_step", None) or StepInfo()
+
+
+def _app_label_of(path: str) -> str | None:
+    """The installed app a dotted path belongs to, or None."""
+    config = apps.get_containing_app_config(path)
+    return config.name if config is not None else None
+
+
+def _ours(path: str) -> bool:
+    return path.split(".", 1)[0] in ("store", "sociallogin", "kakaosync", "keymap")
+
+
+def configured() -> dict[str, tuple[str, ...]]:
+    """The dotted paths per stage: the host's ``STORE_LOGIN_PIPELINE``, else the default
+    without the steps of apps that are not installed."""
+    custom = getattr(settings, "STORE_LOGIN_PIPELINE", None)
+    if custom is not None:
+        return {stage: tuple(custom.get(stage, ())) for stage in PIPELINE}
+    return {
+        stage: tuple(p for p in paths if _app_label_of(p) is not None)
+        for stage, paths in PIPELINE.items()
+    }
+
+
+@functools.cache
+def _resolved() -> dict[str, tuple[tuple[str, Step, StepInfo], ...]]:
+    found: dict[str, tuple[tuple[str, Step, StepInfo], ...]] = {}
+    for stage, paths in configured().items():
+        steps = []
+        for path in paths:
+            # Never skipped: a step that does not import fails the login (and the check).
+            step = cast(Step, import_string(path))
+            steps.append((path, step, info_of(step)))
+        found[stage] = tuple(steps)
+    return found
+
+
+def steps_of(stage: Stage) -> tuple[tuple[str, Step, StepInfo], ...]:
+    return _resolved()[stage]
+
+
+def reset(**kwargs: Any) -> None:
+    """Forget the resolved pipeline (a settings change in tests)."""
+    setting = kwargs.get("setting")
+    if setting is None or setting in ("STORE_LOGIN_PIPELINE", "INSTALLED_APPS"):
+        _resolved.cache_clear()
+
+
+# --- the context ---------------------------------------------------------------------------
+
+
+class LoginPart:
+    """One app's typed piece of a login's state: a dataclass with a unique ``key``.
+
+    ``persist``: written out with the context where the login leaves the request (its
+    fields must then be JSON-safe); a part that holds rows or objects keeps ``False`` and
+    is looked up again after a resume.
+    """
+
+    key: ClassVar[str]
+    persist: ClassVar[bool] = True
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(cast(Any, self))
 
     @classmethod
-    def for_social(
-        cls, request: HttpRequest, sociallogin: Any, *, user: Any = None
-    ) -> LoginContext:
-        """The context of a social login, with what earlier stages kept on its state."""
-        kept = sociallogin.state.get(STATE_KEY) or {}
-        partner = kept.get("partner")
-        return cls(
-            request=request,
-            kind="social",
-            provider=sociallogin.account.provider,
-            login_type=sociallogin.account.provider,
-            sociallogin=sociallogin,
-            user=user if user is not None else sociallogin.user,
-            signed_up=bool(kept.get("signed_up")),
-            onboarded=bool(kept.get("onboarded")),
-            kakao=kept.get("kakao"),
-            partner=PartnerAnswer(**partner) if partner else None,
-            changes={k: _change_from_state(v) for k, v in (kept.get("changes") or {}).items()},
+    def from_json(cls, data: dict[str, Any]) -> Any:
+        return cls(**data)
+
+
+P = TypeVar("P", bound=LoginPart)
+
+
+@dataclass(eq=False)
+class LoginContext:
+    request: HttpRequest
+    kind: Kind
+    provider: str = ""  # a provider id; "" for store logins
+    sociallogin: Any = None  # allauth's SocialLogin, for social logins
+    user: Any = None
+    strength: Strength = Strength.CREDENTIAL
+    login_type: str = "store"  # the JWT's ``type``: store, partner, a provider, a user ID
+    signed_up: bool = False  # this login created its user (set by the engine)
+    form: Any = None  # allauth's social signup form, when it was needed (save_user)
+    signup_values: dict[str, Any] = field(default_factory=dict)  # provider + form, shown ones
+    changes: dict[str, ProfileChange] = field(default_factory=dict)  # for the customer row
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)  # a paused step's form
+    stage: str = ""  # the stage running now
+    step: str = ""  # the step running now (its dotted path)
+    finished: bool = False  # its ``user_logged_in`` stage ran
+    _parts: dict[str, LoginPart] = field(default_factory=dict, repr=False)
+    _written: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def is_new(self) -> bool:
+        """A social account the shop does not know yet, nor its user (after allauth's lookup,
+        or a connection made since: derived, never stale)."""
+        if self.sociallogin is None:
+            return False
+        account, user = self.sociallogin.account, self.sociallogin.user
+        return account.pk is None and not (user is not None and user.pk)
+
+    @property
+    def connecting(self) -> bool:
+        """A social account connected from the account page, not a login."""
+        from allauth.socialaccount.providers.base import AuthProcess
+
+        return bool(
+            self.sociallogin is not None
+            and self.sociallogin.state.get("process") == AuthProcess.CONNECT
         )
 
-    def keep(self) -> None:
-        """Put what later stages need on ``sociallogin.state`` (JSON-safe, minimal)."""
-        if self.sociallogin is None:
-            return
-        kept: dict[str, Any] = {"signed_up": self.signed_up, "onboarded": self.onboarded}
-        if self.kakao is not None:
-            kept["kakao"] = self.kakao
-        if self.partner is not None:
-            kept["partner"] = {
-                "webhook": self.partner.webhook,
-                "values": {k: str(v) for k, v in self.partner.values.items()},
-                "answer": self.partner.answer,
-            }
-        if self.changes:
-            kept["changes"] = {k: _change_to_state(v) for k, v in self.changes.items()}
-        self.sociallogin.state[STATE_KEY] = kept
+    def get(self, cls: type[P]) -> P | None:
+        part = self._parts.get(cls.key)
+        if part is None and cls.key in self._written:
+            part = cls.from_json(self._written.pop(cls.key))
+            self._parts[cls.key] = part
+        return cast("P | None", part)
+
+    def put(self, part: LoginPart) -> None:
+        self._parts[part.key] = part
+        self._written.pop(part.key, None)
+
+    def pop(self, cls: type[P]) -> P | None:
+        part = self.get(cls)
+        self._parts.pop(cls.key, None)
+        return part
+
+    def answer(self) -> dict[str, Any] | None:
+        """What the shopper answered on the running step's form (:func:`pause`), if anything."""
+        return self.answers.get(self.step)
+
+    # The written-out form, on the SocialLogin allauth serialises at a hand-off.
+
+    def write_out(self) -> Any:
+        """Put this context on its SocialLogin's state (JSON-safe) and return the login."""
+        parts = {k: p.to_json() for k, p in self._parts.items() if p.persist}
+        self.sociallogin.state[STATE_KEY] = {
+            "kind": self.kind,
+            "changes": {k: _change_to_state(v) for k, v in self.changes.items()},
+            "answers": self.answers,
+            "parts": {**self._written, **parts},
+        }
+        return self.sociallogin
+
+
+STATE_KEY = "login_pipeline"
+_ON_REQUEST = "store_login"
 
 
 def _change_to_state(change: ProfileChange) -> list[Any]:
@@ -172,63 +287,243 @@ def _change_from_state(kept: list[Any]) -> ProfileChange:
     )
 
 
-# What one stage of a login hands to a later stage of the same request and that cannot ride
-# on ``sociallogin.state`` (it is not JSON, or Django's ``user_logged_in`` does not carry it):
-# one dictionary on the request, named here and nowhere else, keyed by step name.
-_IN_REQUEST = "_store_login_pipeline"
+def current(request: Any) -> LoginContext | None:
+    """The login under way on this request, if any (a finished one is not under way)."""
+    ctx = getattr(request, _ON_REQUEST, None) if request is not None else None
+    return ctx if ctx is not None and not ctx.finished else None
 
 
-def in_request(request: Any) -> dict[str, Any]:
-    """This request's hand-over between stages (empty outside a login)."""
-    if request is None:
-        return {}
-    found = getattr(request, _IN_REQUEST, None)
-    if found is None:
-        found = {}
-        setattr(request, _IN_REQUEST, found)
-    return found
-
-
-def announce(request: Any, kind: Kind, provider: str = "") -> None:
-    """Name the login under way on this request, for the ``logged_in`` stage (Django's
-    ``user_logged_in`` does not say how the user logged in)."""
-    in_request(request)["under_way"] = (kind, provider)
-
-
-def under_way(request: Any) -> tuple[Kind, str]:
-    """(kind, provider) of the login under way; a password login unless announced."""
-    return in_request(request).get("under_way") or ("password", "")
-
-
-Step = Callable[[LoginContext], None]
-_steps: dict[str, Step] = {}
-
-
-def register(name: str, step: Step) -> None:
-    _steps[name] = step
-
-
-def run(stage: Stage, ctx: LoginContext) -> LoginContext:
-    if ctx.sociallogin is not None and stage != "logged_in":
-        announce(ctx.request, "social", ctx.provider)
-    for name in STAGES[stage]:
-        step = _steps.get(name)
-        if step is not None:
-            step(ctx)
-            # Kept after every step: a step may make allauth send a signal that runs
-            # another stage at once (keymap connecting a login to its linked customer).
-            ctx.keep()
+def begin(request: HttpRequest, kind: Kind, **fields: Any) -> LoginContext:
+    """A new login on this request (its first hook)."""
+    ctx = LoginContext(request=request, kind=kind, **fields)
+    setattr(request, _ON_REQUEST, ctx)
     return ctx
 
 
-def check_registered(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    listed = {name for names in STAGES.values() for name in names}
-    return [
-        checks.Error(
-            f"Login pipeline step {name!r} is registered but not listed in STAGES.",
-            hint="Add it to store.login_pipeline.STAGES where it belongs in the order.",
-            obj=name,
-            id="store.E003",
-        )
-        for name in sorted(set(_steps) - listed)
-    ]
+def _same_account(a: Any, b: Any) -> bool:
+    return a is b or (
+        a.account.provider == b.account.provider and str(a.account.uid) == str(b.account.uid)
+    )
+
+
+def for_social(request: HttpRequest, sociallogin: Any) -> LoginContext:
+    """The context of this social login: the request's, else restored from the SocialLogin
+    (the login resumes after a hand-off), else a new one."""
+    ctx = current(request)
+    if (
+        ctx is not None
+        and ctx.sociallogin is not None
+        and _same_account(ctx.sociallogin, sociallogin)
+    ):
+        ctx.sociallogin = sociallogin  # allauth may hand a fresh copy (e.g. after connect)
+        return ctx
+    provider = sociallogin.account.provider
+    ctx = begin(request, "social", provider=provider, login_type=provider, sociallogin=sociallogin)
+    kept = sociallogin.state.pop(STATE_KEY, None)
+    if isinstance(kept, dict):
+        ctx.changes = {k: _change_from_state(v) for k, v in (kept.get("changes") or {}).items()}
+        ctx.answers = dict(kept.get("answers") or {})
+        ctx._written = dict(kept.get("parts") or {})
+    return ctx
+
+
+# --- running a stage -----------------------------------------------------------------------
+
+
+def _applies(info: StepInfo, ctx: LoginContext) -> bool:
+    if info.providers is not None and ctx.provider not in info.providers:
+        return False
+    if info.kinds is not None and ctx.kind not in info.kinds:
+        return False
+    return not (info.skip_signup and ctx.signed_up)
+
+
+def run(stage: Stage, ctx: LoginContext) -> LoginContext:
+    """Run one stage's steps over the login's context, in the listed order."""
+    ctx.stage = stage
+    try:
+        for path, step, info in steps_of(stage):
+            if _applies(info, ctx):
+                ctx.step = path
+                step(ctx)
+    finally:
+        ctx.stage = ctx.step = ""
+        if stage == "user_logged_in":
+            ctx.finished = True
+    return ctx
+
+
+# --- a host's own form in the middle of a social login ---------------------------------------
+
+PAUSED_KEY = "store_login_paused"
+PAUSE_TTL = 30 * 60  # seconds a paused login waits for its form
+
+
+def seal(sociallogin: Any) -> str:
+    """A SocialLogin for the session, encrypted, with only its access token."""
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    data = sociallogin.serialize()
+    token = data.get("token")
+    if isinstance(token, dict):
+        # The refresh token (token_secret) and expiry serve nothing after a hand-off.
+        data["token"] = {"token": token.get("token", "")}
+    return crypto.encrypt(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def unseal(sealed: Any) -> Any | None:
+    """The SocialLogin :func:`seal` made, or None when it cannot be read back."""
+    from allauth.socialaccount.models import SocialLogin
+
+    try:
+        return SocialLogin.deserialize(json.loads(crypto.decrypt(str(sealed))))
+    except (KeyError, ValueError, TypeError, crypto.SecretDecryptionError):
+        return None
+
+
+def pause(ctx: LoginContext, url: str) -> NoReturn:
+    """Set this social login aside and send the shopper to ``url`` (a form of the host's).
+
+    Only in ``pre_social_login``, before anything is written. The form's view reads the login
+    with :func:`paused` and continues it with :func:`resume`; the step that paused then runs
+    again and finds the answer in ``ctx.answer()``.
+    """
+    from allauth.core.exceptions import ImmediateHttpResponse
+
+    if ctx.stage != "pre_social_login" or ctx.sociallogin is None:
+        raise RuntimeError("Only a social login's pre_social_login step can pause it.")
+    ctx.request.session[PAUSED_KEY] = {
+        "step": ctx.step,
+        "sociallogin": seal(ctx.write_out()),
+        "expires": int(time.time()) + PAUSE_TTL,
+    }
+    logger.info("login with %s paused by %s", ctx.provider, ctx.step)
+    raise ImmediateHttpResponse(HttpResponseRedirect(url))
+
+
+def _paused_data(request: HttpRequest) -> dict[str, Any] | None:
+    data = request.session.get(PAUSED_KEY)
+    if not isinstance(data, dict) or int(data.get("expires") or 0) < time.time():
+        return None
+    return data
+
+
+def paused(request: HttpRequest) -> Any | None:
+    """The SocialLogin a step paused on this session (its provider, profile), or None."""
+    data = _paused_data(request)
+    return unseal(data["sociallogin"]) if data else None
+
+
+def resume(request: HttpRequest, answer: dict[str, Any]) -> HttpResponse | None:
+    """Continue the paused login with the form's ``answer`` (JSON-safe); None when nothing
+    is paused (expired, or already resumed)."""
+    from allauth.socialaccount.helpers import complete_social_login
+
+    data = _paused_data(request)
+    request.session.pop(PAUSED_KEY, None)
+    sociallogin = unseal(data["sociallogin"]) if data else None
+    if data is None or sociallogin is None:
+        return None
+    kept = sociallogin.state.setdefault(STATE_KEY, {})
+    kept.setdefault("answers", {})[data["step"]] = answer
+    return cast(HttpResponse, complete_social_login(request, sociallogin))
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
+def _default_promises() -> dict[str, dict[str, str]]:
+    """Per stage, promise id → the default step that holds it (installed apps only)."""
+    held: dict[str, dict[str, str]] = {}
+    for stage, paths in PIPELINE.items():
+        for path in paths:
+            if _app_label_of(path) is None:
+                continue
+            try:
+                promise = info_of(import_string(path)).promise
+            except ImportError:
+                continue
+            if promise:
+                held.setdefault(stage, {})[promise] = path
+    return held
+
+
+def check_pipeline(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """``store.E004``-``E007``: the configured pipeline keeps every promise and imports.
+
+    ``store.E003`` (a registered step not listed) is retired with the registry: steps are
+    named by dotted path. Its id stays reserved.
+    """
+    errors: list[checks.CheckMessage] = []
+    custom = getattr(settings, "STORE_LOGIN_PIPELINE", None)
+    where = "STORE_LOGIN_PIPELINE" if custom is not None else "store.default_pipeline.PIPELINE"
+    if custom is not None:
+        if not isinstance(custom, dict):
+            return [
+                checks.Error(
+                    "STORE_LOGIN_PIPELINE must be a dict of stage name to a list of dotted paths.",
+                    hint="Start from store.default_pipeline.PIPELINE.",
+                    id="store.E004",
+                )
+            ]
+        for stage in sorted(set(custom) - set(PIPELINE)):
+            errors.append(
+                checks.Error(
+                    f"STORE_LOGIN_PIPELINE names an unknown stage {stage!r}.",
+                    hint=f"The stages are: {', '.join(PIPELINE)}.",
+                    obj=stage,
+                    id="store.E004",
+                )
+            )
+    found_promises: dict[str, set[str]] = {}
+    for stage, paths in configured().items():
+        found_promises[stage] = set()
+        for path in paths:
+            try:
+                step = import_string(path)
+            except ImportError as exc:
+                errors.append(
+                    checks.Error(
+                        f"{where}[{stage!r}] lists {path!r}, which cannot be imported: {exc}.",
+                        hint="Fix the dotted path, or remove the step.",
+                        obj=path,
+                        id="store.E006",
+                    )
+                )
+                continue
+            if not callable(step):
+                errors.append(
+                    checks.Error(
+                        f"{where}[{stage!r}] lists {path!r}, which is not a function.",
+                        hint="A login step is a function of the login context.",
+                        obj=path,
+                        id="store.E006",
+                    )
+                )
+                continue
+            if _ours(path) and _app_label_of(path) is None:
+                errors.append(
+                    checks.Error(
+                        f"{where}[{stage!r}] lists {path!r}, whose app is not installed.",
+                        hint="Add the app to INSTALLED_APPS, or remove the step.",
+                        obj=path,
+                        id="store.E007",
+                    )
+                )
+            if info_of(step).promise:
+                found_promises[stage].add(info_of(step).promise)
+    for stage, held in _default_promises().items():
+        for promise, path in held.items():
+            if promise in found_promises.get(stage, set()):
+                continue
+            errors.append(
+                checks.Error(
+                    f"{where}[{stage!r}] has no step for the promise that "
+                    f"{PROMISES.get(promise, promise)} ({path}).",
+                    hint=f"Add {path!r} back to the {stage!r} stage, or a step of your own "
+                    f"declared with @login_step(promise={promise!r}).",
+                    obj=promise,
+                    id="store.E005",
+                )
+            )
+    return errors

@@ -1,8 +1,8 @@
 """How the session's login was established, recorded in one place.
 
 A user-ID login (the partner's validation webhook said 200) is the weakest: a user ID is
-no secret. Password and social logins are stronger. The session keys keep the names they
-had under ``keymap`` so that sessions already open keep their meaning.
+no secret. Password and social logins are stronger. Sessions opened before the keys moved
+to ``store.*`` are read under their old ``keymap.*`` names until they log in again.
 
 Services that spend stored value, show or change personal data, connect accounts or put
 personal claims in a token take the strength as an argument and call :func:`require`
@@ -20,8 +20,9 @@ from django.core.exceptions import PermissionDenied
 
 logger = logging.getLogger("store.login_strength")
 
-SESSION_LOGIN_TYPE = "keymap.login_type"
-SESSION_USER_ID_LOGIN = "keymap.user_id_login"
+SESSION_LOGIN_TYPE = "store.login_type"
+SESSION_USER_ID_LOGIN = "store.user_id_login"
+_OLD_LOGIN_TYPE, _OLD_USER_ID_LOGIN = "keymap.login_type", "keymap.user_id_login"
 USER_ID_LOGIN_TYPE = "server_custom_id"  # the login type (a JWT's ``type``) of a user-ID login
 
 
@@ -65,14 +66,21 @@ def record(request: Any, strength: Strength, login_type: str) -> None:
     else:
         session.pop(SESSION_USER_ID_LOGIN, None)
     session[SESSION_LOGIN_TYPE] = login_type
+    for old in (_OLD_LOGIN_TYPE, _OLD_USER_ID_LOGIN):
+        session.pop(old, None)
 
 
 def of(request: Any) -> LoginStrength:
     session = getattr(request, "session", None) or {}
-    strength = Strength.USER_ID if session.get(SESSION_USER_ID_LOGIN) else Strength.CREDENTIAL
-    return LoginStrength(strength, str(session.get(SESSION_LOGIN_TYPE, "store")))
+    strength = Strength.USER_ID if _user_id_only(session) else Strength.CREDENTIAL
+    login_type = session.get(SESSION_LOGIN_TYPE) or session.get(_OLD_LOGIN_TYPE) or "store"
+    return LoginStrength(strength, str(login_type))
 
 
 def is_user_id_only(request: Any) -> bool:
     session = getattr(request, "session", None)
-    return bool(session is not None and session.get(SESSION_USER_ID_LOGIN))
+    return session is not None and _user_id_only(session)
+
+
+def _user_id_only(session: Any) -> bool:
+    return bool(session.get(SESSION_USER_ID_LOGIN) or session.get(_OLD_USER_ID_LOGIN))

@@ -4,7 +4,7 @@ allauth's signups reach onboarding through the login pipeline (``store.onboard``
 that a host shop creates itself (its registration form, ``create_user`` in a view, the
 admin's "add user") pass no pipeline; ``post_save`` on the user model onboards them on the
 store channel once the creating transaction commits. Code that onboards a user itself, with
-its own channel, marks the instance first with :func:`onboarded_by_caller`.
+its own channel, creates it inside :func:`onboarded_by_caller`.
 
 Staff and superusers created as such (``createsuperuser``, a staff account in the admin)
 are not customers joining the shop: they get no welcome benefits; their profile is made on
@@ -14,6 +14,9 @@ first use (``customers.get_customer``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -24,18 +27,23 @@ from .models import JoinChannel
 
 logger = logging.getLogger("store.customers")
 
-_CALLER_ONBOARDS = "_store_onboarded_by_caller"
+# Scoped to the creating call (a thread or task of its own), so no other request sees it.
+_caller_onboards: ContextVar[bool] = ContextVar("store_caller_onboards", default=False)
 
 
-def onboarded_by_caller(user: Any) -> Any:
-    """Mark an unsaved user whose creator calls ``customers.onboard`` with its own channel
-    (a social signup, a partner's customer): saving it onboards nothing here."""
-    setattr(user, _CALLER_ONBOARDS, True)
-    return user
+@contextmanager
+def onboarded_by_caller() -> Iterator[None]:
+    """Users created inside this block are onboarded by their creator, with its own channel
+    (a social signup, a partner's customer): saving them onboards nothing here."""
+    token = _caller_onboards.set(True)
+    try:
+        yield
+    finally:
+        _caller_onboards.reset(token)
 
 
 def on_user_saved(sender: Any, instance: Any, created: bool, raw: bool, **kwargs: Any) -> None:
-    if not created or raw or getattr(instance, _CALLER_ONBOARDS, False):
+    if not created or raw or _caller_onboards.get():
         return
     if getattr(instance, "is_staff", False) or getattr(instance, "is_superuser", False):
         return

@@ -48,7 +48,7 @@ def test_password_login_creates_and_updates_the_partner_customer(client, partner
     assert not user.has_usable_password()
     assert PointEntry.objects.filter(customer=customer, reason="welcome").count() == 1
     assert user.partner_link.partner_data["loyalty_level"] == "gold"
-    assert client.session["keymap.login_type"] == "partner"
+    assert client.session["store.login_type"] == "partner"
     # Second login: the same customer, profile updated, welcome not given twice.
     client.logout()
     responses.replace(responses.POST, AUTH, json=answer(username="gamer-renamed"))
@@ -178,8 +178,8 @@ def test_user_id_login(client, partner, welcome) -> None:
     response = client.post(reverse("keymap:user_id_login"), {"user_id": "12345678"})
     assert response.status_code == 302
     user = User.objects.get(partner_link__server_custom_id="12345678")
-    assert client.session["keymap.user_id_login"] is True
-    assert client.session["keymap.login_type"] == "server_custom_id"
+    assert client.session["store.user_id_login"] is True
+    assert client.session["store.login_type"] == "server_custom_id"
     assert Customer.objects.get(user=user).join_channel == "partner"
     client.logout()
     client.post(reverse("keymap:user_id_login"), {"user_id": "12345678"})
@@ -228,11 +228,11 @@ def test_stronger_login_lifts_the_user_id_restriction(client, partner) -> None:
     configure_partner(linking=True)
     responses.post(VALIDATE, status=200)
     client.post(reverse("keymap:user_id_login"), {"user_id": "12345678"})
-    assert client.session["keymap.user_id_login"] is True
+    assert client.session["store.user_id_login"] is True
     # Any other login of the same customer in this session (the session's data is kept).
     client.force_login(User.objects.get(), backend="django.contrib.auth.backends.ModelBackend")
-    assert "keymap.user_id_login" not in client.session
-    assert client.session["keymap.login_type"] == "store"
+    assert "store.user_id_login" not in client.session
+    assert client.session["store.login_type"] == "store"
     assert User.objects.count() == 1
 
 

@@ -77,8 +77,8 @@ def test_seed_flow_user_id_login_then_social_login_is_linked(client, partner, mo
     first.customer.refresh_from_db()
     assert first.customer.nickname == "gamer123"
     assert User.objects.count() == 1
-    assert client.session["keymap.login_type"] == "kakao"
-    assert "keymap.user_id_login" not in client.session
+    assert client.session["store.login_type"] == "kakao"
+    assert "store.user_id_login" not in client.session
     sent = next(c.request for c in mocked.calls if c.request.url == SOCIAL)
     assert b'"provider":"kakao"' in sent.body and b'"uid":"4242"' in sent.body
     assert b"minji@example.com" in sent.body and b'"at"' not in sent.body  # no token sent

@@ -18,7 +18,8 @@ def make_customer(username: str | None = None, channel: str = "store", **profile
     n = next(_seq)
     user = get_user_model()(username=username or f"user{n}", email=f"user{n}@example.com")
     user.set_password("pw-12345678")
-    onboarded_by_caller(user).save()  # joins on ``channel`` below, not the store's default
+    with onboarded_by_caller():  # joins on ``channel`` below, not the store's default
+        user.save()
     return onboard(user, channel, profile=profile or None)
 
 

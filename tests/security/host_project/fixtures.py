@@ -38,5 +38,5 @@ def user_id_login(client: Client, user_id: str) -> Any:
         rsps.post(VALIDATE, status=200)
         response = client.post("/keymap/login/user-id/", {"user_id": user_id})
     assert response.status_code == 302, response.content[:500]
-    assert client.session["keymap.user_id_login"] is True
+    assert client.session["store.user_id_login"] is True
     return get_user_model()._default_manager.get(pk=client.session["_auth_user_id"])
