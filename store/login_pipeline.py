@@ -253,9 +253,11 @@ class LoginContext:
         self._parts.pop(cls.key, None)
         return part
 
-    def answer(self) -> dict[str, Any] | None:
-        """What the shopper answered on the running step's form (:func:`pause`), if anything."""
-        return self.answers.get(self.step)
+    def answer(self, of: Step | None = None) -> dict[str, Any] | None:
+        """What the shopper answered on the form the running step (or the step ``of``)
+        paused the login for (:func:`pause`), if anything."""
+        key = f"{of.__module__}.{of.__qualname__}" if of is not None else self.step
+        return self.answers.get(key)
 
     # The written-out form, on the SocialLogin allauth serialises at a hand-off.
 

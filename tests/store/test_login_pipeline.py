@@ -6,10 +6,9 @@ import datetime
 from typing import Any
 
 import pytest
-from django.utils import timezone
-
 from django.core import checks
 from django.test import override_settings
+from django.utils import timezone
 
 from store import login_pipeline
 from store.default_pipeline import PIPELINE

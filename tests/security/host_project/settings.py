@@ -84,6 +84,21 @@ LOGOUT_REDIRECT_URL = "/"
 USE_TZ = True
 STATIC_URL = "static/"
 
+# The plugin's login pipeline with the host's own steps: a nickname form on a first Kakao
+# login, and an audit of every stage (``login_steps``).
+from store.default_pipeline import PIPELINE  # noqa: E402
+
+_STEPS = "tests.security.host_project.login_steps"
+_AFTER = {"sociallogin.login_steps.collect_profile": f"{_STEPS}.keep_nickname"}
+STORE_LOGIN_PIPELINE = {
+    stage: (
+        *((f"{_STEPS}.ask_nickname",) if stage == "pre_social_login" else ()),
+        *(step for path in paths for step in (path, _AFTER.get(path)) if step),
+        f"{_STEPS}.remember_stages",
+    )
+    for stage, paths in PIPELINE.items()
+}
+
 # The part of this project the security tests put on top of the test run's settings.
 HOST = {
     name: globals()[name]

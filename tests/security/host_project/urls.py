@@ -11,6 +11,7 @@ host = (
         path("me/", views.me, name="me"),
         path("catalogue/", views.catalogue, name="catalogue"),
         path("quick-order/", views.quick_order, name="quick_order"),
+        path("join/nickname/", views.nickname, name="nickname"),
     ],
     "host",
 )

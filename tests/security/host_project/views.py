@@ -55,3 +55,23 @@ def quick_order(request: HttpRequest) -> HttpResponse:
         shipping_address="-",
     )
     return redirect("host:me")
+
+
+class NicknameForm(forms.Form):
+    nickname = forms.CharField(max_length=100)
+
+
+def nickname(request: HttpRequest) -> HttpResponse:
+    """The host's own step of a first Kakao login (``login_steps.ask_nickname``)."""
+    from store import login_pipeline
+
+    sociallogin = login_pipeline.paused(request)
+    if sociallogin is None:
+        return redirect("host:login")
+    form = NicknameForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        response = login_pipeline.resume(request, {"nickname": form.cleaned_data["nickname"]})
+        return response if response is not None else redirect("host:login")
+    return render(
+        request, "host/nickname.html", {"form": form, "provider": sociallogin.account.provider}
+    )
