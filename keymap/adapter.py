@@ -22,9 +22,9 @@ from .webhooks import PartnerUnavailable
 class AccountAdapter(DefaultAccountAdapter):
     def authenticate(self, request: HttpRequest, **credentials: Any) -> Any | None:
         # The login form reports a partner fault itself, as its error ("try again").
-        fault = backends.fault_of(request, create=True)
-        if fault is not None:
-            fault.form_reports = True
+        reported = backends.fault_of(request, create=True)
+        if reported is not None:
+            reported.form_reports = True
         user = super().authenticate(request, **credentials)
         fault = backends.partner_fault(request)
         if user is None and fault is not None:

@@ -127,11 +127,12 @@ def _connect_and_login(
         if take_over:
             ownership.take_over(user)
         sociallogin.connect(request, user)
-        # The login was held in the first stage of the login pipeline; allauth now completes
-        # it as the login of the account just connected (its lookup finds the row), so the
-        # pipeline's steps (Kakao Sync, the partner's user database) see an existing social
-        # login and may still refuse it. A refusal leaves no authentication record for this
-        # account; then the connection (and any take-over) is undone.
+        # The login was set aside in its pre_social_login stage, its context written onto
+        # it; allauth now completes it as the login of the account just connected (its lookup
+        # finds the row) and the pipeline resumes on the restored context, so its steps
+        # (Kakao Sync, the partner's user database) see an existing social login and may
+        # still refuse it. A refusal leaves no authentication record for this account; then
+        # the connection (and any take-over) is undone.
         response = complete_social_login(request, SocialLogin.deserialize(serialized))
         if not _authenticated_with(request, user, provider_id, uid):
             transaction.set_rollback(True)
