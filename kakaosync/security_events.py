@@ -28,7 +28,7 @@ from .app_settings import app_settings
 from .conf import load_config
 from .models import KakaoSyncMember, WebhookDelivery
 
-logger = logging.getLogger("kakaosync.security_events")
+logger = logging.getLogger(__name__)
 
 Outcome = WebhookDelivery.Outcome
 JWKS_CACHE_KEY = "kakaosync:set:jwks:v1"

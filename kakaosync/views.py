@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import webhooks
 
-logger = logging.getLogger("kakaosync.views")
+logger = logging.getLogger(__name__)
 
 
 def _params(request: HttpRequest) -> dict[str, str]:

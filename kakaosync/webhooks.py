@@ -28,7 +28,7 @@ from .app_settings import app_settings
 from .conf import load_config
 from .models import ChannelStatus, KakaoSyncMember, WebhookDelivery
 
-logger = logging.getLogger("kakaosync.webhooks")
+logger = logging.getLogger(__name__)
 
 UNLINK_REFERRERS = {
     "UNLINK_FROM_APPS",

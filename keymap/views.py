@@ -24,7 +24,7 @@ from .forms import UserIdLoginForm
 from .models import WebhookName, load
 from .webhooks import PartnerUnavailable
 
-logger = logging.getLogger("keymap.views")
+logger = logging.getLogger(__name__)
 
 
 @never_cache

@@ -23,7 +23,7 @@ from . import apple_client
 from .config_cache import get_config
 from .models import AppleRevocation, AppleToken
 
-logger = logging.getLogger("sociallogin.apple")
+logger = logging.getLogger(__name__)
 
 
 def keep_token(user: Any, sociallogin: Any) -> None:

@@ -14,7 +14,7 @@ from . import registry
 from .catalog import PROVIDER_IDS, PROVIDERS
 from .config_cache import configs_for
 
-logger = logging.getLogger("sociallogin.policy")
+logger = logging.getLogger(__name__)
 
 
 _MEMO_ATTR = "_sociallogin_available"
