@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_variables
 from store import registry
 
 from . import flows
-from .webhooks import PartnerUnavailable
+from .client import PartnerUnavailable
 
 logger = logging.getLogger("keymap.backends")
 

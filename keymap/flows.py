@@ -20,7 +20,8 @@ from django.views.decorators.debug import sensitive_variables
 from store.login_pipeline import PartnerAnswer, ProfileChange
 from store.request_lock import hold_until_request_ends
 
-from . import webhooks
+from . import client as webhooks
+from .client import Answer, PartnerUnavailable
 from .mapping import MappingError, map_answer
 from .models import Config, Delivery, PartnerLink, Webhook, WebhookName, load
 from .partner_links import (
@@ -34,7 +35,6 @@ from .partner_links import (
     linked_user,
     unlinked_user,
 )
-from .webhooks import Answer, PartnerUnavailable
 
 logger = logging.getLogger("keymap.flows")
 # Seconds a new social account waits for a parallel signup with the same server_custom_id.

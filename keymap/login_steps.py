@@ -15,7 +15,7 @@ from store import login_strength
 from store.login_pipeline import LoginContext, register
 
 from . import flows, revocation
-from .webhooks import PartnerUnavailable
+from .client import PartnerUnavailable
 
 logger = logging.getLogger("keymap.receivers")
 

@@ -20,9 +20,9 @@ from store.client_ip import client_ip
 
 from . import flows
 from .app_settings import app_settings
+from .client import PartnerUnavailable
 from .forms import UserIdLoginForm
 from .models import WebhookName, load
-from .webhooks import PartnerUnavailable
 
 logger = logging.getLogger(__name__)
 
