@@ -22,8 +22,9 @@ from store.request_lock import hold_until_request_ends
 
 from . import client as webhooks
 from .client import Answer, PartnerUnavailable
+from .conf import Config, load
 from .mapping import MappingError, map_answer
-from .models import Config, Delivery, PartnerLink, Webhook, WebhookName, load
+from .models import Delivery, PartnerLink, Webhook, WebhookName
 from .partner_links import (
     CUSTOMER_FIELDS,
     USER_FIELDS,

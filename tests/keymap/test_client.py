@@ -11,7 +11,8 @@ import responses
 
 from keymap import client as partner_client
 from keymap.client import PartnerUnavailable
-from keymap.models import Delivery, load
+from keymap.conf import load
+from keymap.models import Delivery
 
 from .conftest import PARTNER, SECRET, SEED_ANSWER
 

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from keymap import checks
 from keymap import client as partner_client
-from keymap.models import PartnerLink, load
+from keymap.conf import load
+from keymap.models import PartnerLink
 from store.services.customers import delete_account
 
 from .conftest import PARTNER, PATHS, SECRET, answer

@@ -85,7 +85,8 @@ def _elapsed(call) -> tuple[float, BaseException | None]:  # type: ignore[no-unt
 @pytest.mark.django_db
 def test_partner_webhook_ends_at_its_timeout(slow_server) -> None:
     from keymap import client as partner_client
-    from keymap.models import Delivery, load
+    from keymap.conf import load
+    from keymap.models import Delivery
     from tests.keymap.conftest import configure_partner
 
     configure_partner(slow_server.url, timeout=TIMEOUT)
