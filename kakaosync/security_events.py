@@ -108,7 +108,7 @@ def signing_key(kid: str) -> Any:
 
 
 def _rest_api_key() -> str:
-    from sociallogin.config_cache import get_config
+    from sociallogin.conf import get_config
 
     config = get_config("kakao")
     return config.client_id if config is not None else ""

@@ -34,7 +34,7 @@ from store.http import new_session
 
 from . import policy, registry
 from .catalog import PROVIDERS
-from .config_cache import configs_for
+from .conf import configs_for
 from .signup import missing_required, signup_profile
 
 logger = logging.getLogger("sociallogin.adapter")

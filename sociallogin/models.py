@@ -49,7 +49,7 @@ class ProviderSettings(models.Model):
         return str(info.name if info else self.provider)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from .config_cache import invalidate
+        from .conf import invalidate
 
         super().save(*args, **kwargs)
         invalidate()

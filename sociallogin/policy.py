@@ -12,7 +12,7 @@ from store.models import StoreSettings
 
 from . import registry
 from .catalog import PROVIDER_IDS, PROVIDERS
-from .config_cache import configs_for
+from .conf import configs_for
 
 logger = logging.getLogger(__name__)
 

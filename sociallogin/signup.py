@@ -15,7 +15,7 @@ from typing import Any
 from store import profile_values
 
 from .catalog import SIGNUP_FIELDS, Rule
-from .config_cache import ProviderConfig
+from .conf import ProviderConfig
 
 # Fields the customer profile or the user row can take straight from a provider.
 PROFILE_FIELDS = ("name", "email", "phone", "birthday", "gender")
