@@ -2,6 +2,7 @@
 each endpoint declares how it answers each kind of failure; the unlink (a user left our app
 at Kakao) and channel (added / blocked) endpoints. The security events endpoint is in
 ``security_events``.
+
 Verification first (admin key in constant time, then the App ID), then a short piece of
 work in one transaction, then the answer: Kakao wants 200 within 3 seconds, also for a
 user we do not know, and pauses a webhook that keeps failing. Every delivery is recorded,
