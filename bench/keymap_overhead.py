@@ -92,7 +92,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
 
     from devtools.sandboxes.partner import start
-    from keymap import flows, webhooks
+    from keymap import client as partner_client
+    from keymap import flows
     from keymap.config_section import KeymapSection
 
     server, _sandbox, base = start(SECRET)
@@ -116,7 +117,7 @@ def main() -> None:
         "Content-Type": "application/json",
         "X-Store-Webhook": "user_authentication",
         "X-Store-Delivery": "bench",
-        "X-Store-Signature": webhooks.sign(SECRET, body),
+        "X-Store-Signature": partner_client.sign(SECRET, body),
     }
     bare = requests.Session()
     url = f"{base}/webhooks/user-authentication"

@@ -26,7 +26,7 @@ from store.http import DeadlineSession, new_session
 
 from .app_settings import app_settings
 
-logger = logging.getLogger("kakaosync.client")
+logger = logging.getLogger(__name__)
 
 
 # --- errors ---------------------------------------------------------------------------

@@ -81,7 +81,7 @@ def load_config() -> SyncConfig:
 
 def kakao_login_status() -> str:
     """``ok``, ``disabled`` (Kakao login OFF) or ``incomplete`` (no REST API key)."""
-    from sociallogin.config_cache import get_config
+    from sociallogin.conf import get_config
 
     config = get_config("kakao")
     if config is None or not config.enabled:

@@ -22,7 +22,7 @@ from store.client_ip import client_ip
 from . import inapp
 from .forms import ClaimAccountForm
 
-logger = logging.getLogger("kakaosync.inapp")
+logger = logging.getLogger(__name__)
 
 
 def _refusal_message(refused: str, provider: str) -> str:

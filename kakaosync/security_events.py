@@ -3,9 +3,10 @@
 A SET is a JWT (``typ`` ``secevent+jwt``, RS256) signed with a key from Kakao's JWKS,
 issued by Kakao's OAuth host for our REST API key. It is verified (signature, ``iss``,
 ``aud``, ``iat`` within ``KAKAOSYNC_SECURITY_EVENT_MAX_AGE``, ``jti`` never seen before),
-recorded, and acted on in one transaction; the answer is 202 with no body, or 400 with
-``{"err", "description"}`` as RFC 8935 asks. An event type the shop does not act on is
-recorded and accepted.
+recorded, and acted on in one transaction; the answer is 202 with no body, and each
+failure is answered as ``SecurityEvents`` declares (400 with ``{"err", "description"}`` as
+RFC 8935 asks for a refused token). An event type the shop does not act on is recorded and
+accepted.
 """
 
 from __future__ import annotations
@@ -18,17 +19,17 @@ from typing import Any
 import jwt
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from store.client_ip import client_ip
 
-from . import client
+from . import client, webhooks
 from .app_settings import app_settings
 from .conf import load_config
 from .models import KakaoSyncMember, WebhookDelivery
 
-logger = logging.getLogger("kakaosync.security_events")
+logger = logging.getLogger(__name__)
 
 Outcome = WebhookDelivery.Outcome
 JWKS_CACHE_KEY = "kakaosync:set:jwks:v1"
@@ -62,7 +63,6 @@ class Rejected(Exception):
 @dataclass
 class Answer:
     status: int
-    body: dict[str, str] | None = None
     outcome: str = Outcome.PROCESSED
     user_id: int | None = None
     events: list[str] = field(default_factory=list)
@@ -108,7 +108,7 @@ def signing_key(kid: str) -> Any:
 
 
 def _rest_api_key() -> str:
-    from sociallogin.config_cache import get_config
+    from sociallogin.conf import get_config
 
     config = get_config("kakao")
     return config.client_id if config is not None else ""
@@ -210,7 +210,7 @@ def _user_of(uid: int) -> Any | None:
 
 def act(name: str, uid: int, payload: dict[str, Any]) -> tuple[str, int | None]:
     """One event's effect; returns (outcome, user pk)."""
-    from . import terms, webhooks
+    from . import terms
 
     if name in UNLINK:
         result = webhooks.end_kakao_link(uid, UNLINK[name])
@@ -277,25 +277,17 @@ def _act_on_all(claims: dict[str, Any], answer: Answer) -> set[int]:
     return kakao_ids
 
 
-def receive(request: HttpRequest) -> Answer:
-    """Verify, act on and record one pushed SET."""
-    from . import webhooks
+def refuse(request: HttpRequest, exc: Rejected, status: int) -> None:
+    """Record a refused token (up to a rate per remote address)."""
+    answer = Answer(status, exc.outcome)
+    if webhooks._record_refusal(request, "events"):
+        _delivery(request, answer, details={"err": exc.err}).save()
+    logger.warning("kakao security event refused: %s (%s)", exc.err, exc.description)
 
-    token = request.body.decode("ascii", "replace").strip()
-    try:
-        if not token:
-            raise Rejected("invalid_request", "empty body")
-        claims = verify(token)
-    except Rejected as exc:
-        answer = Answer(400, {"err": exc.err, "description": exc.description}, exc.outcome)
-        if webhooks._record_refusal(request, "events"):
-            _delivery(request, answer, details={"err": exc.err}).save()
-        logger.warning("kakao security event refused: %s (%s)", exc.err, exc.description)
-        return answer
-    except client.KakaoError:
-        # Kakao's keys could not be read: a failure Kakao will deliver again.
-        return Answer(503, {"err": "temporarily_unavailable", "description": "keys unavailable"})
-    answer = Answer(202, None, Outcome.IGNORED, events=[str(u)[:200] for u in claims["events"]])
+
+def receive(request: HttpRequest, claims: dict[str, Any]) -> Answer:
+    """Act on and record one verified SET."""
+    answer = Answer(202, Outcome.IGNORED, events=[str(u)[:200] for u in claims["events"]])
     try:
         with webhooks._writer_turn(), transaction.atomic():
             # The jti is written first: a token received before stops here, whatever the
@@ -316,3 +308,41 @@ def receive(request: HttpRequest) -> Answer:
         return answer
     logger.info("kakao security event %s: %s -> %s", claims["jti"], answer.events, answer.outcome)
     return answer
+
+
+class SecurityEvents(webhooks.KakaoWebhookView[str]):
+    """``/kakaosync/webhooks/events/``: Kakao's Security Event Tokens (RFC 8935 push)."""
+
+    kind = "events"
+
+    bad_signature = webhooks.Reply(400, webhooks.Body.ERROR)
+    """400 with RFC 8935's error code and description: a token that is not Kakao's for our
+    app (key, signature, issuer, audience) is refused as RFC 8935 asks, recorded up to a rate."""
+    bad_body = webhooks.Reply(400, webhooks.Body.ERROR)
+    """400 with ``invalid_request``: RFC 8935 answers a malformed token as a refused one."""
+    keys_unavailable = webhooks.Reply(
+        503, {"err": "temporarily_unavailable", "description": "keys unavailable"}
+    )
+    """503: Kakao's keys could not be read, a failure Kakao will deliver again."""
+    handler_fault = webhooks.Reply(
+        500, {"err": "temporarily_unavailable", "description": "the shop failed"}
+    )
+    """500, recorded: nothing was written (one transaction), so Kakao delivers the token
+    again and its jti is still new."""
+
+    def parse(self, request: HttpRequest) -> str:
+        return request.body.decode("ascii", "replace").strip()
+
+    def handle(self, request: HttpRequest, parsed: str) -> HttpResponse:
+        try:
+            if not parsed:
+                raise Rejected("invalid_request", "empty body")
+            claims = verify(parsed)
+        except Rejected as exc:
+            reply = self.bad_body if exc.err == "invalid_request" else self.bad_signature
+            refuse(request, exc, reply.status_for(exc.outcome))
+            return reply.render(exc.outcome, exc.err, exc.description)
+        except client.KakaoError:
+            return self.keys_unavailable.render(Outcome.ERROR)
+        answer = receive(request, claims)
+        return HttpResponse(status=answer.status)

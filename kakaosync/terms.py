@@ -23,7 +23,7 @@ from . import client
 from .conf import SyncConfig, load_config
 from .models import KakaoSyncMember
 
-logger = logging.getLogger("kakaosync.terms")
+logger = logging.getLogger(__name__)
 
 SESSION_MISSING = "kakaosync:missing_terms"
 # The store's required tags when the session was last checked: a change re-checks it.

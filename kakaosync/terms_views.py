@@ -16,7 +16,7 @@ from . import client, terms
 from .conf import load_config
 from .models import KakaoSyncMember
 
-logger = logging.getLogger("kakaosync.terms")
+logger = logging.getLogger(__name__)
 
 
 @login_required

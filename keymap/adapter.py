@@ -16,7 +16,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from . import backends, flows
-from .webhooks import PartnerUnavailable
+from .client import PartnerUnavailable
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from store.singleton_admin import SingletonAdmin
 
+from .conf import load
 from .forms import PreviewForm, UserDatabaseForm, WebhookForm, linking_problem
 from .jwt_tokens import build_claims
 from .mapping import ATTRIBUTES, KeyMapError, apply_key_map, compile_key_map
-from .models import Delivery, PartnerLink, SigningKey, UserDatabase, Webhook, ensure_rows, load
+from .models import Delivery, PartnerLink, SigningKey, UserDatabase, Webhook, ensure_rows
 from .models import invalidate as load_invalidate
 
 

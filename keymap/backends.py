@@ -20,7 +20,7 @@ from store import login_pipeline, registry
 from store.login_pipeline import LoginPart
 
 from . import flows
-from .webhooks import PartnerUnavailable
+from .client import PartnerUnavailable
 
 logger = logging.getLogger(__name__)
 

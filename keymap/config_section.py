@@ -17,7 +17,7 @@ class KeymapSection:
     name = "keymap"
 
     def export(self, *, with_secrets: bool) -> dict[str, Any]:
-        from .models import load
+        from .conf import load
 
         config = load()
         webhooks: dict[str, Any] = {}

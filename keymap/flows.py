@@ -21,9 +21,11 @@ from django.views.decorators.debug import sensitive_variables
 from store.login_pipeline import LoginPart, ProfileChange
 from store.request_lock import hold_until_request_ends
 
-from . import webhooks
+from . import client
+from .client import Answer, PartnerUnavailable
+from .conf import Config, load
 from .mapping import MappingError, map_answer
-from .models import Config, Delivery, PartnerLink, Webhook, WebhookName, load
+from .models import Delivery, PartnerLink, Webhook, WebhookName
 from .partner_links import (
     CUSTOMER_FIELDS,
     USER_FIELDS,
@@ -35,7 +37,6 @@ from .partner_links import (
     linked_user,
     unlinked_user,
 )
-from .webhooks import Answer, PartnerUnavailable
 
 logger = logging.getLogger("keymap.flows")
 # Seconds a new social account waits for a parallel signup with the same server_custom_id.
@@ -119,7 +120,7 @@ def authenticate(request: HttpRequest | None, login: str, password: str) -> Any 
     hook = config.webhook(WebhookName.USER_AUTHENTICATION)
     if hook is None or not login or not password:
         return None
-    answer = webhooks.authenticate_user(hook, login=login, password=password)
+    answer = client.authenticate_user(hook, login=login, password=password)
     if not answer.ok:
         return None
     values = mapped_values(hook, answer)
@@ -164,7 +165,7 @@ def create_at_partner(username: str, email: str) -> tuple[Webhook, Answer, dict[
     hook = config.webhook(WebhookName.USER_CREATION)
     if hook is None:
         return None
-    answer = webhooks.create_user(hook, username=username, email=email, profile={})
+    answer = client.create_user(hook, username=username, email=email, profile={})
     if not answer.ok:
         raise PartnerRefused(
             answer.reason or _("The partner's user database refused this sign-up."), answer
@@ -249,7 +250,7 @@ def social_login(request: HttpRequest, sociallogin: Any, *, existing: bool) -> P
     if hook is None:
         return None
     sent = social_profile(sociallogin)
-    answer = webhooks.social_login(hook, **sent)
+    answer = client.social_login(hook, **sent)
     if not answer.ok:
         raise PartnerRefused(
             answer.reason or _("The partner's user database does not accept this social account."),
@@ -367,7 +368,7 @@ def validate_user_id(request: HttpRequest, user_id: str) -> Any | None:
     hook = config.webhook(WebhookName.USER_VALIDATION)
     if hook is None:
         return None
-    answer = webhooks.validate_user(hook, user_id=user_id)
+    answer = client.validate_user(hook, user_id=user_id)
     if answer.status == 404:
         return None
     if not answer.ok:

@@ -14,8 +14,8 @@ from store import login_strength
 from store.login_pipeline import LoginContext, login_step
 
 from . import flows, revocation
+from .client import PartnerUnavailable
 from .flows import PartnerAnswer
-from .webhooks import PartnerUnavailable
 
 logger = logging.getLogger(__name__)
 

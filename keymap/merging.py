@@ -14,7 +14,7 @@ from store.services.merge import merge_customers
 
 from .models import PartnerLink
 
-logger = logging.getLogger("keymap.merging")
+logger = logging.getLogger(__name__)
 
 
 @dataclass

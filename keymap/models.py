@@ -107,50 +107,16 @@ class Webhook(models.Model):
         return bool(self.enabled and self.url)
 
 
-class Config:
-    """What a request needs to know, loaded once and cached (no query per login)."""
+def _build_config() -> Any:
+    # conf.py imports these models; the cache is wired here so that every save invalidates it.
+    from .conf import build_config
 
-    def __init__(self, database: UserDatabase, webhooks: dict[str, Webhook]) -> None:
-        self.database = database
-        self.webhooks = webhooks
-
-    @property
-    def custom(self) -> bool:
-        return self.database.storage == Storage.CUSTOM
-
-    @property
-    def account_linking(self) -> bool:
-        return self.custom and self.database.account_linking
-
-    def webhook(self, name: str) -> Webhook | None:
-        """The webhook if custom storage is on and it is switched on, else ``None``."""
-        hook = self.webhooks.get(name)
-        if not self.custom or hook is None or not hook.is_active:
-            return None
-        return hook
-
-
-def _build() -> Config:
-    # Read only: a shop that never opened the admin page gets the defaults, unsaved.
-    database = UserDatabase.objects.filter(pk=1).first() or UserDatabase(pk=1)
-    webhooks = {w.name: w for w in Webhook.objects.all()}
-    for name in WebhookName.values:
-        webhooks.setdefault(name, Webhook(name=name, database_id=1))
-    return Config(database, webhooks)
+    return build_config()
 
 
 UserDatabase.settings_cache = VersionedCache(
-    "keymap:settings:v1", _build, lambda: app_settings.SETTINGS_CACHE_TIMEOUT
+    "keymap:settings:v1", _build_config, lambda: app_settings.SETTINGS_CACHE_TIMEOUT
 )
-
-
-def load() -> Config:
-    """The settings, rebuilt only when an admin saved (``store.singleton``).
-
-    The objects stay in this process: the decrypted secrets never go into the cache.
-    """
-    config: Config = UserDatabase.settings_cache.get()
-    return config
 
 
 def ensure_rows() -> None:

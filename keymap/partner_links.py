@@ -26,7 +26,7 @@ from store.services.customers import get_customer
 from .app_settings import app_settings
 from .models import PartnerLink
 
-logger = logging.getLogger("keymap.linking")
+logger = logging.getLogger(__name__)
 
 CUSTOMER_FIELDS = ("nickname", "birthday", "gender")
 USER_FIELDS = ("first_name", "last_name")

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from .models import CredentialsNotBefore, RevokedToken
 
-logger = logging.getLogger("keymap.revocation")
+logger = logging.getLogger(__name__)
 
 SESSION_AUTH_AT = "keymap:auth_at"
 SESSION_JTIS = "keymap:jwt_jtis"

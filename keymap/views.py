@@ -20,11 +20,12 @@ from store.client_ip import client_ip
 
 from . import flows
 from .app_settings import app_settings
+from .client import PartnerUnavailable
+from .conf import load
 from .forms import UserIdLoginForm
-from .models import WebhookName, load
-from .webhooks import PartnerUnavailable
+from .models import WebhookName
 
-logger = logging.getLogger("keymap.views")
+logger = logging.getLogger(__name__)
 
 
 @never_cache

@@ -1,6 +1,6 @@
 """allauth's social-account adapter for the shop: ``SOCIALACCOUNT_ADAPTER``.
 
-- Apps come from the admin's provider settings through the cache (``config_cache``), never
+- Apps come from the admin's provider settings through the cache (``conf``), never
   from allauth's ``SocialApp`` table: no query per request once warm, and a save in the
   admin reaches every worker that shares the cache.
 - Providers are our subclasses (``providers``), offered and accepted per request by
@@ -34,7 +34,7 @@ from store.http import new_session
 
 from . import policy, registry
 from .catalog import PROVIDERS
-from .config_cache import configs_for
+from .conf import configs_for
 from .signup import missing_required, signup_profile
 
 logger = logging.getLogger("sociallogin.adapter")

@@ -23,7 +23,7 @@ from store.models import StoreSettings
 
 from . import registry
 from .catalog import PROVIDER_IDS, PROVIDERS
-from .config_cache import load_configs
+from .conf import load_configs
 from .forms import ProviderSettingsForm, RejoinPolicyForm
 from .models import (
     AppleRevocation,

@@ -20,10 +20,10 @@ from typing import Any
 from django.db import transaction
 
 from . import apple_client
-from .config_cache import get_config
+from .conf import get_config
 from .models import AppleRevocation, AppleToken
 
-logger = logging.getLogger("sociallogin.apple")
+logger = logging.getLogger(__name__)
 
 
 def keep_token(user: Any, sociallogin: Any) -> None:

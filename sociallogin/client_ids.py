@@ -17,7 +17,7 @@ from django.db import transaction
 
 from .models import ArchivedSocialAccount, ClientIdChange
 
-logger = logging.getLogger("sociallogin.client_ids")
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

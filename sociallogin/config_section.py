@@ -22,7 +22,7 @@ from store.config import (
 )
 
 from .catalog import PROVIDER_IDS, SIGNUP_FIELDS, Rule
-from .config_cache import invalidate
+from .conf import invalidate
 from .forms import ProviderSettingsForm, RejoinPolicyForm
 from .models import ProviderSettings, RejoinPolicy
 

@@ -15,7 +15,7 @@ from store.models import Gender, StoreSettings
 
 from . import client_ids
 from .catalog import PROVIDERS, SIGNUP_FIELDS, Rule
-from .config_cache import load_configs
+from .conf import load_configs
 from .models import ProviderSettings, RejoinPolicy
 
 _CLIENT_ID_RE = re.compile(r"^[\x21-\x7e]+$")

@@ -14,7 +14,7 @@ from store.login_pipeline import LoginContext, ProfileChange, login_step
 
 from . import ownership, policy, tombstones
 from .catalog import PROVIDERS, Rule
-from .config_cache import configs_for
+from .conf import configs_for
 from .signup import signup_profile
 
 logger = logging.getLogger(__name__)

@@ -22,12 +22,9 @@ def default_signup_fields() -> dict[str, str]:
 class ProviderSettings(models.Model):
     """One provider's settings, as the store admin entered them (one row per provider)."""
 
-    provider = models.CharField(
-        _("provider"),
-        max_length=20,
-        unique=True,
-        choices=[(p.id, p.name) for p in PROVIDERS.values()],
-    )
+    # No ``choices``: the catalogue (``sociallogin.providers``) is the list of providers, and
+    # rows are only created for its ids, so a new provider needs no migration.
+    provider = models.CharField(_("provider"), max_length=20, unique=True)
     enabled = models.BooleanField(_("enabled"), default=False)
     client_id = models.CharField(_("client ID"), max_length=255, blank=True)
     secret = EncryptedTextField(_("secret"), blank=True, default="")
@@ -49,7 +46,7 @@ class ProviderSettings(models.Model):
         return str(info.name if info else self.provider)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from .config_cache import invalidate
+        from .conf import invalidate
 
         super().save(*args, **kwargs)
         invalidate()

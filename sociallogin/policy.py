@@ -12,9 +12,9 @@ from store.models import StoreSettings
 
 from . import registry
 from .catalog import PROVIDER_IDS, PROVIDERS
-from .config_cache import configs_for
+from .conf import configs_for
 
-logger = logging.getLogger("sociallogin.policy")
+logger = logging.getLogger(__name__)
 
 
 _MEMO_ATTR = "_sociallogin_available"

@@ -35,7 +35,7 @@ providers; the age restriction of the store is applied before them.
 Sync without Kakao login); the admin shows each note as a warning after saving.
 
 **Provider classes.** ``provider_class(provider_id)`` is the class the adapter
-instantiates for a provider (``sociallogin.providers``).
+instantiates for a provider (its module in ``sociallogin.providers``).
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .app_settings import app_settings
-from .catalog import PROVIDERS
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -80,6 +79,9 @@ def endpoint_map() -> dict[str, str]:
     """Real origin -> replacement, over all providers (settings win)."""
     merged: dict[str, str] = {}
     if app_settings.SANDBOX_URL:
+        # Imported here: the provider classes import this module.
+        from .providers import PROVIDERS
+
         # The sandbox serves each provider under its own path: /kakao, /naver, ...
         for info in PROVIDERS.values():
             merged.update(
@@ -160,6 +162,7 @@ def switch_off_notes(provider_id: str) -> list[str]:
 
 
 def provider_class(provider_id: str) -> type[Any] | None:
-    from .providers import DEFAULT_PROVIDER_CLASSES
+    from .providers import PROVIDERS
 
-    return DEFAULT_PROVIDER_CLASSES.get(provider_id)
+    info = PROVIDERS.get(provider_id)
+    return info.provider_class if info is not None else None

@@ -15,7 +15,7 @@ from .app_settings import app_settings
 from .catalog import PROVIDERS
 from .models import ArchivedSocialAccount, DeletedSocialAccount, RejoinPolicy, SocialSignupDetails
 
-logger = logging.getLogger("sociallogin.tombstones")
+logger = logging.getLogger(__name__)
 
 
 def digest(provider_id: str, uid: str) -> str:

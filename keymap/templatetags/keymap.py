@@ -6,7 +6,8 @@ from typing import Any
 
 from django import template
 
-from ..models import WebhookName, load
+from ..conf import load
+from ..models import WebhookName
 
 register = template.Library()
 

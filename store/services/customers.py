@@ -25,7 +25,7 @@ from ..signals import account_deleting, customer_created
 if TYPE_CHECKING:  # the configured user model, as django-stubs resolves it
     from django.contrib.auth.models import User
 
-logger = logging.getLogger("store.customers")
+logger = logging.getLogger(__name__)
 
 
 PROFILE_FIELDS = ("nickname", "birthday", "gender", "phone")

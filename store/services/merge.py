@@ -21,7 +21,7 @@ from .customers import get_customer
 if TYPE_CHECKING:  # the configured user model, as django-stubs resolves it
     from django.contrib.auth.models import User
 
-logger = logging.getLogger("store.merge")
+logger = logging.getLogger(__name__)
 
 
 class MergeError(Exception):

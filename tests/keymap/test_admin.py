@@ -9,7 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from keymap.models import Delivery, PartnerLink, UserDatabase, Webhook, load
+from keymap.conf import load
+from keymap.models import Delivery, PartnerLink, UserDatabase, Webhook
 from store.commerce.models import Order
 from store.config import ConfigError, export_config, import_config
 from store.models import MergeRecord

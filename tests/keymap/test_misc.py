@@ -10,8 +10,10 @@ import responses
 from django.core.management import call_command
 from django.urls import reverse
 
-from keymap import checks, webhooks
-from keymap.models import PartnerLink, load
+from keymap import checks
+from keymap import client as partner_client
+from keymap.conf import load
+from keymap.models import PartnerLink
 from store.services.customers import delete_account
 
 from .conftest import PARTNER, PATHS, SECRET, answer
@@ -57,9 +59,12 @@ def test_seed_demo_wires_the_sandbox(db, partner_sandbox) -> None:
 def test_sandbox_verifies_our_signature(partner_sandbox) -> None:
     url = partner_sandbox.base_url + PATHS["user_validation"]
     body = json.dumps({"user_id": "12345678"}).encode()
-    good = {"X-Store-Signature": webhooks.sign(SECRET, body), "X-Store-Webhook": "user_validation"}
+    good = {
+        "X-Store-Signature": partner_client.sign(SECRET, body),
+        "X-Store-Webhook": "user_validation",
+    }
     assert requests.post(url, data=body, headers=good, timeout=5).status_code == 200
-    bad = {**good, "X-Store-Signature": webhooks.sign("wrong", body)}
+    bad = {**good, "X-Store-Signature": partner_client.sign("wrong", body)}
     assert requests.post(url, data=body, headers=bad, timeout=5).status_code == 401
     other = {**good, "X-Store-Webhook": "user_creation"}
     assert requests.post(url, data=body, headers=other, timeout=5).status_code == 400

@@ -21,7 +21,7 @@ def test_large_answers_keep_the_keys_that_fit_and_log_the_rest(settings, caplog)
         "history": ["x" * 50] * 20,
         "loyalty_level": "gold",
     }
-    with caplog.at_level(logging.WARNING, logger="keymap.linking"):
+    with caplog.at_level(logging.WARNING, logger="keymap.partner_links"):
         kept = capped_partner_data(answer)
     assert kept == {"user": {"player_id": "12345678"}, "loyalty_level": "gold"}
     assert "history" in caplog.text and "xxxx" not in caplog.text

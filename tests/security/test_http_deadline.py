@@ -84,14 +84,17 @@ def _elapsed(call) -> tuple[float, BaseException | None]:  # type: ignore[no-unt
 
 @pytest.mark.django_db
 def test_partner_webhook_ends_at_its_timeout(slow_server) -> None:
-    from keymap import webhooks
-    from keymap.models import Delivery, load
+    from keymap import client as partner_client
+    from keymap.conf import load
+    from keymap.models import Delivery
     from tests.keymap.conftest import configure_partner
 
     configure_partner(slow_server.url, timeout=TIMEOUT)
     hook = load().webhooks["user_authentication"]
-    elapsed, error = _elapsed(lambda: webhooks.authenticate_user(hook, login="a", password="b"))
-    assert isinstance(error, webhooks.PartnerUnavailable)
+    elapsed, error = _elapsed(
+        lambda: partner_client.authenticate_user(hook, login="a", password="b")
+    )
+    assert isinstance(error, partner_client.PartnerUnavailable)
     assert elapsed < TIMEOUT + 1.0
     assert Delivery.objects.get().error == f"no answer within {TIMEOUT:g} s"
 

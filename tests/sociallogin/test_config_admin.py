@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sociallogin import checks
-from sociallogin.config_cache import load_configs
+from sociallogin.conf import load_configs
 from sociallogin.config_section import SocialLoginSection
 from sociallogin.models import ProviderSettings
 from store.config import ConfigError, export_config, import_config

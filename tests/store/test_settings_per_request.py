@@ -16,7 +16,7 @@ from django.test import Client
 
 from kakaosync.models import KakaoSyncSettings
 from keymap.models import UserDatabase
-from sociallogin.config_cache import providers_cache
+from sociallogin.conf import providers_cache
 from store import singleton
 from store.models import StoreSettings
 

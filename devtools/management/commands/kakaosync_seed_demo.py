@@ -23,7 +23,7 @@ class Command(BaseCommand):
             self.stdout.write("KAKAOSYNC_DEMO_SEED is not 1: nothing to do (demo only).")
             return
         from kakaosync.models import KakaoSyncSettings
-        from sociallogin.config_cache import get_config
+        from sociallogin.conf import get_config
 
         sandbox = SandboxConfig()
         data: dict[str, Any] = {}

@@ -9,9 +9,10 @@ import pytest
 import requests
 import responses
 
-from keymap import webhooks
-from keymap.models import Delivery, load
-from keymap.webhooks import PartnerUnavailable
+from keymap import client as partner_client
+from keymap.client import PartnerUnavailable
+from keymap.conf import load
+from keymap.models import Delivery
 
 from .conftest import PARTNER, SECRET, SEED_ANSWER
 
@@ -26,11 +27,11 @@ def _hook():
 def test_signed_post_and_recorded_delivery(partner, caplog) -> None:
     responses.post(URL, json=SEED_ANSWER)
     caplog.set_level(logging.INFO, logger="keymap")
-    answer = webhooks.authenticate_user(_hook(), login="gamer123", password="hunter2-pass")
+    answer = partner_client.authenticate_user(_hook(), login="gamer123", password="hunter2-pass")
     assert answer.ok and answer.data == SEED_ANSWER
     sent = responses.calls[0].request
     assert sent.headers["X-Store-Webhook"] == "user_authentication"
-    assert webhooks.verify(SECRET, sent.body, sent.headers["X-Store-Signature"])
+    assert partner_client.verify(SECRET, sent.body, sent.headers["X-Store-Signature"])
     assert sent.headers["X-Store-Signature"].startswith("sha256=")
     assert json.loads(sent.body) == {"login": "gamer123", "password": "hunter2-pass"}
     delivery = Delivery.objects.get()
@@ -57,7 +58,7 @@ def test_signed_post_and_recorded_delivery(partner, caplog) -> None:
 def test_faults_raise_unavailable_and_are_recorded(partner, kwargs, outcome, fragment) -> None:
     responses.post(URL, **kwargs)
     with pytest.raises(PartnerUnavailable) as exc:
-        webhooks.authenticate_user(_hook(), login="a", password="b")
+        partner_client.authenticate_user(_hook(), login="a", password="b")
     delivery = Delivery.objects.get()
     assert delivery.outcome == outcome
     assert fragment in delivery.error
@@ -68,7 +69,7 @@ def test_faults_raise_unavailable_and_are_recorded(partner, kwargs, outcome, fra
 @responses.activate
 def test_refusal_carries_the_partners_reason(partner) -> None:
     responses.post(URL, status=409, json={"message": "Name taken at the partner"})
-    answer = webhooks.authenticate_user(_hook(), login="a", password="b")
+    answer = partner_client.authenticate_user(_hook(), login="a", password="b")
     assert not answer.ok and answer.reason == "Name taken at the partner"
     assert Delivery.objects.get().outcome == "refused"
 
@@ -87,7 +88,7 @@ def test_real_slow_partner_times_out(partner, settings) -> None:
 
     configure_partner(f"http://127.0.0.1:{port}", timeout=0.5)
     with pytest.raises(PartnerUnavailable):
-        webhooks.validate_user(load().webhooks["user_validation"], user_id="1")
+        partner_client.validate_user(load().webhooks["user_validation"], user_id="1")
     assert Delivery.objects.get().error.startswith("no answer within 0.5")
     server.close()
 
@@ -102,7 +103,7 @@ def test_real_partner_down_is_unavailable(partner) -> None:
         port = s.getsockname()[1]
     configure_partner(f"http://127.0.0.1:{port}")  # nothing listens there
     with pytest.raises(PartnerUnavailable):
-        webhooks.validate_user(load().webhooks["user_validation"], user_id="1")
+        partner_client.validate_user(load().webhooks["user_validation"], user_id="1")
     assert "ConnectionError" in Delivery.objects.get().error
 
 
@@ -115,7 +116,7 @@ def test_a_key_in_the_webhook_url_is_not_recorded(partner) -> None:
     invalidate()
     responses.post(url, body=requests.ConnectionError(f"failed to reach {url}"))
     with pytest.raises(PartnerUnavailable):
-        webhooks.authenticate_user(_hook(), login="a", password="b")
+        partner_client.authenticate_user(_hook(), login="a", password="b")
     delivery = Delivery.objects.get()
     recorded = " ".join(str(v) for v in Delivery.objects.values().get().values())
     assert "s3cr3t-key" not in recorded and "pw-in-url" not in recorded
@@ -126,7 +127,7 @@ def test_a_key_in_the_webhook_url_is_not_recorded(partner) -> None:
 @responses.activate
 def test_answers_are_asked_for_uncompressed(partner) -> None:
     responses.post(URL, json=SEED_ANSWER)
-    webhooks.authenticate_user(_hook(), login="a", password="b")
+    partner_client.authenticate_user(_hook(), login="a", password="b")
     assert responses.calls[0].request.headers["Accept-Encoding"] == "identity"
 
 
@@ -160,7 +161,7 @@ def test_real_partner_dripping_its_answer_is_cut_at_the_timeout(partner) -> None
     configure_partner(f"http://127.0.0.1:{port}", timeout=0.5)
     started = time.perf_counter()
     with pytest.raises(PartnerUnavailable):
-        webhooks.validate_user(load().webhooks["user_validation"], user_id="1")
+        partner_client.validate_user(load().webhooks["user_validation"], user_id="1")
     elapsed = time.perf_counter() - started
     stop.set()
     server.close()

@@ -30,7 +30,7 @@ from store.http import new_session
 from .app_settings import app_settings
 from .models import Delivery, Webhook, WebhookName
 
-logger = logging.getLogger("keymap.webhooks")
+logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Store-Signature"
 WEBHOOK_HEADER = "X-Store-Webhook"

@@ -1,0 +1,42 @@
+"""Apple: Services ID, team ID, key ID and private key instead of a secret; the name comes
+once, as an object, in the form post."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.socialaccount.providers.apple.provider import AppleProvider as _Apple
+from django.utils.translation import gettext_lazy as _
+
+from .base import (
+    ProviderInfo,
+    ShopProviderMixin,
+    name_and_email,
+    require_dicts,
+    require_strings,
+    require_uid,
+)
+
+
+class AppleProvider(ShopProviderMixin, _Apple):
+    def validate_response(self, data: Any) -> None:
+        require_uid(data, "sub")
+        require_strings(data, "email")
+        require_dicts(data, ("name",))
+
+
+INFO = ProviderInfo(
+    id="apple",
+    name=_("Apple"),
+    login_label=_("Continue with Apple"),
+    client_id_label=_("Services ID"),
+    secret_label=_("Key ID"),
+    required_credentials=("client_id", "team_id", "key_id", "private_key"),
+    button_bg="#000000",
+    button_fg="#FFFFFF",
+    console_url="https://developer.apple.com/account/resources/identifiers/list",
+    origins=("https://appleid.apple.com",),
+    extra_fields=("team_id", "key_id", "private_key"),
+    provider_class=AppleProvider,
+    read_profile=name_and_email,
+)

@@ -1,0 +1,36 @@
+"""Google: client ID and secret; OpenID Connect answer (``sub``, name, email)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.socialaccount.providers.google.provider import GoogleProvider as _Google
+from django.utils.translation import gettext_lazy as _
+
+from .base import ProviderInfo, ShopProviderMixin, name_and_email, require_strings, require_uid
+
+
+class GoogleProvider(ShopProviderMixin, _Google):
+    def validate_response(self, data: Any) -> None:
+        require_uid(data, "sub", "id")
+        require_strings(data, "email", "name", "given_name", "family_name")
+
+
+INFO = ProviderInfo(
+    id="google",
+    name=_("Google"),
+    login_label=_("Continue with Google"),
+    client_id_label=_("Client ID"),
+    secret_label=_("Client secret"),
+    required_credentials=("client_id", "secret"),
+    button_bg="#FFFFFF",
+    button_fg="#1F1F1F",
+    console_url="https://console.cloud.google.com/apis/credentials",
+    origins=(
+        "https://accounts.google.com",
+        "https://oauth2.googleapis.com",
+        "https://www.googleapis.com",
+    ),
+    provider_class=GoogleProvider,
+    read_profile=name_and_email,
+)
