@@ -32,6 +32,10 @@ def check_jwt(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     return []
 
 
+# Retired id, reserved so that it never means anything else: keymap.W003
+# (UserIdSessionMiddleware missing): store.middleware.StoreMiddleware runs that guard now.
+
+
 def check_backend(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     backend = "keymap.backends.PartnerBackend"
     if backend not in settings.AUTHENTICATION_BACKENDS:
@@ -41,16 +45,6 @@ def check_backend(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
                 f"{backend} is not in AUTHENTICATION_BACKENDS.",
                 hint=f"Add '{backend}' first in AUTHENTICATION_BACKENDS.",
                 id="keymap.W001",
-            )
-        ]
-    middleware = "keymap.middleware.UserIdSessionMiddleware"
-    if middleware not in settings.MIDDLEWARE:
-        return [
-            Warning(
-                "Sessions that logged in with only a user ID can open pages with personal "
-                f"data: {middleware} is not in MIDDLEWARE.",
-                hint=f"Add '{middleware}' to MIDDLEWARE after AuthenticationMiddleware.",
-                id="keymap.W003",
             )
         ]
     adapter = getattr(settings, "ACCOUNT_ADAPTER", "")

@@ -119,8 +119,13 @@ def check_socialapp_rows(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
     return []
 
 
+# Retired ids, reserved so that they never mean anything else: sociallogin.W004 and
+# sociallogin.W005 (ProviderErrorMiddleware and LastUsedProviderMiddleware missing):
+# store.middleware.StoreMiddleware runs those guards now.
+
+
 def check_wiring(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """The signup form and the error middleware: without them rules 1 and "never a 500" lapse."""
+    """The signup form: without it the fields the store requires per provider are not asked."""
     from django.utils.module_loading import import_string
 
     from .forms import SocialSignupForm
@@ -139,26 +144,6 @@ def check_wiring(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
                 hint='Set SOCIALACCOUNT_FORMS = {"signup": "sociallogin.forms.SocialSignupForm"} '
                 "(or a subclass).",
                 id="sociallogin.W003",
-            )
-        )
-    if "sociallogin.middleware.ProviderErrorMiddleware" not in settings.MIDDLEWARE:
-        messages.append(
-            Warning(
-                "sociallogin.middleware.ProviderErrorMiddleware is not installed: an odd "
-                "provider answer can end in a server error instead of a login error page.",
-                hint="Add it to MIDDLEWARE after allauth's AccountMiddleware.",
-                id="sociallogin.W004",
-            )
-        )
-    last_used = "sociallogin.last_used.LastUsedProviderMiddleware"
-    if app_settings.LAST_USED_COOKIE and last_used not in settings.MIDDLEWARE:
-        messages.append(
-            Warning(
-                f"{last_used} is not installed: the login page cannot mark the provider a "
-                "shopper last used.",
-                hint="Add it to MIDDLEWARE, or set SOCIALLOGIN_LAST_USED_COOKIE = '' to go "
-                "without the hint.",
-                id="sociallogin.W005",
             )
         )
     return messages

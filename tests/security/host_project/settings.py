@@ -44,9 +44,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "kakaosync.middleware.KakaoInAppBrowserMiddleware",
-    "keymap.middleware.RevokedSessionMiddleware",
-    "keymap.middleware.UserIdSessionMiddleware",
+    "store.middleware.StoreMiddleware",
 ]
 
 ROOT_URLCONF = "tests.security.host_project.urls"
