@@ -12,7 +12,7 @@ from .app_settings import app_settings
 
 # Retired id, reserved so that it never means anything else: kakaosync.W002 (the in-app
 # option on without KakaoInAppBrowserMiddleware): store.middleware.StoreMiddleware runs that
-# guard now.
+# guard now, and store.E010 reports it missing whatever the option says.
 
 
 def check_hosts(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:

@@ -33,7 +33,8 @@ def check_jwt(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
 
 
 # Retired id, reserved so that it never means anything else: keymap.W003
-# (UserIdSessionMiddleware missing): store.middleware.StoreMiddleware runs that guard now.
+# (UserIdSessionMiddleware missing): store.middleware.StoreMiddleware runs that guard now,
+# store.E010 when it is missing.
 
 
 def check_backend(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:

@@ -121,7 +121,7 @@ def check_socialapp_rows(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
 
 # Retired ids, reserved so that they never mean anything else: sociallogin.W004 and
 # sociallogin.W005 (ProviderErrorMiddleware and LastUsedProviderMiddleware missing):
-# store.middleware.StoreMiddleware runs those guards now.
+# store.middleware.StoreMiddleware runs those guards now, store.E010 when it is missing.
 
 
 def check_wiring(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:

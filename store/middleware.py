@@ -6,7 +6,8 @@ KakaoTalk, ...) are kept by request guards that each app registers in its ``AppC
 (``store.registry.register_request_guard``). The order they run in is :data:`GUARDS`, here,
 not a host's ``MIDDLEWARE``: a host cannot leave one out or put two the wrong way round.
 A guard of an app that is not installed is absent; a listed guard of an installed app that is
-not registered would switch its promise off, so the middleware refuses to load.
+not registered would switch its promise off, so the checks report it (``store.E015``) and the
+middleware refuses to load.
 """
 
 from __future__ import annotations
@@ -131,8 +132,8 @@ def _is_subclass(path: str, cls: type) -> bool:
 class RetiredMiddleware:
     """A middleware whose work ``StoreMiddleware`` does now.
 
-    It stays importable, so that a host that upgrades meets a message naming it rather than
-    an ``ImportError`` at start-up, and it does nothing (Django drops a middleware
+    It stays importable, so that a host that upgrades meets check ``store.E014`` naming it
+    rather than an ``ImportError`` at start-up, and it does nothing (Django drops a middleware
     that raises ``MiddlewareNotUsed``), so that no guard runs twice.
     """
 
