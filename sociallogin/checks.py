@@ -119,9 +119,11 @@ def check_socialapp_rows(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
     return []
 
 
-# Retired ids, reserved so that they never mean anything else: sociallogin.W004 and
-# sociallogin.W005 (ProviderErrorMiddleware and LastUsedProviderMiddleware missing):
-# store.middleware.StoreMiddleware runs those guards now, store.E010 when it is missing.
+# Retired ids, reserved so that they never mean anything else: sociallogin.W003 (now the
+# Error sociallogin.E006), sociallogin.W004 and sociallogin.W005 (ProviderErrorMiddleware and
+# LastUsedProviderMiddleware missing: store.middleware.StoreMiddleware runs those guards now,
+# store.E010 when it is missing).
+SIGNUP_FORM = "sociallogin.forms.SocialSignupForm"
 
 
 def check_wiring(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
@@ -130,23 +132,21 @@ def check_wiring(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
 
     from .forms import SocialSignupForm
 
-    messages: list[CheckMessage] = []
     path = (getattr(settings, "SOCIALACCOUNT_FORMS", {}) or {}).get("signup", "")
     try:
         form = import_string(path) if path else None
     except ImportError:
         form = None
-    if form is None or not issubclass(form, SocialSignupForm):
-        messages.append(
-            Warning(
-                "The social signup form is not the shop's: the signup fields chosen per "
-                "provider are not asked.",
-                hint='Set SOCIALACCOUNT_FORMS = {"signup": "sociallogin.forms.SocialSignupForm"} '
-                "(or a subclass).",
-                id="sociallogin.W003",
-            )
+    if isinstance(form, type) and issubclass(form, SocialSignupForm):
+        return []
+    return [
+        Error(
+            "The social signup form is not the shop's: the signup fields the store requires "
+            "per provider are not asked.",
+            hint=f'Set SOCIALACCOUNT_FORMS = {{"signup": "{SIGNUP_FORM}"}} (or a subclass).',
+            id="sociallogin.E006",
         )
-    return messages
+    ]
 
 
 def check_provider_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:

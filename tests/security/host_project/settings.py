@@ -75,6 +75,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 ACCOUNT_ADAPTER = "keymap.adapter.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "sociallogin.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "sociallogin.forms.SocialSignupForm"}
 
 LOGIN_URL = "host:login"
 LOGIN_REDIRECT_URL = "host:me"
@@ -92,6 +93,7 @@ HOST = {
         "AUTHENTICATION_BACKENDS",
         "ACCOUNT_ADAPTER",
         "SOCIALACCOUNT_ADAPTER",
+        "SOCIALACCOUNT_FORMS",
         "LOGIN_URL",
         "LOGIN_REDIRECT_URL",
         "LOGOUT_REDIRECT_URL",
