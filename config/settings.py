@@ -56,15 +56,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # Turns an unexpected error in a provider login/callback view into a login error page.
-    "sociallogin.middleware.ProviderErrorMiddleware",
-    # Remembers which provider this browser last logged in with ("last used" on the buttons).
-    "sociallogin.last_used.LastUsedProviderMiddleware",
-    "kakaosync.middleware.KakaoInAppBrowserMiddleware",
-    "kakaosync.middleware.KakaoRequiredTermsMiddleware",  # terms added later, agreed first
-    "keymap.middleware.RevokedSessionMiddleware",  # sessions revoked by events, deletion
-    # A session that logged in with only a partner user ID opens an allow-list of views (keymap).
-    "keymap.middleware.UserIdSessionMiddleware",
+    # The shop's request guards, in the order store.middleware.GUARDS gives them.
+    "store.middleware.StoreMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -28,7 +28,7 @@ class KakaoSyncConfig(AppConfig):
         from store import registry as store_registry
 
         from . import checks as kakaosync_checks
-        from . import inapp, receivers
+        from . import inapp, middleware, receivers
         from .config_section import KakaoSyncSection
         from .switch_off import kakao_login_off_note
 
@@ -38,6 +38,12 @@ class KakaoSyncConfig(AppConfig):
         registry.register_auth_params("kakao", inapp.kakao_auth_params)
         registry.register_provider_filter(inapp.provider_filter)
         registry.register_switch_off_note("kakao", kakao_login_off_note)
+        store_registry.register_request_guard(
+            "kakaosync.kakao_only_in_app", view=middleware.kakao_only_in_app
+        )
+        store_registry.register_request_guard(
+            "kakaosync.required_terms", view=middleware.required_terms_first
+        )
         point_kakao_endpoints()
         setting_changed.connect(point_kakao_endpoints, dispatch_uid="kakaosync.endpoints")
         receivers.connect()

@@ -10,7 +10,9 @@ from django.core.checks import CheckMessage, Error, Warning
 
 from .app_settings import app_settings
 
-MIDDLEWARE = "kakaosync.middleware.KakaoInAppBrowserMiddleware"
+# Retired id, reserved so that it never means anything else: kakaosync.W002 (the in-app
+# option on without KakaoInAppBrowserMiddleware): store.middleware.StoreMiddleware runs that
+# guard now, and store.E010 reports it missing whatever the option says.
 
 
 def check_hosts(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
@@ -41,7 +43,10 @@ def check_hosts(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
 
 
 def middleware_installed() -> bool:
-    return MIDDLEWARE in settings.MIDDLEWARE
+    """Whether the guards of the in-app policy run (``StoreMiddleware`` installed)."""
+    from store.middleware import installed
+
+    return installed()
 
 
 def check_configuration(
@@ -61,15 +66,6 @@ def check_configuration(
     except DatabaseError:
         return []
     messages: list[CheckMessage] = []
-    if config.kakao_only_in_app_browser and not middleware_installed():
-        messages.append(
-            Warning(
-                "Kakao-only login in the Kakao in-app browser is ON but not enforced on the "
-                f"server: {MIDDLEWARE} is not in MIDDLEWARE.",
-                hint="Add it after allauth's AccountMiddleware.",
-                id="kakaosync.W002",
-            )
-        )
     if config.enabled and status != "ok":
         messages.append(
             Warning(

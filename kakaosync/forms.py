@@ -68,7 +68,7 @@ class KakaoSyncSettingsForm(SecretFormMixin):
                 "kakao_only_in_app_browser",
                 _(
                     "The shop cannot enforce this: ask your developer to add "
-                    "kakaosync.middleware.KakaoInAppBrowserMiddleware to MIDDLEWARE."
+                    "store.middleware.StoreMiddleware to MIDDLEWARE."
                 ),
             )
         if not data.get("enabled"):

@@ -1,8 +1,9 @@
-"""``kakaosync.middleware.KakaoInAppBrowserMiddleware``: the in-app policy on the server.
+"""Kakao Sync's request guards, run by ``store.middleware.StoreMiddleware``.
 
-Hiding buttons is not enough: inside KakaoTalk (option on) the password login, the store
-signup, the other login methods and every other provider's URLs answer with a page that
-explains why and offers Kakao. Add it after allauth's ``AccountMiddleware``.
+The in-app policy on the server: hiding buttons is not enough. Inside KakaoTalk (option on)
+the password login, the store signup, the other login methods and every other provider's
+URLs answer with a page that explains why and offers Kakao. And required terms the store
+added later are agreed before a member does anything.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.deprecation import MiddlewareMixin
+
+from store.middleware import RetiredMiddleware
 
 from . import inapp
 from .inapp_views import kakao_only_page
@@ -27,78 +29,85 @@ OTHER_PROVIDERS = {"naver", "google", "facebook", "apple", "line"}
 AUTO_LOGIN_ERRORS = {"consent_required", "login_required", "interaction_required"}
 
 
-class KakaoInAppBrowserMiddleware(MiddlewareMixin):
-    def process_view(
-        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
-    ) -> HttpResponse | None:
-        if not inapp.is_kakaotalk(request):
-            return None
-        match = request.resolver_match
-        name = match.view_name if match else ""
-        if (
-            name == "kakao_callback"
-            and request.GET.get("error") in AUTO_LOGIN_ERRORS
-            and request.session.get(inapp.SESSION_AUTO_LOGIN) == "pending"
-        ):
-            # The automatic prompt=none attempt found no member: show the Kakao button.
-            request.session[inapp.SESSION_AUTO_LOGIN] = "done"
-            return redirect("kakaosync:kakao_only")
-        if not inapp.restriction_active(request):
-            return None
-        if name in ("account_login", "account_signup"):
-            if request.method != "POST" and request.user.is_authenticated:
-                return None  # allauth sends a logged-in customer on
-            if request.method == "POST":
-                reason = "password" if name == "account_login" else "signup"
-                return kakao_only_page(request, refused=reason, status=403)
-            return kakao_only_page(request)
-        if name in REFUSED_VIEWS:
-            return kakao_only_page(request, refused="other", status=403)
-        provider, _sep, suffix = name.rpartition("_")
-        if suffix in ("login", "callback") and provider in OTHER_PROVIDERS:
-            return kakao_only_page(request, refused="provider", provider=provider, status=403)
+def kakao_only_in_app(
+    request: HttpRequest, view: Any, args: Any, kwargs: Any
+) -> HttpResponse | None:
+    """Guard ``kakaosync.kakao_only_in_app``."""
+    if not inapp.is_kakaotalk(request):
         return None
+    match = request.resolver_match
+    name = match.view_name if match else ""
+    if (
+        name == "kakao_callback"
+        and request.GET.get("error") in AUTO_LOGIN_ERRORS
+        and request.session.get(inapp.SESSION_AUTO_LOGIN) == "pending"
+    ):
+        # The automatic prompt=none attempt found no member: show the Kakao button.
+        request.session[inapp.SESSION_AUTO_LOGIN] = "done"
+        return redirect("kakaosync:kakao_only")
+    if not inapp.restriction_active(request):
+        return None
+    if name in ("account_login", "account_signup"):
+        if request.method != "POST" and request.user.is_authenticated:
+            return None  # allauth sends a logged-in customer on
+        if request.method == "POST":
+            reason = "password" if name == "account_login" else "signup"
+            return kakao_only_page(request, refused=reason, status=403)
+        return kakao_only_page(request)
+    if name in REFUSED_VIEWS:
+        return kakao_only_page(request, refused="other", status=403)
+    provider, _sep, suffix = name.rpartition("_")
+    if suffix in ("login", "callback") and provider in OTHER_PROVIDERS:
+        return kakao_only_page(request, refused="provider", provider=provider, status=403)
+    return None
 
 
 # What a session missing required terms may still do: log out, agree at Kakao, read.
 TERMS_ALLOWED_VIEWS = {"account_logout", "kakao_login", "kakao_callback"}
 
 
-class KakaoRequiredTermsMiddleware(MiddlewareMixin):
-    """A Kakao Sync member who lacks a required term the store added after they joined
-    agrees to it at Kakao before doing anything (every POST: ordering, paying, changing
-    the account), on the shop's views and the host's alike. Browsing stays open."""
+def required_terms_first(
+    request: HttpRequest, view: Any, args: Any, kwargs: Any
+) -> HttpResponse | None:
+    """Guard ``kakaosync.required_terms``: a Kakao Sync member who lacks a required term the
+    store added after they joined agrees to it at Kakao before doing anything (every POST:
+    ordering, paying, changing the account), on the shop's views and the host's alike.
+    Browsing stays open."""
+    from urllib.parse import urlencode
 
-    def process_view(
-        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
-    ) -> HttpResponse | None:
-        from urllib.parse import urlencode
+    from . import terms
 
-        from . import terms
+    session = getattr(request, "session", None)
+    if request.method in ("GET", "HEAD", "OPTIONS") or session is None:
+        return None
+    if terms.SESSION_CHECKED not in session or not request.user.is_authenticated:
+        return None
+    match = request.resolver_match
+    name = match.view_name if match else ""
+    if name in TERMS_ALLOWED_VIEWS or name.startswith(("kakaosync:", "admin:")):
+        return None
+    if not terms.session_missing(session, request.user):
+        return None
+    # Back to the page the POST came from (its form), on this site only.
+    from urllib.parse import urlsplit
 
-        session = getattr(request, "session", None)
-        if request.method in ("GET", "HEAD", "OPTIONS") or session is None:
-            return None
-        if terms.SESSION_CHECKED not in session or not request.user.is_authenticated:
-            return None
-        match = request.resolver_match
-        name = match.view_name if match else ""
-        if name in TERMS_ALLOWED_VIEWS or name.startswith(("kakaosync:", "admin:")):
-            return None
-        if not terms.session_missing(session, request.user):
-            return None
-        # Back to the page the POST came from (its form), on this site only.
-        from urllib.parse import urlsplit
+    from django.utils.http import url_has_allowed_host_and_scheme
 
-        from django.utils.http import url_has_allowed_host_and_scheme
+    referer = request.headers.get("Referer", "")
+    back = "/"
+    if referer and url_has_allowed_host_and_scheme(
+        referer, {request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        back = parts.path + (f"?{parts.query}" if parts.query else "")
+    target = redirect("kakaosync:required_terms")
+    target["Location"] += "?" + urlencode({"next": back})
+    return target
 
-        referer = request.headers.get("Referer", "")
-        back = "/"
-        if referer and url_has_allowed_host_and_scheme(
-            referer, {request.get_host()}, require_https=request.is_secure()
-        ):
-            parts = urlsplit(referer)
-            back = parts.path + (f"?{parts.query}" if parts.query else "")
-        target = redirect("kakaosync:required_terms")
-        target["Location"] += "?" + urlencode({"next": back})
-        return target
+
+class KakaoInAppBrowserMiddleware(RetiredMiddleware):
+    """Retired: ``StoreMiddleware`` runs guard ``kakaosync.kakao_only_in_app``."""
+
+
+class KakaoRequiredTermsMiddleware(RetiredMiddleware):
+    """Retired: ``StoreMiddleware`` runs guard ``kakaosync.required_terms``."""

@@ -13,7 +13,7 @@ class KeymapConfig(AppConfig):
         from store import registry
 
         from . import checks as keymap_checks
-        from . import receivers
+        from . import middleware, receivers
         from .config_section import KeymapSection
         from .merging import move_partner_link
 
@@ -22,4 +22,12 @@ class KeymapConfig(AppConfig):
         checks.register(keymap_checks.check_retired_settings)
         registry.register_config_section(KeymapSection())
         registry.register_merge_handler("keymap", move_partner_link)
+        registry.register_request_guard(
+            "keymap.revoked_sessions", request=middleware.end_revoked_session
+        )
+        registry.register_request_guard(
+            "keymap.user_id_session",
+            view=middleware.user_id_session_view,
+            exception=middleware.weak_login_exception,
+        )
         receivers.connect()

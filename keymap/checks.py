@@ -32,39 +32,51 @@ def check_jwt(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     return []
 
 
+# Retired ids, reserved so that they never mean anything else: keymap.W001 and keymap.W002
+# (now the Errors keymap.E004 and keymap.E005), keymap.W003 (UserIdSessionMiddleware missing:
+# store.middleware.StoreMiddleware runs that guard now, store.E010 when it is missing).
+BACKEND = "keymap.backends.PartnerBackend"
+ADAPTER = "keymap.adapter.AccountAdapter"
+
+
 def check_backend(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    backend = "keymap.backends.PartnerBackend"
-    if backend not in settings.AUTHENTICATION_BACKENDS:
-        return [
-            Warning(
-                "The partner's user-authentication webhook is never asked: "
-                f"{backend} is not in AUTHENTICATION_BACKENDS.",
-                hint=f"Add '{backend}' first in AUTHENTICATION_BACKENDS.",
-                id="keymap.W001",
+    """Custom storage can be switched on in the admin at any time: without these parts its
+    promises (the partner is asked at login and at signup) would lapse in silence."""
+    from .adapter import AccountAdapter
+    from .backends import PartnerBackend
+
+    messages: list[CheckMessage] = []
+    if not any(_is_subclass(path, PartnerBackend) for path in settings.AUTHENTICATION_BACKENDS):
+        messages.append(
+            Error(
+                "With custom storage on, the partner's user-authentication webhook is never "
+                f"asked: {BACKEND} is not in AUTHENTICATION_BACKENDS.",
+                hint=f"Add {BACKEND!r} (or a subclass) first in AUTHENTICATION_BACKENDS.",
+                id="keymap.E004",
             )
-        ]
-    middleware = "keymap.middleware.UserIdSessionMiddleware"
-    if middleware not in settings.MIDDLEWARE:
-        return [
-            Warning(
-                "Sessions that logged in with only a user ID can open pages with personal "
-                f"data: {middleware} is not in MIDDLEWARE.",
-                hint=f"Add '{middleware}' to MIDDLEWARE after AuthenticationMiddleware.",
-                id="keymap.W003",
-            )
-        ]
+        )
     adapter = getattr(settings, "ACCOUNT_ADAPTER", "")
-    if adapter != "keymap.adapter.AccountAdapter":
-        return [
-            Warning(
-                "Shop signup does not call the partner's user-creation webhook, and a partner "
-                "that is down reads as a wrong password: ACCOUNT_ADAPTER is "
-                f"{adapter or 'the default'}.",
-                hint="Set ACCOUNT_ADAPTER = 'keymap.adapter.AccountAdapter' (or subclass it).",
-                id="keymap.W002",
+    if not _is_subclass(adapter, AccountAdapter):
+        messages.append(
+            Error(
+                "With custom storage on, shop signup does not call the partner's "
+                "user-creation webhook, and a partner that is down reads as a wrong password: "
+                f"ACCOUNT_ADAPTER is {adapter or 'the default'}.",
+                hint=f"Set ACCOUNT_ADAPTER = {ADAPTER!r} (or a subclass of it).",
+                id="keymap.E005",
             )
-        ]
-    return []
+        )
+    return messages
+
+
+def _is_subclass(path: str, cls: type) -> bool:
+    from django.utils.module_loading import import_string
+
+    try:
+        found = import_string(path) if path else None
+    except ImportError:
+        return False
+    return isinstance(found, type) and issubclass(found, cls)
 
 
 def check_retired_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:

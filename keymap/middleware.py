@@ -1,8 +1,10 @@
-"""A user-ID session (the weakest login) opens an allow-list of views, nothing else.
+"""keymap's request guards, run by ``store.middleware.StoreMiddleware``.
 
-Every other view, the shop's, allauth's or the host's, sends it to a page that offers the
-password or a social login instead. The services refuse it too
-(``store.login_strength.require``); their refusal lands on the same page.
+A user-ID session (the weakest login) opens an allow-list of views, nothing else. Every other
+view, the shop's, allauth's or the host's, sends it to a page that offers the password or a
+social login instead. The services refuse it too (``store.login_strength.require``); their
+refusal lands on the same page. A session established before its customer's credentials
+were revoked ends.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.deprecation import MiddlewareMixin
 
 from store import login_strength
 from store.host import get_host_adapter
+from store.middleware import RetiredMiddleware
 
 from .app_settings import app_settings
 
@@ -43,22 +45,28 @@ ALLOWED_VIEWS = (
 PROVIDER_VIEWS_MODULE = "allauth.socialaccount.providers."
 
 
-class UserIdSessionMiddleware(MiddlewareMixin):
-    def process_view(
-        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
-    ) -> HttpResponse | None:
-        if not login_strength.is_user_id_only(request):
-            return None
-        match = request.resolver_match
-        name = match.view_name if match else ""
-        if is_allowed(name) or _is_provider_view(view_func):
-            return None
-        return to_stronger_login(request)
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, login_strength.WeakLogin):
-            return to_stronger_login(request)
+def user_id_session_view(
+    request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
+) -> HttpResponse | None:
+    """Guard ``keymap.user_id_session``: outside the allow-list, the stronger login."""
+    if not login_strength.is_user_id_only(request):
         return None
+    match = request.resolver_match
+    name = match.view_name if match else ""
+    if is_allowed(name) or _is_provider_view(view_func):
+        return None
+    return to_stronger_login(request)
+
+
+def weak_login_exception(request: HttpRequest, exception: Exception) -> HttpResponse | None:
+    """Guard ``keymap.user_id_session``: a service's refusal is the stronger login too."""
+    if isinstance(exception, login_strength.WeakLogin):
+        return to_stronger_login(request)
+    return None
+
+
+class UserIdSessionMiddleware(RetiredMiddleware):
+    """Retired: ``StoreMiddleware`` runs guard ``keymap.user_id_session``."""
 
 
 def to_stronger_login(request: HttpRequest) -> HttpResponse:
@@ -91,19 +99,22 @@ def _is_provider_view(view_func: Any) -> bool:
     return str(getattr(view_func, "__module__", "")).startswith(PROVIDER_VIEWS_MODULE)
 
 
-class RevokedSessionMiddleware(MiddlewareMixin):
-    """Ends a session established before its customer's credentials were revoked.
+def end_revoked_session(request: HttpRequest) -> None:
+    """Guard ``keymap.revoked_sessions``: ends a session established before its customer's
+    credentials were revoked.
 
     One indexed lookup per request of a logged-in session; sessions are not listed per
     customer anywhere, so they are ended when they next show up.
     """
+    from django.contrib.auth import SESSION_KEY, logout
 
-    def process_request(self, request: HttpRequest) -> None:
-        from django.contrib.auth import SESSION_KEY, logout
+    from . import revocation
 
-        from . import revocation
+    session = getattr(request, "session", None)
+    user_id = session.get(SESSION_KEY) if session is not None else None
+    if user_id is not None and revocation.is_session_revoked(session, user_id):
+        logout(request)
 
-        session = getattr(request, "session", None)
-        user_id = session.get(SESSION_KEY) if session is not None else None
-        if user_id is not None and revocation.is_session_revoked(session, user_id):
-            logout(request)
+
+class RevokedSessionMiddleware(RetiredMiddleware):
+    """Retired: ``StoreMiddleware`` runs guard ``keymap.revoked_sessions``."""

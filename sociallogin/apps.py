@@ -29,11 +29,24 @@ class SocialLoginConfig(AppConfig):
         store_registry.register_config_section(SocialLoginSection())
         for provider_id, info in PROVIDERS.items():
             store_registry.register_join_channel(provider_id, info.name)
+        self._register_request_guards()
         if apps.is_installed("django.contrib.admin"):
             # After the admin's autodiscovery (which imports allauth's admin after ours).
             from .admin import hide_allauth_app_admin
 
             hide_allauth_app_admin()
+
+    def _register_request_guards(self) -> None:
+        from store import registry as store_registry
+
+        from . import last_used, middleware
+
+        store_registry.register_request_guard(
+            "sociallogin.provider_errors", exception=middleware.provider_error_page
+        )
+        store_registry.register_request_guard(
+            "sociallogin.last_used", response=last_used.set_last_used_cookie
+        )
 
     def _connect_login_receivers(self) -> None:
         from allauth.account.signals import user_logged_in

@@ -119,49 +119,34 @@ def check_socialapp_rows(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
     return []
 
 
+# Retired ids, reserved so that they never mean anything else: sociallogin.W003 (now the
+# Error sociallogin.E006), sociallogin.W004 and sociallogin.W005 (ProviderErrorMiddleware and
+# LastUsedProviderMiddleware missing: store.middleware.StoreMiddleware runs those guards now,
+# store.E010 when it is missing).
+SIGNUP_FORM = "sociallogin.forms.SocialSignupForm"
+
+
 def check_wiring(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """The signup form and the error middleware: without them rules 1 and "never a 500" lapse."""
+    """The signup form: without it the fields the store requires per provider are not asked."""
     from django.utils.module_loading import import_string
 
     from .forms import SocialSignupForm
 
-    messages: list[CheckMessage] = []
     path = (getattr(settings, "SOCIALACCOUNT_FORMS", {}) or {}).get("signup", "")
     try:
         form = import_string(path) if path else None
     except ImportError:
         form = None
-    if form is None or not issubclass(form, SocialSignupForm):
-        messages.append(
-            Warning(
-                "The social signup form is not the shop's: the signup fields chosen per "
-                "provider are not asked.",
-                hint='Set SOCIALACCOUNT_FORMS = {"signup": "sociallogin.forms.SocialSignupForm"} '
-                "(or a subclass).",
-                id="sociallogin.W003",
-            )
+    if isinstance(form, type) and issubclass(form, SocialSignupForm):
+        return []
+    return [
+        Error(
+            "The social signup form is not the shop's: the signup fields the store requires "
+            "per provider are not asked.",
+            hint=f'Set SOCIALACCOUNT_FORMS = {{"signup": "{SIGNUP_FORM}"}} (or a subclass).',
+            id="sociallogin.E006",
         )
-    if "sociallogin.middleware.ProviderErrorMiddleware" not in settings.MIDDLEWARE:
-        messages.append(
-            Warning(
-                "sociallogin.middleware.ProviderErrorMiddleware is not installed: an odd "
-                "provider answer can end in a server error instead of a login error page.",
-                hint="Add it to MIDDLEWARE after allauth's AccountMiddleware.",
-                id="sociallogin.W004",
-            )
-        )
-    last_used = "sociallogin.last_used.LastUsedProviderMiddleware"
-    if app_settings.LAST_USED_COOKIE and last_used not in settings.MIDDLEWARE:
-        messages.append(
-            Warning(
-                f"{last_used} is not installed: the login page cannot mark the provider a "
-                "shopper last used.",
-                hint="Add it to MIDDLEWARE, or set SOCIALLOGIN_LAST_USED_COOKIE = '' to go "
-                "without the hint.",
-                id="sociallogin.W005",
-            )
-        )
-    return messages
+    ]
 
 
 def check_provider_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:

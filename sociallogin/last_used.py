@@ -2,8 +2,9 @@
 
 The cookie holds a provider id and nothing else. allauth tells who logged in through its
 public ``user_logged_in`` signal, which has the request but no response, so the receiver
-only notes the provider on the request and ``LastUsedProviderMiddleware`` writes the cookie
-on whatever response the login ends with (allauth's redirect, or a host's own).
+only notes the provider on the request and guard ``sociallogin.last_used`` (run by
+``store.middleware.StoreMiddleware``) writes the cookie on whatever response the login ends
+with (allauth's redirect, or a host's own).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.deprecation import MiddlewareMixin
+
+from store.middleware import RetiredMiddleware
 
 from .app_settings import app_settings
 from .catalog import PROVIDERS
@@ -35,17 +37,20 @@ def last_used(request: HttpRequest) -> str | None:
     return value if value in PROVIDERS else None
 
 
-class LastUsedProviderMiddleware(MiddlewareMixin):
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        provider_id = getattr(request, _REQUEST_ATTR, None)
-        name = app_settings.LAST_USED_COOKIE
-        if provider_id and name:
-            response.set_cookie(
-                name,
-                provider_id,
-                max_age=app_settings.LAST_USED_COOKIE_AGE,
-                samesite="Lax",
-                secure=request.is_secure(),
-                httponly=True,
-            )
-        return response
+def set_last_used_cookie(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    provider_id = getattr(request, _REQUEST_ATTR, None)
+    name = app_settings.LAST_USED_COOKIE
+    if provider_id and name:
+        response.set_cookie(
+            name,
+            provider_id,
+            max_age=app_settings.LAST_USED_COOKIE_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
+    return response
+
+
+class LastUsedProviderMiddleware(RetiredMiddleware):
+    """Retired: ``StoreMiddleware`` runs guard ``sociallogin.last_used``."""

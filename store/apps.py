@@ -20,6 +20,7 @@ class StoreConfig(AppConfig):
         checks.register(store_checks.check_shared_cache, checks.Tags.caches)
         checks.register(store_checks.check_allauth_urls, checks.Tags.urls)
         checks.register(store_checks.check_host_adapter)
+        checks.register(store_checks.check_middleware)
         registry.register_config_section(StoreSection())
         registry.register_join_channel(JoinChannel.STORE, _("Store ID"))
         checks.register(login_pipeline.check_pipeline)

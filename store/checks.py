@@ -131,3 +131,127 @@ def check_host_adapter(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
             id="store.W004",
         )
     ]
+
+
+# What StoreMiddleware reads from the middlewares before it, each with why.
+NEEDED_BEFORE = (
+    ("django.contrib.sessions.middleware.SessionMiddleware", "the session"),
+    ("django.contrib.auth.middleware.AuthenticationMiddleware", "request.user"),
+    ("django.contrib.messages.middleware.MessageMiddleware", "messages"),
+    (
+        "allauth.account.middleware.AccountMiddleware",
+        "allauth's request context, and allauth's ImmediateHttpResponse turned into the response",
+    ),
+)
+
+
+def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``store.E010`` to ``store.E016``: StoreMiddleware installed once, after what it needs,
+    with every guard of the installed apps registered, and no retired middleware left."""
+    from .middleware import (
+        GUARDS,
+        PATH,
+        RetiredMiddleware,
+        StoreMiddleware,
+        app_of,
+        retired_message,
+        unlisted_guards,
+        unregistered_guards,
+    )
+
+    loaded = [(entry, _import_or_none(entry)) for entry in settings.MIDDLEWARE]
+    messages: list[CheckMessage] = [
+        Error(
+            retired_message(entry),
+            hint=f"Remove {entry!r} from MIDDLEWARE; keep one {PATH!r}, right after "
+            "'allauth.account.middleware.AccountMiddleware'.",
+            id="store.E014",
+        )
+        for entry, found in loaded
+        if isinstance(found, type) and issubclass(found, RetiredMiddleware)
+    ]
+    positions = [
+        index
+        for index, (_entry, found) in enumerate(loaded)
+        if isinstance(found, type) and issubclass(found, StoreMiddleware)
+    ]
+    if not positions:
+        messages.insert(
+            0,
+            Error(
+                f"{PATH} is not in MIDDLEWARE: no request guard runs (revoked sessions stay "
+                "open; the Kakao-only policy inside KakaoTalk, required terms added later and "
+                "the user-ID allow-list are not enforced).",
+                hint=f"Add {PATH!r} to MIDDLEWARE right after "
+                "'allauth.account.middleware.AccountMiddleware'.",
+                id="store.E010",
+            ),
+        )
+    elif len(positions) > 1:
+        messages.append(
+            Error(
+                f"{PATH} is in MIDDLEWARE {len(positions)} times: its guards would run twice.",
+                hint="Keep one, right after 'allauth.account.middleware.AccountMiddleware'.",
+                id="store.E011",
+            )
+        )
+    if positions:
+        ours = positions[0]
+        for needed, why in NEEDED_BEFORE:
+            target = _import_or_none(needed)
+            where = [i for i, (_e, found) in enumerate(loaded) if _is(found, target)]
+            if not where:
+                messages.append(
+                    Error(
+                        f"{needed} is not in MIDDLEWARE: {PATH} needs {why}.",
+                        hint=f"Add {needed!r} to MIDDLEWARE before {PATH!r}.",
+                        id="store.E013",
+                    )
+                )
+            elif where[0] > ours:
+                messages.append(
+                    Error(
+                        f"{PATH} comes before {needed} in MIDDLEWARE: it needs {why}.",
+                        hint=f"Move {PATH!r} after {needed!r} (right after allauth's "
+                        "AccountMiddleware).",
+                        id="store.E012",
+                    )
+                )
+    messages += [
+        Error(
+            f"The request guard {name} is listed in store.middleware.GUARDS but the "
+            f"{app_of(name)} app did not register it: its promise would not be kept.",
+            hint=f"Register it in the {app_of(name)} app's AppConfig.ready() with "
+            f"store.registry.register_request_guard({name!r}, ...).",
+            id="store.E015",
+        )
+        for name in unregistered_guards()
+    ]
+    messages += [
+        Error(
+            f"The request guard {name} is registered but store.middleware.GUARDS does not "
+            "list it: it would never run.",
+            hint=f"List it in store.middleware.GUARDS (one of: {', '.join(GUARDS)}), or "
+            "register it under its listed name.",
+            id="store.E016",
+        )
+        for name in unlisted_guards()
+    ]
+    return messages
+
+
+def _import_or_none(path: str) -> Any:
+    from django.utils.module_loading import import_string
+
+    try:
+        return import_string(path)
+    except ImportError:
+        return None  # Django's own start-up names a middleware it cannot import
+
+
+def _is(found: Any, target: Any) -> bool:
+    if found is None or target is None:
+        return False
+    if isinstance(found, type) and isinstance(target, type):
+        return issubclass(found, target)
+    return bool(found is target)

@@ -5,18 +5,38 @@
 - join channels: the readable name of each ``Customer.join_channel`` value (``store`` here,
   a provider id from the social-login app);
 - password-login gates: "this request may not log in with a password" (Kakao only inside
-  KakaoTalk), asked by password backends before a password leaves the shop.
+  KakaoTalk), asked by password backends before a password leaves the shop;
+- request guards: each app's part of ``store.middleware.StoreMiddleware``, which runs them in
+  the order of ``store.middleware.GUARDS``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+    from django.http import HttpRequest, HttpResponse
 
 MergeHandler = Callable[["AbstractBaseUser", "AbstractBaseUser"], dict[str, int]]
+RequestHook = Callable[["HttpRequest"], "HttpResponse | None"]
+ViewHook = Callable[["HttpRequest", Callable[..., Any], Any, Any], "HttpResponse | None"]
+ResponseHook = Callable[["HttpRequest", "HttpResponse"], "HttpResponse"]
+ExceptionHook = Callable[["HttpRequest", Exception], "HttpResponse | None"]
+
+
+@dataclass(frozen=True)
+class RequestGuard:
+    """One app's work on every request; each hook has the signature of the Django
+    middleware method of the same name (``process_request`` ...)."""
+
+    name: str
+    request: RequestHook | None = None
+    view: ViewHook | None = None
+    response: ResponseHook | None = None
+    exception: ExceptionHook | None = None
 
 
 class ConfigSection(Protocol):
@@ -38,6 +58,7 @@ _merge_handlers: dict[str, MergeHandler] = {}
 _config_sections: dict[str, ConfigSection] = {}
 _join_channels: dict[str, Any] = {}
 _password_login_gates: dict[str, Callable[[Any], bool]] = {}
+_request_guards: dict[str, RequestGuard] = {}
 
 
 def register_merge_handler(name: str, handler: MergeHandler) -> None:
@@ -77,3 +98,19 @@ def register_password_login_gate(name: str, refuses: Callable[[Any], bool]) -> N
 
 def password_login_refused(request: Any) -> bool:
     return any(refuses(request) for refuses in _password_login_gates.values())
+
+
+def register_request_guard(
+    name: str,
+    *,
+    request: RequestHook | None = None,
+    view: ViewHook | None = None,
+    response: ResponseHook | None = None,
+    exception: ExceptionHook | None = None,
+) -> None:
+    """``name``: ``"<app>.<guard>"``, as ``store.middleware.GUARDS`` lists it."""
+    _request_guards[name] = RequestGuard(name, request, view, response, exception)
+
+
+def request_guards() -> dict[str, RequestGuard]:
+    return dict(_request_guards)

@@ -229,13 +229,16 @@ def test_in_app_option_needs_the_middleware(sync_on, settings):
 
     invalidate_settings()
     assert checks.check_configuration(databases=["default"]) == []
-    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "kakaosync" not in m]
-    assert [m.id for m in checks.check_configuration(databases=["default"])] == ["kakaosync.W002"]
+    form = KakaoSyncSettingsForm(
+        data=form_data(kakao_only_in_app_browser=True), instance=KakaoSyncSettings(pk=1)
+    )
+    assert "kakao_only_in_app_browser" not in form.errors
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "StoreMiddleware" not in m]
     form = KakaoSyncSettingsForm(
         data=form_data(kakao_only_in_app_browser=True), instance=KakaoSyncSettings(pk=1)
     )
     assert not form.is_valid()
-    assert "KakaoInAppBrowserMiddleware" in str(form.errors["kakao_only_in_app_browser"])
+    assert "store.middleware.StoreMiddleware" in str(form.errors["kakao_only_in_app_browser"])
 
 
 def test_import_cannot_switch_kakao_login_off_under_kakao_sync(sync_on):

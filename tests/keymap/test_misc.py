@@ -38,7 +38,9 @@ def test_checks(settings) -> None:
     assert checks.check_jwt() == []
     assert checks.check_backend() == []
     settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
-    assert [m.id for m in checks.check_backend()] == ["keymap.W001"]
+    assert [m.id for m in checks.check_backend()] == ["keymap.E004"]
+    settings.ACCOUNT_ADAPTER = "allauth.account.adapter.DefaultAccountAdapter"
+    assert [m.id for m in checks.check_backend()] == ["keymap.E004", "keymap.E005"]
 
 
 def test_seed_demo_wires_the_sandbox(db, partner_sandbox) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.checks import ERROR
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -164,14 +165,9 @@ def test_system_checks(settings: Any) -> None:
 def test_wiring_checks(settings: Any) -> None:
     assert checks.check_wiring() == []
     settings.SOCIALACCOUNT_FORMS = {}
-    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.startswith("sociallogin.")]
-    assert [m.id for m in checks.check_wiring()] == [
-        "sociallogin.W003",
-        "sociallogin.W004",
-        "sociallogin.W005",
-    ]
-    settings.SOCIALLOGIN_LAST_USED_COOKIE = ""
-    assert "sociallogin.W005" not in [m.id for m in checks.check_wiring()]
+    assert [(m.id, m.level) for m in checks.check_wiring()] == [("sociallogin.E006", ERROR)]
+    settings.SOCIALACCOUNT_FORMS = {"signup": "allauth.socialaccount.forms.SignupForm"}
+    assert [m.id for m in checks.check_wiring()] == ["sociallogin.E006"]
 
 
 def test_plaintext_socialapp_rows_are_reported(db: Any) -> None:

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
-from sociallogin.last_used import LastUsedProviderMiddleware, on_user_logged_in
+from sociallogin.last_used import on_user_logged_in
 from sociallogin.models import ProviderSettings
 from store.config import ConfigError, export_config, import_config
+from store.middleware import StoreMiddleware
 
 from .conftest import sandbox_login
 from .test_e2e import admin_page  # noqa: F401  (fixture)
@@ -98,7 +99,7 @@ def test_cookie_is_secure_over_https(rf: Any) -> None:
     request = rf.get("/accounts/naver/login/callback/", secure=True)
     login = SimpleNamespace(account=SimpleNamespace(provider="naver"))
     on_user_logged_in(None, request=request, user=None, sociallogin=login)
-    response = LastUsedProviderMiddleware(lambda r: HttpResponse())(request)
+    response = StoreMiddleware(lambda r: HttpResponse())(request)
     assert response.cookies[COOKIE]["secure"] is True
 
 

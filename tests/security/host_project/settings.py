@@ -44,9 +44,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "kakaosync.middleware.KakaoInAppBrowserMiddleware",
-    "keymap.middleware.RevokedSessionMiddleware",
-    "keymap.middleware.UserIdSessionMiddleware",
+    "store.middleware.StoreMiddleware",
 ]
 
 ROOT_URLCONF = "tests.security.host_project.urls"
@@ -77,6 +75,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 ACCOUNT_ADAPTER = "keymap.adapter.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "sociallogin.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "sociallogin.forms.SocialSignupForm"}
 
 LOGIN_URL = "host:login"
 LOGIN_REDIRECT_URL = "host:me"
@@ -109,6 +108,7 @@ HOST = {
         "AUTHENTICATION_BACKENDS",
         "ACCOUNT_ADAPTER",
         "SOCIALACCOUNT_ADAPTER",
+        "SOCIALACCOUNT_FORMS",
         "LOGIN_URL",
         "LOGIN_REDIRECT_URL",
         "LOGOUT_REDIRECT_URL",

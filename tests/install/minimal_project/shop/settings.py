@@ -35,12 +35,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "sociallogin.middleware.ProviderErrorMiddleware",
-    "sociallogin.last_used.LastUsedProviderMiddleware",
-    "kakaosync.middleware.KakaoInAppBrowserMiddleware",
-    "kakaosync.middleware.KakaoRequiredTermsMiddleware",  # terms added later, agreed first
-    "keymap.middleware.RevokedSessionMiddleware",  # revoked sessions end
-    "keymap.middleware.UserIdSessionMiddleware",
+    "store.middleware.StoreMiddleware",
 ]
 ROOT_URLCONF = "shop.urls"
 TEMPLATES = [
