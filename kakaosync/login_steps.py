@@ -175,7 +175,7 @@ def store_signup_sync_data(ctx: LoginContext) -> None:
 @login_step(providers={"kakao"}, kinds={"social"}, promise="kakao_required_terms")
 def store_sync_data(ctx: LoginContext) -> None:
     """Terms, channel relation and marketing consent onto the customer; the required terms
-    it lacks noted on the session (``KakaoRequiredTermsMiddleware`` asks for them)."""
+    it lacks noted on the session (the request guard ``kakaosync.required_terms`` asks)."""
     config = sync_active()
     if config is None:
         return

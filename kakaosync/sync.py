@@ -29,7 +29,7 @@ from .app_settings import app_settings
 from .conf import SyncConfig
 from .models import ChannelStatus, KakaoSyncMember
 
-logger = logging.getLogger("kakaosync.sync")
+logger = logging.getLogger(__name__)
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()

@@ -38,7 +38,7 @@ from .partner_links import (
     unlinked_user,
 )
 
-logger = logging.getLogger("keymap.flows")
+logger = logging.getLogger(__name__)
 # Seconds a new social account waits for a parallel signup with the same server_custom_id.
 LINK_WAIT = 10
 

@@ -37,7 +37,7 @@ from .catalog import PROVIDERS
 from .conf import configs_for
 from .signup import missing_required, signup_profile
 
-logger = logging.getLogger("sociallogin.adapter")
+logger = logging.getLogger(__name__)
 
 
 def _rewriting_request(original: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:

@@ -18,7 +18,7 @@ from store.middleware import RetiredMiddleware
 
 from .catalog import PROVIDERS
 
-logger = logging.getLogger("sociallogin.middleware")
+logger = logging.getLogger(__name__)
 
 _VIEW_SUFFIXES = ("_login", "_callback", "_finish_callback")
 

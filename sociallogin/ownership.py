@@ -36,7 +36,7 @@ from store.models import StoreSettings
 
 from .app_settings import app_settings
 
-logger = logging.getLogger("sociallogin.linking")
+logger = logging.getLogger(__name__)
 
 SESSION_KEY = "sociallogin_link"
 PENDING_TTL = 30 * 60  # seconds a login waits for its proof, whatever the session's age

@@ -20,7 +20,7 @@ from .catalog import PROVIDERS
 from .forms import LinkCodeForm, LinkPasswordForm
 from .policy import refusal_reason, unavailable_response
 
-logger = logging.getLogger("sociallogin.views")
+logger = logging.getLogger(__name__)
 
 
 def _mask(email: str) -> str:

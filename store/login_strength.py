@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
-logger = logging.getLogger("store.login_strength")
+logger = logging.getLogger(__name__)
 
 SESSION_LOGIN_TYPE = "store.login_type"
 SESSION_USER_ID_LOGIN = "store.user_id_login"
@@ -41,7 +41,7 @@ class WeakLogin(PermissionDenied):
     """A user-ID-only login asked for something that needs a password or social login.
 
     A ``PermissionDenied``, so that a view that does not catch it answers 403, never 500;
-    ``keymap.middleware.UserIdSessionMiddleware`` turns it into the stronger-login page.
+    ``StoreMiddleware``'s guard ``keymap.user_id_session`` turns it into the stronger-login page.
     """
 
     def __init__(self, action: str) -> None:

@@ -25,7 +25,7 @@ from django.db.models.signals import post_save
 
 from .models import JoinChannel
 
-logger = logging.getLogger("store.customers")
+logger = logging.getLogger(__name__)
 
 # Scoped to the creating call (a thread or task of its own), so no other request sees it.
 _caller_onboards: ContextVar[bool] = ContextVar("store_caller_onboards", default=False)
