@@ -468,6 +468,16 @@ def check_pipeline(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                     id="store.E004",
                 )
             ]
+        for stage, paths in custom.items():
+            if isinstance(paths, str) or not all(isinstance(p, str) for p in paths):
+                return [
+                    checks.Error(
+                        f"STORE_LOGIN_PIPELINE[{stage!r}] must be a list of dotted paths.",
+                        hint="Start from store.default_pipeline.PIPELINE.",
+                        obj=stage,
+                        id="store.E004",
+                    )
+                ]
         for stage in sorted(set(custom) - set(PIPELINE)):
             errors.append(
                 checks.Error(

@@ -80,6 +80,11 @@ def test_a_step_that_does_not_import_or_an_unknown_stage_is_an_error() -> None:
     assert sorted(_ids(errors)) == ["store.E004", "store.E006"]
 
 
+def test_a_stage_that_is_not_a_list_of_paths_is_an_error() -> None:
+    with override_settings(STORE_LOGIN_PIPELINE={**PIPELINE, "user_signed_up": "store.x"}):
+        assert _ids(login_pipeline.check_pipeline()) == ["store.E004"]
+
+
 def test_a_promise_step_may_be_replaced_by_one_declaring_the_same_promise() -> None:
     replaced = tuple(
         f"{HERE}.own_kakao_only" if p.endswith(".refuse_outside_kakao") else p
