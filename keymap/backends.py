@@ -115,14 +115,21 @@ class PartnerBackend(BaseBackend):
 
 
 def _is_staff_login(login: str) -> bool:
+    """Whether ``login`` names a staff or superuser account: by its user name, its
+    ``EMAIL_FIELD`` or any of its allauth addresses, verified or not (any of them logs in).
+    One query."""
     user_model = get_user_model()
     names = Q(**{f"{user_model.USERNAME_FIELD}__iexact": login})
+    email_field = user_model.get_email_field_name()
     try:
-        user_model._meta.get_field("email")
+        user_model._meta.get_field(email_field)
     except FieldDoesNotExist:
         pass
     else:
-        names |= Q(email__iexact=login)
+        names |= Q(**{f"{email_field}__iexact": login})
+    from allauth.account.models import EmailAddress
+
+    names |= Q(pk__in=EmailAddress.objects.filter(email__iexact=login).values("user_id"))
     return bool(
         user_model._default_manager.filter(names)
         .filter(Q(is_staff=True) | Q(is_superuser=True))
