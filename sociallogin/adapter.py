@@ -11,6 +11,8 @@
   before linking to an existing account, the new customer's profile.
 - Signup: the social signup form is shown only when a field the admin made required for
   the provider is missing; the customer is onboarded like any other.
+- The provider's tokens never sit in the session readable: allauth serialises a pending
+  login (its "finish joining" form's, ours) through this adapter, which encrypts them.
 """
 
 from __future__ import annotations
@@ -23,13 +25,13 @@ import requests
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount import app_settings as socialaccount_settings
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialApp, SocialToken
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from store import login_pipeline, new_users
+from store import crypto, login_pipeline, new_users
 from store.http import new_session
 
 from . import policy, registry
@@ -38,6 +40,9 @@ from .conf import configs_for
 from .signup import missing_required, signup_profile
 
 logger = logging.getLogger(__name__)
+
+TOKEN_FIELDS = ("token", "token_secret")  # SocialToken's access and refresh token
+SEALED_PREFIX = "sealed:"
 
 
 def _rewriting_request(original: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
@@ -121,6 +126,31 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         session = new_session(deadline=float(socialaccount_settings.REQUESTS_TIMEOUT))
         session.request = functools.partial(_rewriting_request, session.request)  # type: ignore[method-assign]
         return session
+
+    # --- serialised logins ------------------------------------------------------------
+
+    def serialize_instance(self, instance: Any) -> Any:
+        data = super().serialize_instance(instance)
+        if isinstance(instance, SocialToken):
+            # allauth keeps a pending signup in the session (a session row, a cache entry or
+            # a signed cookie): the access and refresh tokens go there encrypted.
+            for field in TOKEN_FIELDS:
+                if data.get(field):
+                    data[field] = SEALED_PREFIX + crypto.encrypt(str(data[field]))
+        return data
+
+    def deserialize_instance(self, model: Any, data: Any) -> Any:
+        if model is SocialToken and isinstance(data, dict):
+            data = dict(data)
+            for field in TOKEN_FIELDS:
+                value = data.get(field)
+                if isinstance(value, str) and value.startswith(SEALED_PREFIX):
+                    try:
+                        data[field] = crypto.decrypt(value[len(SEALED_PREFIX) :])
+                    except crypto.SecretDecryptionError as exc:
+                        # allauth drops a pending login it cannot read (ValueError).
+                        raise ValueError("sealed token cannot be decrypted") from exc
+        return super().deserialize_instance(model, data)
 
     # --- the platform's rules --------------------------------------------------------
 
