@@ -15,13 +15,14 @@ class KeymapConfig(AppConfig):
         from . import checks as keymap_checks
         from . import middleware, receivers
         from .config_section import KeymapSection
-        from .merging import move_partner_link
+        from .merging import end_partner_link, move_partner_link
 
         checks.register(keymap_checks.check_jwt, checks.Tags.security)
         checks.register(keymap_checks.check_backend)
         checks.register(keymap_checks.check_retired_settings)
         registry.register_config_section(KeymapSection())
         registry.register_merge_handler("keymap", move_partner_link)
+        registry.register_takeover_handler("keymap", end_partner_link)
         registry.register_request_guard(
             "keymap.revoked_sessions", request=middleware.end_revoked_session
         )

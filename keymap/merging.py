@@ -37,6 +37,18 @@ def move_partner_link(source: Any, target: Any) -> dict[str, int]:
     return {"partner_links": 1}
 
 
+def end_partner_link(user: Any, address: str) -> dict[str, int]:
+    """Take-over handler: the account's partner link goes.
+
+    Its partner login (a password at the partner) and its ``server_custom_id`` (every
+    partner login with that ID) were set up by whoever held the account on an address
+    they never proved, and both would open it again; the owner's next partner login
+    makes a new link.
+    """
+    deleted, _by_model = PartnerLink.objects.filter(user=user).delete()
+    return {"partner_links": deleted}
+
+
 def link_accounts(
     *, server_custom_ids: Iterable[str] | None = None, dry_run: bool = False
 ) -> LinkReport:

@@ -26,6 +26,12 @@ from .models import AppleRevocation, AppleToken
 logger = logging.getLogger(__name__)
 
 
+def end_kept_tokens(user: Any, address: str) -> dict[str, int]:
+    """Take-over handler: the account's Apple links are gone, so are their kept tokens."""
+    deleted, _by_model = AppleToken.objects.filter(user=user).delete()
+    return {"apple_tokens": deleted}
+
+
 def keep_token(user: Any, sociallogin: Any) -> None:
     if sociallogin is None or sociallogin.account.provider != "apple":
         return

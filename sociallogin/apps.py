@@ -13,6 +13,7 @@ class SocialLoginConfig(AppConfig):
         from store import registry as store_registry
         from store.signals import account_deleting
 
+        from . import apple_revocation
         from . import checks as sociallogin_checks
         from .catalog import PROVIDERS
         from .config_section import SocialLoginSection
@@ -27,6 +28,7 @@ class SocialLoginConfig(AppConfig):
         account_deleting.connect(on_account_deleting, dispatch_uid="sociallogin.tombstones")
         self._connect_login_receivers()
         store_registry.register_config_section(SocialLoginSection())
+        store_registry.register_takeover_handler("sociallogin", apple_revocation.end_kept_tokens)
         for provider_id, info in PROVIDERS.items():
             store_registry.register_join_channel(provider_id, info.name)
         self._register_request_guards()

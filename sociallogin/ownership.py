@@ -1,17 +1,20 @@
 """Linking a social login to an existing store account, after proof of ownership.
 
 A provider's email is trusted only when the provider marks it verified (our provider
-classes decide what counts). When such an address belongs to an existing account, the
-social account is not connected until the shopper proves they own that account, with its
-password or a one-time code sent to its address. The pending login waits in the session,
-encrypted, with only the provider's access token (Kakao Sync reads the profile with it once
-linked), and for ``PENDING_TTL`` at most.
+classes decide what counts), and it matches only an address the shop has verified on an
+account: an address that is not verified owns nothing (anyone may put someone else's
+address on an account, unverified, at signup, through a provider or at
+``/accounts/email/``). When a verified address belongs to an existing account, the social
+account is not connected until the shopper proves they own that account, with its password
+or a one-time code sent to that address (never to another address of the account). The
+pending login waits in the session, encrypted, with only the provider's access token (Kakao
+Sync reads the profile with it once linked), and for ``PENDING_TTL`` at most.
 
-Pre-registration takeover: anyone may sign up with someone else's address and a password.
-When the code proves the address of an account whose address was never verified, the owner
-of the address takes the account over: its password (set by whoever registered it) is removed
-and so are its sessions (Django ends a session whose password hash changed), and the address
-becomes verified.
+Pre-registration takeover: in KakaoTalk the shopper may name an account themselves; its
+code goes to the account's address. When the code proves an address that was never
+verified, the owner of the address takes the account over: every other way into it ends
+with the proof (``store.services.takeover``: password, other addresses, social accounts,
+partner link, sessions and JWTs), recorded for the admin.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
@@ -46,14 +48,32 @@ def _verified_emails(sociallogin: Any) -> list[str]:
     return [e.email for e in sociallogin.email_addresses if e.verified and e.email]
 
 
-def _users_owning(emails: list[str]) -> Any:
+def _verified_addresses(emails: list[str]) -> Any:
+    """allauth's verified rows of ``emails`` on active accounts.
+
+    ``user.email`` is not looked at, nor unverified rows: either is only what someone typed.
+    """
+    from allauth.account.models import EmailAddress
     from django.db.models import Q
 
     match = Q()
     for email in emails:
-        match |= Q(email__iexact=email) | Q(emailaddress__email__iexact=email)
-    # One query for both places an address can live (the user row, allauth's table).
-    return get_user_model()._default_manager.filter(match, is_active=True)
+        match |= Q(email__iexact=email)
+    return EmailAddress.objects.filter(match, verified=True, user__is_active=True)
+
+
+def _users_owning(emails: list[str]) -> Any:
+    user_ids = _verified_addresses(emails).values("user_id")
+    return get_user_model()._default_manager.filter(pk__in=user_ids, is_active=True)
+
+
+def _matched_address(user_id: Any, sociallogin: Any) -> str:
+    """The verified address of ``user_id`` that the login's verified addresses matched."""
+    emails = _verified_emails(sociallogin)
+    if not emails:
+        return ""
+    found = _verified_addresses(emails).filter(user_id=user_id).order_by("pk").first()
+    return found.email if found is not None else ""
 
 
 def screen_new_login(
@@ -90,12 +110,25 @@ def start(ctx: LoginContext, user: Any, *, claimed: bool = False) -> HttpRespons
     """Ask for proof of ownership of ``user`` (a user, or its pk) before connecting the
     social login of ``ctx`` to it; the login, with its context, waits in the session.
 
-    ``claimed``: the shopper named the account themselves (e.g. in the KakaoTalk browser),
-    rather than the provider's verified email matching it; only the wording differs.
+    ``claimed``: the shopper named the account themselves (e.g. in the KakaoTalk browser):
+    its code goes to the account's address. Otherwise the provider's verified email
+    matched a verified address of the account: the code goes to that address.
     """
     user_id = getattr(user, "pk", user)
+    if claimed:
+        if not hasattr(user, "email"):
+            user = get_user_model()._default_manager.filter(pk=user_id).first()
+        address = str(getattr(user, "email", "") or "")
+    else:
+        address = _matched_address(user_id, ctx.sociallogin)
+    if not address:
+        # Nothing to send a code to, or the match went away meanwhile: no proof to ask.
+        logger.info("social login %s: no address of account %s to prove", ctx.provider, user_id)
+        return HttpResponseRedirect(reverse("account_login"))
     ctx.request.session[SESSION_KEY] = {
         "claimed": claimed,
+        # The address the code goes to and proves.
+        "email": address,
         "sociallogin": login_pipeline.seal(ctx.write_out()),
         "expires": int(time.time()) + PENDING_TTL,
         "user_id": user_id,
@@ -136,38 +169,30 @@ def clear(request: HttpRequest) -> None:
     request.session.pop(SESSION_KEY, None)
 
 
-def email_verified(user: Any) -> bool:
+def address(data: dict[str, Any]) -> str:
+    """The address this proof's code goes to (and proves)."""
+    value = data.get("email")
+    return value if isinstance(value, str) else ""
+
+
+def address_verified(user: Any, data: dict[str, Any]) -> bool:
     from allauth.account.models import EmailAddress
 
-    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    return EmailAddress.objects.filter(
+        user=user, email__iexact=address(data), verified=True
+    ).exists()
 
 
-def take_over(user: Any) -> None:
+def take_over(user: Any, data: dict[str, Any], provider: str) -> None:
     """The code proved ``user``'s never-verified address: its owner takes the account.
 
-    Whoever registered it may not own the address (pre-registration takeover): the
-    password they chose goes, and with it every session (the session's auth hash covers
-    the password), and the address becomes verified.
+    Whoever registered it may not own the address (pre-registration takeover): every
+    other way in they kept ends now (``store.services.takeover``), before the prover's own
+    social account is connected.
     """
-    from allauth.account.models import EmailAddress
+    from store.services.takeover import take_over as end_other_credentials
 
-    with transaction.atomic():
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-        address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
-        if address is None:
-            EmailAddress.objects.create(
-                user=user,
-                email=user.email,
-                verified=True,
-                primary=not EmailAddress.objects.filter(user=user, primary=True).exists(),
-            )
-        else:
-            address.verified = True
-            address.save(update_fields=["verified"])
-    logger.warning(
-        "account %s: unverified address proven by code; password and sessions removed", user.pk
-    )
+    end_other_credentials(user, address(data), proof=f"code mailed to the address ({provider})")
 
 
 def _hash(code: str) -> str:
@@ -179,7 +204,10 @@ RESEND_AFTER = 30  # seconds between two codes, so the form cannot be used to fl
 
 
 def send_code(request: HttpRequest, data: dict[str, Any], user: Any) -> bool:
-    """Mail a new code to the account's address; False when the last one is too recent."""
+    """Mail a new code to the proof's address; False when the last one is too recent."""
+    recipient = address(data)
+    if not recipient:
+        return False
     now = int(time.time())
     if now - int(data.get("code_sent_at") or 0) < RESEND_AFTER:
         return False
@@ -198,7 +226,7 @@ def send_code(request: HttpRequest, data: dict[str, Any], user: Any) -> bool:
         )
         % {"store": store_name, "code": code, "minutes": app_settings.LINK_CODE_TTL // 60},
         None,
-        [user.email],
+        [recipient],
     )
     logger.info("ownership code sent to account %s", user.pk)
     return True

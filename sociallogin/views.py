@@ -50,7 +50,8 @@ def link(request: HttpRequest) -> HttpResponse:
     code_form = LinkCodeForm(prefix="code")
     action = request.POST.get("action") if request.method == "POST" else None
     proven = False
-    address_verified = ownership.email_verified(user)
+    address = ownership.address(data)
+    address_verified = ownership.address_verified(user, data)
     left = 0
     if action in ("password", "code"):
         left = ownership.take_attempt(data)
@@ -65,7 +66,7 @@ def link(request: HttpRequest) -> HttpResponse:
                 password_form.add_error("password", _("This password is not right."))
     elif action == "send_code":
         if ownership.send_code(request, data, user):
-            messages.info(request, _("We sent a code to %(email)s.") % {"email": _mask(user.email)})
+            messages.info(request, _("We sent a code to %(email)s.") % {"email": _mask(address)})
         else:
             messages.info(request, _("A code was sent a moment ago. Please check your email."))
         return redirect("sociallogin:link")
@@ -79,16 +80,16 @@ def link(request: HttpRequest) -> HttpResponse:
     if action in ("password", "code") and not proven and left == 0:
         return _too_many_wrong_answers(request)
     if proven:
-        # A code proves the address; on a never-verified address that outranks the password
-        # whoever registered the account chose (see ownership.take_over).
+        # A code proves the address; on a never-verified address that outranks every other
+        # way in whoever registered the account kept (see ownership.take_over).
         take_over = action == "code" and not address_verified
-        return _connect_and_login(request, sociallogin, user, take_over=take_over)
+        return _connect_and_login(request, sociallogin, user, data, take_over=take_over)
     return render(
         request,
         "sociallogin/link.html",
         {
             "provider_name": PROVIDERS[provider_id].name if provider_id in PROVIDERS else "",
-            "masked_email": _mask(user.email),
+            "masked_email": _mask(address),
             "claimed": bool(data.get("claimed")),
             "has_password": user.has_usable_password(),
             "code_sent": bool(data.get("code_hash")),
@@ -106,7 +107,12 @@ def _too_many_wrong_answers(request: HttpRequest) -> HttpResponse:
 
 
 def _connect_and_login(
-    request: HttpRequest, sociallogin: SocialLogin, user: Any, *, take_over: bool = False
+    request: HttpRequest,
+    sociallogin: SocialLogin,
+    user: Any,
+    data: dict[str, Any],
+    *,
+    take_over: bool = False,
 ) -> HttpResponse:
     ownership.clear(request)
     provider_id = sociallogin.account.provider
@@ -125,7 +131,7 @@ def _connect_and_login(
             messages.error(request, _("This social account is already linked to an account."))
             return redirect("account_login")
         if take_over:
-            ownership.take_over(user)
+            ownership.take_over(user, data, provider_id)
         sociallogin.connect(request, user)
         # The login was set aside in its pre_social_login stage, its context written onto
         # it; allauth now completes it as the login of the account just connected (its lookup

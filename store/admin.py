@@ -14,6 +14,7 @@ from .admin_base import ReadOnlyAdmin
 from .forms import CouponTemplateForm, StoreSettingsForm
 from .models import (
     AccountDeletion,
+    AccountTakeover,
     CouponTemplate,
     Customer,
     MergeRecord,
@@ -114,3 +115,10 @@ class MergeRecordAdmin(ReadOnlyAdmin):
 class AccountDeletionAdmin(JoinChannelMixin, ReadOnlyAdmin):
     list_display = ["created_at", "user_id", "join_channel_name", "orders_kept"]
     list_filter = [JoinChannelFilter]
+
+
+@admin.register(AccountTakeover)
+class AccountTakeoverAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user_repr", "proof"]
+    readonly_fields = ["created_at", "user_repr", "proof", "ended"]
+    search_fields = ["user_repr"]

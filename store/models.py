@@ -234,3 +234,29 @@ class AccountDeletion(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.user_id} ({self.created_at:%Y-%m-%d})"
+
+
+class AccountTakeover(models.Model):
+    """Audit of a take-over: the owner of the account's never-verified address proved it,
+    and every other way into the account ended (``store.services.takeover``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    user_repr = models.CharField(_("account"), max_length=200)
+    proof = models.CharField(_("proof"), max_length=200)
+    # {"password": 1, "social_accounts": 2, "email_addresses": 1, "keymap.partner_links": 1, ...}
+    ended = models.JSONField(_("ended"), default=dict)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("account take-over")
+        verbose_name_plural = _("account take-overs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_repr} ({self.created_at:%Y-%m-%d})"

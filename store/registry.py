@@ -1,6 +1,8 @@
 """Small explicit registries other apps add to from their ``AppConfig.ready``.
 
 - merge handlers: "what to move when customer B merges into customer A";
+- take-over handlers: "what else opens this account", ended when the owner of its
+  never-verified address takes it over (``store.services.takeover``);
 - config sections: each app's part of ``storeconfig`` export/import;
 - join channels: the readable name of each ``Customer.join_channel`` value (``store`` here,
   a provider id from the social-login app);
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
 MergeHandler = Callable[["AbstractBaseUser", "AbstractBaseUser"], dict[str, int]]
+# (user, the proven address) -> what was ended, by kind: {"partner_links": 1}
+TakeoverHandler = Callable[["AbstractBaseUser", str], dict[str, int]]
 RequestHook = Callable[["HttpRequest"], "HttpResponse | None"]
 ViewHook = Callable[["HttpRequest", Callable[..., Any], Any, Any], "HttpResponse | None"]
 ResponseHook = Callable[["HttpRequest", "HttpResponse"], "HttpResponse"]
@@ -55,6 +59,7 @@ class ConfigSection(Protocol):
 
 
 _merge_handlers: dict[str, MergeHandler] = {}
+_takeover_handlers: dict[str, TakeoverHandler] = {}
 _config_sections: dict[str, ConfigSection] = {}
 _join_channels: dict[str, Any] = {}
 _password_login_gates: dict[str, Callable[[Any], bool]] = {}
@@ -67,6 +72,16 @@ def register_merge_handler(name: str, handler: MergeHandler) -> None:
 
 def merge_handlers() -> dict[str, MergeHandler]:
     return dict(_merge_handlers)
+
+
+def register_takeover_handler(name: str, handler: TakeoverHandler) -> None:
+    """``handler(user, address)`` ends what of the app's opens ``user`` (inside the take-over's
+    transaction) and returns the counts, recorded for the admin."""
+    _takeover_handlers[name] = handler
+
+
+def takeover_handlers() -> dict[str, TakeoverHandler]:
+    return dict(_takeover_handlers)
 
 
 def register_config_section(section: ConfigSection) -> None:
