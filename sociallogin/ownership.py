@@ -238,8 +238,18 @@ def check_code(data: dict[str, Any], code: str) -> bool:
     return hmac.compare_digest(data["code_hash"], _hash(code.strip()))
 
 
-# A guesser who starts over gets a new proof, not a new budget against the same account.
+# Budgets of answers, so that guessing is bounded and yet nobody else's wrong answers lock
+# the owner out:
+# - per pending proof: ``LINK_CODE_ATTEMPTS`` (each proof has its own code);
+# - per account and client address: a guesser who starts over gets a new proof, not a new
+#   budget; counted per address, so that it is the guesser's own budget they spend, not
+#   the owner's elsewhere;
+# - per account, passwords from every address: the password is the one secret all proofs
+#   share, so wrong passwords from several addresses close the password proof for a while
+#   (one address alone cannot: it runs out of its own budget first). The mailed code
+#   stays open: a new one each proof, read by the address's owner only.
 PROOFS_PER_ACCOUNT = 4
+PASSWORD_PROOFS_PER_ACCOUNT = 2 * PROOFS_PER_ACCOUNT
 ACCOUNT_WINDOW = 3600
 PROOF_WINDOW = 24 * 3600
 
@@ -248,19 +258,36 @@ def account_attempt_limit() -> int:
     return PROOFS_PER_ACCOUNT * app_settings.LINK_CODE_ATTEMPTS
 
 
-def take_attempt(data: dict[str, Any]) -> int:
+def take_attempt(request: HttpRequest, data: dict[str, Any]) -> int:
     """Count one answer before it is checked: how many answers are left after it.
 
     Negative: this one may not be checked. The counts live on the shared cache and are
-    increased atomically, per pending proof and per target account; a count in the
-    session would let parallel requests all read the same number and all be checked.
+    increased atomically, per pending proof and per target account and client address; a
+    count in the session would let parallel requests all read the same number and all be
+    checked.
     """
+    from store.client_ip import client_ip
+
     proof = str(data.get("proof") or f"{data.get('user_id')}:{data.get('sociallogin')!r:.200}")
     used = ratelimit.count("sociallogin:link-proof", proof, period=PROOF_WINDOW)
-    used_by_account = ratelimit.count(
-        "sociallogin:link-account", str(data.get("user_id")), period=ACCOUNT_WINDOW
+    used_here = ratelimit.count(
+        "sociallogin:link-account-address",
+        f"{data.get('user_id')}|{client_ip(request) or '-'}",
+        period=ACCOUNT_WINDOW,
     )
-    left = min(app_settings.LINK_CODE_ATTEMPTS - used, account_attempt_limit() - used_by_account)
+    left = min(app_settings.LINK_CODE_ATTEMPTS - used, account_attempt_limit() - used_here)
     if left < 0:
         logger.warning("linking to account %s: no attempts left", data.get("user_id"))
     return left
+
+
+def take_password_attempt(data: dict[str, Any]) -> bool:
+    """Count one password answer against the account, whatever the address; False: the
+    password proof of this account is closed for now (the code is not)."""
+    used = ratelimit.count(
+        "sociallogin:link-account-password", str(data.get("user_id")), period=ACCOUNT_WINDOW
+    )
+    if used > PASSWORD_PROOFS_PER_ACCOUNT * app_settings.LINK_CODE_ATTEMPTS:
+        logger.warning("linking to account %s: password proof closed for now", data.get("user_id"))
+        return False
+    return True

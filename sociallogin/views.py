@@ -54,12 +54,20 @@ def link(request: HttpRequest) -> HttpResponse:
     address_verified = ownership.address_verified(user, data)
     left = 0
     if action in ("password", "code"):
-        left = ownership.take_attempt(data)
+        left = ownership.take_attempt(request, data)
         if left < 0:
             return _too_many_wrong_answers(request)
     if action == "password" and user.has_usable_password():
         password_form = LinkPasswordForm(request.POST, prefix="pw")
-        if password_form.is_valid():
+        if not ownership.take_password_attempt(data):
+            password_form.add_error(
+                None,
+                _(
+                    "Too many wrong passwords were tried for this account. Please prove "
+                    "it with a code sent by email instead."
+                ),
+            )
+        elif password_form.is_valid():
             if user.check_password(password_form.cleaned_data["password"]):
                 proven = True
             else:
