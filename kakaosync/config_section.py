@@ -75,11 +75,10 @@ class KakaoSyncSection:
             and (isinstance(data["app_id"], bool) or not isinstance(data["app_id"], int))
         ):
             raise ConfigError("kakaosync.app_id", "must be a number or null")
-        for key in ("admin_key", "channel_public_id"):
-            if key in data and not isinstance(data[key], str):
-                raise ConfigError(f"kakaosync.{key}", "must be a string")
+        if "channel_public_id" in data and not isinstance(data["channel_public_id"], str):
+            raise ConfigError("kakaosync.channel_public_id", "must be a string")
         values.update({k: v for k, v in data.items() if k != "service_terms"})
-        values["admin_key"] = import_secret(values["admin_key"])
+        values["admin_key"] = import_secret(data, "admin_key", prefix="kakaosync")
         if values.get("app_id") is None:
             values["app_id"] = ""
 

@@ -158,6 +158,7 @@ def preview(key_map: dict[str, Any], sample: Any, webhook: str) -> dict[str, Any
         login_type=PREVIEW_LOGIN_TYPES.get(webhook, webhook),
         attributes=attributes,
         partner_data=sample if isinstance(sample, dict) else {},
+        session_id="(session)",
         now=0,
     )
     return {

@@ -75,7 +75,7 @@ class KeymapSection:
                 raise ConfigError(f"{prefix}.enabled", "must be true or false")
             form_data: dict[str, Any] = {
                 "url": entry.get("url", hook.url),
-                "secret": import_secret(entry.get("secret", "")),
+                "secret": import_secret(entry, "secret", prefix=prefix),
                 "timeout": entry.get("timeout", hook.timeout),
                 **({"enabled": "on"} if enabled else {}),
             }

@@ -1,9 +1,10 @@
 """The shop's JWTs (pyjwt): RS256 with rotatable keys published as JWKS, or HS256.
 
-Claims: ``iss``, ``sub``, ``aud``, ``iat``, ``exp``, ``type`` (how the session logged in:
-``store``, a provider id, ``partner``, ``server_custom_id``), the mapped profile
-attributes and ``partner_data`` (the partner's last answer). A user-ID session gets none
-of the personal ones until a stronger login.
+Claims: ``iss``, ``sub``, ``aud``, ``iat``, ``exp``, ``jti``, ``sid`` (the session it was
+given to, so that the session's logout revokes it: a keyed hash, never the session key),
+``type`` (how the session logged in: ``store``, a provider id, ``partner``,
+``server_custom_id``), the mapped profile attributes and ``partner_data`` (the partner's
+last answer). A user-ID session gets none of the personal ones until a stronger login.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from jwt.algorithms import RSAAlgorithm
 from store.login_strength import USER_ID_LOGIN_TYPE, LoginStrength, Strength
 from store.singleton import VersionedCache
 
+from . import revocation
 from .app_settings import app_settings
 from .models import SigningKey
 
@@ -127,6 +129,7 @@ def build_claims(
     attributes: dict[str, Any],
     partner_data: dict[str, Any],
     restricted: bool = False,
+    session_id: str | None = None,
     now: int | None = None,
 ) -> dict[str, Any]:
     now = int(time.time()) if now is None else now
@@ -139,6 +142,8 @@ def build_claims(
         "jti": uuid.uuid4().hex,
         "type": login_type,
     }
+    if session_id is not None:
+        claims["sid"] = session_id
     for name, value in attributes.items():
         claims[name] = None if restricted and name in PERSONAL_CLAIMS else value
     claims["partner_data"] = {} if restricted else partner_data
@@ -147,11 +152,13 @@ def build_claims(
     return claims
 
 
-def issue(user: Any, strength: LoginStrength) -> tuple[str, dict]:
+def issue(user: Any, strength: LoginStrength, *, session_id: str | None = None) -> tuple[str, dict]:
     """A token for a session of ``user`` that logged in with ``strength``.
 
     The strength decides the personal claims, not the caller: a user-ID-only login gets a
     restricted token (``restricted: true``, no personal claims, no ``partner_data``).
+    ``session_id`` (:func:`keymap.revocation.session_token_id`) is what its logout revokes;
+    :func:`verify` refuses a token without one.
     """
     restricted = strength.strength <= Strength.USER_ID
     attributes, partner_data = profile_claims(user)
@@ -161,6 +168,7 @@ def issue(user: Any, strength: LoginStrength) -> tuple[str, dict]:
         attributes=attributes,
         partner_data=partner_data,
         restricted=restricted,
+        session_id=session_id,
     )
     return encode(claims), claims
 
@@ -183,7 +191,7 @@ def decode(token: str) -> dict[str, Any]:
         "audience": app_settings.JWT_AUDIENCE,
         "issuer": app_settings.JWT_ISSUER,
         "leeway": app_settings.JWT_LEEWAY,
-        "options": {"require": ["exp", "iat", "iss", "aud", "sub", "type"]},
+        "options": {"require": ["exp", "iat", "iss", "aud", "sub", "type", "sid"]},
     }
     try:
         if app_settings.JWT_ALGORITHM == "HS256":
@@ -196,3 +204,12 @@ def decode(token: str) -> dict[str, Any]:
         raise InvalidToken("unknown key")
     except jwt.PyJWTError as exc:
         raise InvalidToken(type(exc).__name__) from None
+
+
+def verify(token: str) -> dict[str, Any]:
+    """Claims of a token still to be accepted: :func:`decode`, and neither its session
+    logged out nor its customer's credentials revoked since it was issued."""
+    claims = decode(token)
+    if revocation.is_token_revoked(claims):
+        raise InvalidToken("revoked")
+    return claims

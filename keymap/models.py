@@ -224,10 +224,14 @@ class SigningKey(models.Model):
         return str(self.kid)
 
 
-class RevokedToken(models.Model):
-    """A JWT the shop issued that is no longer accepted (its session logged out)."""
+class RevokedSession(models.Model):
+    """A logged-out session: the JWTs it was given (their ``sid`` claim) are no longer accepted.
 
-    jti = models.CharField(max_length=64, unique=True)
+    One row per session, however many tokens it asked for; kept until the last of them has
+    expired (``keymap_prune_revoked_tokens`` then drops it).
+    """
+
+    sid = models.CharField(_("session"), max_length=64, unique=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", null=True
     )
@@ -235,11 +239,11 @@ class RevokedToken(models.Model):
     revoked_at = models.DateTimeField(_("revoked"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("revoked token")
-        verbose_name_plural = _("revoked tokens")
+        verbose_name = _("revoked session")
+        verbose_name_plural = _("revoked sessions")
 
     def __str__(self) -> str:
-        return self.jti
+        return self.sid
 
 
 class CredentialsNotBefore(models.Model):

@@ -118,12 +118,12 @@ class SocialLoginSection:
         if isinstance(position, bool) or not isinstance(position, int):
             raise ConfigError(f"{prefix}.position", "must be a whole number")
         values["position"] = position
-        for key in ("client_id", "team_id", "key_id", *_SECRETS):
+        for key in ("client_id", "team_id", "key_id"):
             if key in entry and not isinstance(entry[key], str):
                 raise ConfigError(f"{prefix}.{key}", "must be a string")
         values.update({k: v for k, v in entry.items() if k != "signup_fields"})
         for name in _SECRETS:
-            values[name] = import_secret(values.get(name, ""))
+            values[name] = import_secret(entry, name, prefix=prefix)
         rules = dict(row.signup_fields or {})
         if "signup_fields" in entry:
             given = entry["signup_fields"]

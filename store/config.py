@@ -25,8 +25,17 @@ def export_secret(value: Any, *, with_secrets: bool) -> str:
     return text if with_secrets else (SECRET_PLACEHOLDER if text else "")
 
 
-def import_secret(value: Any) -> Any:
-    """A secret as imported: ``""`` (keep the stored one) for the placeholder."""
+def import_secret(data: dict[str, Any], key: str, *, prefix: str) -> str:
+    """The secret ``data[key]`` as imported: ``""`` (keep the stored one) when it is absent
+    or the placeholder.
+
+    Every section reads its secrets here, so that one that is not a string is an error
+    naming the key in all of them: a number or an object once said "applied" and either
+    kept the old secret or stored the number's digits.
+    """
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise ConfigError(f"{prefix}.{key}", "must be a string")
     return "" if value == SECRET_PLACEHOLDER else value
 
 

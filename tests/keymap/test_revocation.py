@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from keymap import revocation
-from keymap.models import CredentialsNotBefore, RevokedToken
+from keymap.models import CredentialsNotBefore, RevokedSession
 from store.services.customers import delete_account, onboard
 
 User = get_user_model()
@@ -45,7 +47,8 @@ def test_logout_revokes_the_sessions_tokens_only(client, shopper, django_user_mo
     assert _me(client, first) == 200
     client.post("/accounts/logout/")
     assert _me(client, first) == 401 and _me(client, second) == 401
-    assert RevokedToken.objects.filter(user=shopper).count() == 2
+    # one row for the session, whatever number of tokens it was given
+    assert RevokedSession.objects.filter(user=shopper).count() == 1
     assert _me(other_client, others) == 200
 
 
@@ -80,13 +83,27 @@ def test_revocation_survives_an_empty_cache(client, shopper) -> None:
     assert _me(client, token) == 401
 
 
+def _revoked_session(sid: str, user, expires_in: int) -> None:
+    RevokedSession.objects.create(
+        sid=sid, user=user, expires_at=timezone.now() + timedelta(seconds=expires_in)
+    )
+
+
 def test_prune_drops_only_expired_rows(shopper) -> None:
-    now = int(time.time())
-    revocation.revoke_token({"jti": "old", "exp": now - 10}, shopper)
-    revocation.revoke_token({"jti": "live", "exp": now + 600}, shopper)
-    revocation.revoke_token({"jti": "live", "exp": now + 600}, shopper)  # idempotent
+    _revoked_session("old", shopper, -10)
+    _revoked_session("live", shopper, 600)
     assert revocation.prune() == 1
-    assert list(RevokedToken.objects.values_list("jti", flat=True)) == ["live"]
+    assert list(RevokedSession.objects.values_list("sid", flat=True)) == ["live"]
+
+
+def test_a_second_logout_of_a_session_extends_its_row(client, shopper) -> None:
+    session = client.session
+    sid = revocation.session_token_id(session)
+    assert revocation.revoke_session_tokens(session, shopper) == 1
+    RevokedSession.objects.filter(sid=sid).update(expires_at=timezone.now())
+    revocation.revoke_session_tokens(session, shopper)  # idempotent
+    row = RevokedSession.objects.get(sid=sid)
+    assert row.expires_at > timezone.now() + timedelta(seconds=800)
 
 
 def test_prune_command(shopper) -> None:
@@ -94,7 +111,7 @@ def test_prune_command(shopper) -> None:
 
     from django.core.management import call_command
 
-    revocation.revoke_token({"jti": "old", "exp": int(time.time()) - 10}, shopper)
+    _revoked_session("old", shopper, -10)
     out = StringIO()
     call_command("keymap_prune_revoked_tokens", stdout=out)
-    assert "1 expired" in out.getvalue() and not RevokedToken.objects.exists()
+    assert "1 expired" in out.getvalue() and not RevokedSession.objects.exists()

@@ -6,7 +6,7 @@ from keymap import revocation
 
 
 class Command(BaseCommand):
-    help = "Delete revoked-JWT rows whose tokens have expired (their exp refuses them anyway)."
+    help = "Delete revoked-session rows whose tokens have all expired (exp refuses them anyway)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"{revocation.prune()} expired revoked tokens deleted")
+        self.stdout.write(f"{revocation.prune()} expired session revocations deleted")
