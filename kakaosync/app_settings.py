@@ -76,6 +76,23 @@ class AppSettings:
         return int(self._setting("SECURITY_EVENT_JWKS_CACHE_TIMEOUT", 3600))
 
     @property
+    def SECURITY_EVENT_JWKS_DEADLINE(self) -> float:
+        """Seconds one read of Kakao's signing keys may take in all (configuration and key
+        set, no retries): a security event waits at most this long for them."""
+        return float(self._setting("SECURITY_EVENT_JWKS_DEADLINE", 3.0))
+
+    @property
+    def SECURITY_EVENT_JWKS_RETRY_AFTER(self) -> int:
+        """Seconds after a failed read of Kakao's signing keys before they are read again;
+        security events meanwhile are answered 503 (Kakao delivers them again)."""
+        return int(self._setting("SECURITY_EVENT_JWKS_RETRY_AFTER", 30))
+
+    @property
+    def SECURITY_EVENT_MAX_BYTES(self) -> int:
+        """The largest security event body read; a larger one is answered 413 unread."""
+        return int(self._setting("SECURITY_EVENT_MAX_BYTES", 64 * 1024))
+
+    @property
     def SYNC_READ_MAX_AGE(self) -> int:
         """Seconds a returning Sync login keeps the terms and channel relation an earlier
         login read, instead of asking Kakao again; 0 asks at every login."""

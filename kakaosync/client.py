@@ -14,6 +14,7 @@ code (``KOE320``, ``-401``…) and the HTTP status, never the token.
 from __future__ import annotations
 
 import logging
+import time
 import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime
@@ -122,11 +123,6 @@ def session() -> DeadlineSession:
     return _session
 
 
-def _timeout() -> tuple[float, float]:
-    total = app_settings.TIMEOUT
-    return (min(3.0, total), total)
-
-
 def _error_from(resp: requests.Response, path: str) -> KakaoError:
     code = ""
     message = f"Kakao answered {resp.status_code} to {path}"
@@ -156,10 +152,19 @@ def _call(
     headers: dict[str, str],
     params: dict[str, Any] | None = None,
     data: dict[str, Any] | None = None,
+    until: float | None = None,
 ) -> dict[str, Any]:
-    attempts = 1 + (max(0, app_settings.RETRIES) if method == "GET" else 0)
+    """One call to Kakao. ``until`` (monotonic seconds) bounds the whole call, retries
+    included, instead of ``KAKAOSYNC_TIMEOUT`` per attempt: no attempt starts after it."""
+    retries = max(0, app_settings.RETRIES) if method == "GET" else 0
+    attempts = 1 + (retries if until is None else 0)
     last: KakaoError | None = None
     for attempt in range(1, attempts + 1):
+        total = app_settings.TIMEOUT
+        if until is not None:
+            total = min(total, until - time.monotonic())
+            if total <= 0:
+                raise KakaoUnavailable(f"no time left to ask Kakao for {path}")
         try:
             resp = session().request(
                 method,
@@ -167,8 +172,8 @@ def _call(
                 headers=headers,
                 params=params,
                 data=data,
-                timeout=_timeout(),
-                deadline=app_settings.TIMEOUT,
+                timeout=(min(3.0, total), total),
+                deadline=total,
             )
         except requests.Timeout:
             last = KakaoUnavailable(f"Kakao did not answer {path} in time")
@@ -369,12 +374,16 @@ SECURITY_EVENT_CONFIGURATION_PATHS = (
 )
 
 
-def get_security_event_configuration() -> SecurityEventConfiguration:
-    """Kakao's security event (Shared Signals) metadata: its issuer and its JWKS address."""
+def get_security_event_configuration(*, until: float | None = None) -> SecurityEventConfiguration:
+    """Kakao's security event (Shared Signals) metadata: its issuer and its JWKS address.
+
+    ``until`` (monotonic seconds): every call made for it ends by then, without retries.
+    """
     last: KakaoError | None = None
     for path in SECURITY_EVENT_CONFIGURATION_PATHS:
         try:
-            body = _call("GET", app_settings.AUTH_BASE_URL + path, path=path, headers={})
+            url = app_settings.AUTH_BASE_URL + path
+            body = _call("GET", url, path=path, headers={}, until=until)
         except KakaoAPIError as exc:
             if exc.status != 404:
                 raise
@@ -390,10 +399,10 @@ def get_security_event_configuration() -> SecurityEventConfiguration:
     raise last
 
 
-def get_jwks(jwks_uri: str) -> dict[str, Any]:
+def get_jwks(jwks_uri: str, *, until: float | None = None) -> dict[str, Any]:
     """The public keys Kakao signs security event tokens with (a JWK Set)."""
     path = urllib.parse.urlsplit(jwks_uri).path or "/"
-    body = _call("GET", jwks_uri, path=path, headers={})
+    body = _call("GET", jwks_uri, path=path, headers={}, until=until)
     if not isinstance(body.get("keys"), list):
         raise KakaoInvalidResponse(f"Kakao's answer to {path} is not a JWK Set")
     return body

@@ -79,6 +79,8 @@ def read_terms_and_channel(ctx: LoginContext) -> None:
 
     A returning member's row that still holds (``sync.last_read_holds``) spares both.
     """
+    if ctx.is_new and not ctx.connecting:
+        _back_to_unlinked_customer(ctx)
     config = sync_active()
     if config is None or ctx.get(KakaoSyncRead) is not None:
         return  # not a Sync shop, or read already before the login was set aside
@@ -111,6 +113,42 @@ def read_terms_and_channel(ctx: LoginContext) -> None:
         consent = sync.marketing_consent(data, config)
         if consent is not None:
             ctx.changes["marketing_consent"] = ProfileChange(consent, "kakao_sync", timezone.now())
+
+
+def _back_to_unlinked_customer(ctx: LoginContext) -> None:
+    """A Kakao account whose link ended at Kakao (the unlink webhook, a ``user-unlinked`` or
+    ``tokens-revoked`` event) logs back into the customer it left, which still exists.
+
+    Only the link was removed, by Kakao, not by the shopper: the same Kakao account gets
+    its orders, points and profile back, rather than a second customer (and a second
+    welcome grant). One indexed query per new Kakao account; a deleted or deactivated
+    customer, or one that connected another Kakao account since, is not reopened.
+    """
+    from allauth.socialaccount.models import SocialAccount
+
+    uid = str(ctx.sociallogin.account.uid)
+    if not (uid.isascii() and uid.isdigit() and len(uid) <= 19):
+        return
+    member = (
+        KakaoSyncMember.objects.select_related("user")
+        .filter(
+            kakao_user_id=int(uid),
+            unlinked_at__isnull=False,
+            user__is_active=True,
+            user__customer__deleted_at__isnull=True,
+        )
+        .first()
+    )
+    if member is None:
+        return
+    user = member.user
+    if SocialAccount.objects.filter(user=user, provider="kakao").exists():
+        return
+    ctx.sociallogin.connect(ctx.request, user)  # allauth mails the customer about it
+    KakaoSyncMember.objects.filter(pk=member.pk).update(
+        unlinked_at=None, unlink_reason="", needs_recovery=False
+    )
+    logger.info("kakao login: user %s linked again after leaving the app at Kakao", user.pk)
 
 
 @login_step(providers={"kakao"}, kinds={"social"})

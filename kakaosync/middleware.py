@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from store.middleware import RetiredMiddleware
 
@@ -64,6 +65,13 @@ def kakao_only_in_app(
 
 # What a session missing required terms may still do: log out, agree at Kakao, read.
 TERMS_ALLOWED_VIEWS = {"account_logout", "kakao_login", "kakao_callback"}
+# POSTs answered with JSON (a token for an app is no page to redirect).
+JSON_VIEWS = {"keymap_token"}
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    accept = request.headers.get("Accept", "")
+    return "application/json" in accept and "text/html" not in accept
 
 
 def required_terms_first(
@@ -80,14 +88,26 @@ def required_terms_first(
     session = getattr(request, "session", None)
     if request.method in ("GET", "HEAD", "OPTIONS") or session is None:
         return None
-    if terms.SESSION_CHECKED not in session or not request.user.is_authenticated:
+    if not request.user.is_authenticated:
         return None
     match = request.resolver_match
     name = match.view_name if match else ""
     if name in TERMS_ALLOWED_VIEWS or name.startswith(("kakaosync:", "admin:")):
         return None
-    if not terms.session_missing(session, request.user):
+    # Every session, not only the Kakao logins' (which noted the answer at login): a member
+    # who also set a password is bound by the same terms.
+    missing = terms.session_missing(session, request.user)
+    if not missing:
         return None
+    if name in JSON_VIEWS or _wants_json(request):
+        return JsonResponse(
+            {
+                "error": "required_terms",
+                "missing": missing,
+                "url": reverse("kakaosync:required_terms"),
+            },
+            status=403,
+        )
     # Back to the page the POST came from (its form), on this site only.
     from urllib.parse import urlsplit
 

@@ -12,6 +12,7 @@ accepted.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,13 +70,116 @@ class Answer:
 
 
 # --- keys -------------------------------------------------------------------------------
+#
+# Anyone can post a token naming a key Kakao never had, so a key read must not follow from
+# a token: reads are bounded shop-wide through the shared cache (one at a time, a failure
+# remembered for SECURITY_EVENT_JWKS_RETRY_AFTER, an unknown kid read again at most once a
+# minute) and, since that cache may be down, in each process too (the last key set read and
+# the last failure stay in memory; concurrent requests share one read). A read is over by
+# SECURITY_EVENT_JWKS_DEADLINE; the requests that find no usable key answer 503 at once.
+
+JWKS_FAILED_KEY = "kakaosync:set:jwks:failed"
+JWKS_FETCH_LOCK = "kakaosync:set:jwks:fetching"
+REFRESH_INTERVAL = 60
+SINGLE_FLIGHT_WAIT = 1.0  # seconds a request waits for another's read of the keys
 
 
-def _fetch_jwks() -> dict[str, Any]:
-    configuration = client.get_security_event_configuration()
-    jwks = client.get_jwks(configuration.jwks_uri)
-    cache.set(JWKS_CACHE_KEY, jwks, app_settings.SECURITY_EVENT_JWKS_CACHE_TIMEOUT)
-    return jwks
+class _ProcessKeys:
+    """This process's last key set and failure, for one Kakao host (a changed
+    ``KAKAOSYNC_AUTH_BASE_URL`` starts afresh)."""
+
+    def __init__(self) -> None:
+        self.single_flight = threading.Lock()
+        self.source = ""
+        self.jwks: dict[str, Any] | None = None
+        self.fetched_at = 0.0
+        self.failed_until = 0.0
+
+    def for_source(self, source: str) -> _ProcessKeys:
+        if source != self.source:
+            self.source, self.jwks, self.fetched_at, self.failed_until = source, None, 0.0, 0.0
+        return self
+
+
+_process = _ProcessKeys()
+
+
+def _shared(op: str, *args: Any) -> Any:
+    """A call on the shared cache; a cache that raises counts as a miss (the process's own
+    bounds then hold)."""
+    try:
+        return getattr(cache, op)(*args)
+    except Exception as exc:  # any backend's outage: the cache only spares Kakao reads
+        logger.debug("cache %s failed for kakao keys: %s", op, type(exc).__name__)
+        return False if op == "add" else None
+
+
+def forget_keys(*, shared: bool = True) -> None:
+    """Forget Kakao's keys and a failed read (tests; an operator after fixing the host)."""
+    with _process.single_flight:
+        _process.for_source("")
+    if shared:
+        for key in (JWKS_CACHE_KEY, JWKS_REFRESH_LOCK, JWKS_FAILED_KEY, JWKS_FETCH_LOCK):
+            _shared("delete", key)
+
+
+def _fetch_jwks(until: float) -> dict[str, Any]:
+    configuration = client.get_security_event_configuration(until=until)
+    return client.get_jwks(configuration.jwks_uri, until=until)
+
+
+def _known_jwks(keys: _ProcessKeys) -> dict[str, Any] | None:
+    jwks = _shared("get", JWKS_CACHE_KEY)
+    if isinstance(jwks, dict):
+        return jwks
+    fresh = time.monotonic() - keys.fetched_at < app_settings.SECURITY_EVENT_JWKS_CACHE_TIMEOUT
+    return keys.jwks if keys.jwks is not None and fresh else None
+
+
+def _read_keys(keys: _ProcessKeys) -> dict[str, Any]:
+    """Read Kakao's key set now, unless a read failed lately or another one is under way
+    (then :class:`client.KakaoUnavailable`, answered 503)."""
+    retry_after = app_settings.SECURITY_EVENT_JWKS_RETRY_AFTER
+    deadline = app_settings.SECURITY_EVENT_JWKS_DEADLINE
+    asked = time.monotonic()
+    if keys.failed_until > asked or _shared("get", JWKS_FAILED_KEY):
+        raise client.KakaoUnavailable("Kakao's keys could not be read lately")
+    # Concurrent requests of this process share the one read: a healthy Kakao answers
+    # within the wait, a hanging one holds only the request that reads.
+    if not keys.single_flight.acquire(timeout=min(deadline, SINGLE_FLIGHT_WAIT)):
+        raise client.KakaoUnavailable("Kakao's keys are being read")
+    try:
+        if keys.fetched_at > asked and keys.jwks is not None:
+            return keys.jwks  # read while this request waited
+        if keys.failed_until > time.monotonic():
+            raise client.KakaoUnavailable("Kakao's keys could not be read lately")
+        # One read at a time across servers; the lock outlives a read by a second, so a
+        # server that died reading does not stop the others for long.
+        # A refused ``add`` with no lock to be seen is a cache that raises: this process's
+        # single flight and remembered failure bound the reads then.
+        if (
+            not _shared("add", JWKS_FETCH_LOCK, 1, int(deadline) + 1)
+            and _shared("get", JWKS_FETCH_LOCK) is not None
+        ):
+            raise client.KakaoUnavailable("another server is reading Kakao's keys")
+        try:
+            jwks = _fetch_jwks(time.monotonic() + deadline)
+        except client.KakaoError as exc:
+            keys.failed_until = time.monotonic() + retry_after
+            _shared("set", JWKS_FAILED_KEY, 1, retry_after)
+            logger.warning(
+                "kakao security event keys not read (%s); not asked again for %s s",
+                exc,
+                retry_after,
+            )
+            raise
+        finally:
+            _shared("delete", JWKS_FETCH_LOCK)
+        keys.jwks, keys.fetched_at = jwks, time.monotonic()
+        _shared("set", JWKS_CACHE_KEY, jwks, app_settings.SECURITY_EVENT_JWKS_CACHE_TIMEOUT)
+        return jwks
+    finally:
+        keys.single_flight.release()
 
 
 def _find_key(jwks: dict[str, Any], kid: str) -> Any | None:
@@ -89,16 +193,16 @@ def _find_key(jwks: dict[str, Any], kid: str) -> Any | None:
 
 
 def signing_key(kid: str) -> Any:
-    """Kakao's public key ``kid``; Kakao's JWKS is fetched again when a new key shows up,
-    at most once a minute across app servers."""
-    jwks = cache.get(JWKS_CACHE_KEY)
-    key = _find_key(jwks, kid) if jwks else None
-    if key is None and (jwks is None or cache.add(JWKS_REFRESH_LOCK, 1, 60)):
-        try:
-            key = _find_key(_fetch_jwks(), kid)
-        except client.KakaoError as exc:
-            logger.warning("kakao security event keys not read: %s", exc)
-            raise
+    """Kakao's public key ``kid``; Kakao's key set is read again when a new key shows up,
+    at most once a minute across app servers (and per process while the cache is down).
+
+    Raises :class:`client.KakaoError` when no key set can be had now (answered 503).
+    """
+    keys = _process.for_source(app_settings.AUTH_BASE_URL)
+    jwks = _known_jwks(keys)
+    key = _find_key(jwks, kid) if jwks is not None else None
+    if key is None and (jwks is None or _shared("add", JWKS_REFRESH_LOCK, 1, REFRESH_INTERVAL)):
+        key = _find_key(_read_keys(keys), kid)
     if key is None:
         raise Rejected("invalid_key", "unknown signing key")
     return key
@@ -329,9 +433,20 @@ class SecurityEvents(webhooks.KakaoWebhookView[str]):
     )
     """500, recorded: nothing was written (one transaction), so Kakao delivers the token
     again and its jti is still new."""
+    too_large = webhooks.Reply(413, webhooks.Body.ERROR)
+    """413 with ``invalid_request``, unread and not recorded: a SET is a few kilobytes, and
+    RFC 8935's 4xx tells the sender not to deliver it again."""
+
+    def max_body(self) -> int:
+        return app_settings.SECURITY_EVENT_MAX_BYTES
 
     def parse(self, request: HttpRequest) -> str:
-        return request.body.decode("ascii", "replace").strip()
+        # Read at most one byte past the limit, whatever Content-Length claimed.
+        limit = self.max_body()
+        data = request.read(limit + 1)
+        if len(data) > limit:
+            return ""  # refused as an empty body: 400 invalid_request
+        return data.decode("ascii", "replace").strip()
 
     def handle(self, request: HttpRequest, parsed: str) -> HttpResponse:
         try:

@@ -71,17 +71,20 @@ def remember_missing(session: Any, member: KakaoSyncMember | None, config: SyncC
 
 
 def session_missing(session: Any, user: Any) -> list[str]:
-    """The required terms a Kakao-logged-in session lacks; re-read from the member's row
-    only when the store's required terms changed since the session was checked."""
-    checked = session.get(SESSION_CHECKED)
-    if checked is None:
-        return []  # not a Kakao Sync login
+    """The required terms a logged-in session's member lacks, whatever way it logged in.
+
+    A Kakao login noted them (``store_sync_data``); any other session (a password the
+    member set, a host's own ``login()``, one from before) reads the member's row at its
+    first guarded request and keeps the answer. The row is read again only when the
+    store's required terms changed since the session was checked: one indexed query per
+    session and change, never one per request.
+    """
     from .conf import sync_active
 
     config = sync_active()
     if config is None:
         return []
-    if checked != required_tags(config):
+    if session.get(SESSION_CHECKED) != required_tags(config):
         member = KakaoSyncMember.objects.filter(user=user).first()
         remember_missing(session, member, config)
     return list(session.get(SESSION_MISSING, []))

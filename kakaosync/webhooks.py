@@ -316,6 +316,9 @@ class KakaoWebhookView(View, Generic[P]):
     bad_body: ClassVar[Reply]
     # None: the fault is not caught (Django answers 500).
     handler_fault: ClassVar[Reply | None]
+    # A body declared longer than ``max_body()`` bytes is answered so, unread; None: no
+    # limit of the endpoint's own (Django's DATA_UPLOAD_MAX_MEMORY_SIZE still holds).
+    too_large: ClassVar[Reply | None] = None
 
     @classmethod
     def endpoint(cls) -> Callable[..., HttpResponseBase]:
@@ -323,7 +326,32 @@ class KakaoWebhookView(View, Generic[P]):
         view = require_http_methods(list(cls.methods))(cls.as_view())
         return csrf_exempt(view)
 
+    def max_body(self) -> int | None:
+        """The largest body the endpoint reads, in bytes (with ``too_large``)."""
+        return None
+
+    def declared_too_large(self, request: HttpRequest) -> bool:
+        limit = self.max_body()
+        if self.too_large is None or limit is None:
+            return False
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return True  # not a length: nothing to read safely
+        return length > limit
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.too_large is not None and self.declared_too_large(request):
+            # Refused before anything reads it (Django would buffer up to its own limit, then
+            # raise); one line, no traceback: a flood of them is no fault of the shop.
+            logger.warning(
+                "kakao %s webhook: body too large (%s bytes declared, limit %s) from %s",
+                self.kind,
+                str(request.META.get("CONTENT_LENGTH", ""))[:20],
+                self.max_body(),
+                client_ip(request) or "-",
+            )
+            return self.too_large.render(Outcome.INVALID_TOKEN, "invalid_request", "too large")
         parsed = self.parse(request)
         try:
             return self.handle(request, parsed)

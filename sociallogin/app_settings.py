@@ -38,7 +38,9 @@ class AppSettings:
 
     @property
     def TOMBSTONE_KEY(self) -> str:
-        """Key of the HMAC over deleted social accounts; defaults to one derived from SECRET_KEY."""
+        """Key of the HMAC over deleted social accounts, kept apart from ``SECRET_KEY`` so that
+        rotating that one never touches the tombstones; comma-separated to rotate it (the
+        first writes, all are checked). Unset: ``SECRET_KEY`` (and its fallbacks)."""
         return str(self._setting("TOMBSTONE_KEY", "") or "")
 
     @property

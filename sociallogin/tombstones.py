@@ -6,10 +6,10 @@ import datetime
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
+
+from store import crypto
 
 from .app_settings import app_settings
 from .catalog import PROVIDERS
@@ -18,19 +18,25 @@ from .models import ArchivedSocialAccount, DeletedSocialAccount, RejoinPolicy, S
 logger = logging.getLogger(__name__)
 
 
+def digests(provider_id: str, uid: str) -> list[str]:
+    """The account's hash under every key a tombstone may have been written with: the
+    first of ``SOCIALLOGIN_TOMBSTONE_KEY`` (the one written), its older ones, then
+    ``SECRET_KEY`` and its fallbacks. A rotated key must not lift the tombstones."""
+    keys = crypto.hmac_keys(app_settings.TOMBSTONE_KEY)
+    return crypto.keyed_digests("sociallogin.tombstone", f"{provider_id}\x00{uid}", keys)
+
+
 def digest(provider_id: str, uid: str) -> str:
-    key = app_settings.TOMBSTONE_KEY or settings.SECRET_KEY
-    return salted_hmac(
-        "sociallogin.tombstone", f"{provider_id}\x00{uid}", secret=key, algorithm="sha256"
-    ).hexdigest()
+    """The hash a new tombstone is written with."""
+    return digests(provider_id, uid)[0]
 
 
 def active_tombstones(provider_id: str, uid: str) -> Any:
     """Tombstones that still refuse ``uid``: not lifted, and with no cool-down or one not
-    yet over."""
+    yet over (one query, whichever key wrote them)."""
     return DeletedSocialAccount.objects.filter(
         Q(rejoin_after__isnull=True) | Q(rejoin_after__gt=timezone.now()),
-        digest=digest(provider_id, uid),
+        digest__in=digests(provider_id, uid),
         lifted_at__isnull=True,
     )
 
@@ -54,8 +60,12 @@ def refusal_context(provider_id: str, uid: str) -> dict[str, Any]:
 def bury(provider_id: str, uid: str) -> None:
     now = timezone.now()
     cooldown_days = RejoinPolicy.cooldown()
+    current, *older = digests(provider_id, uid)
+    # A tombstone of an earlier deletion under an older key is written again under the
+    # current one (it could be lost with that key), not kept twice.
+    DeletedSocialAccount.objects.filter(digest__in=older).delete()
     DeletedSocialAccount.objects.update_or_create(
-        digest=digest(provider_id, uid),
+        digest=current,
         # A second deletion after a rejoin starts the cool-down again.
         defaults={
             "provider": provider_id,

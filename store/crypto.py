@@ -80,3 +80,23 @@ def rotate(token: str) -> str:
         return get_fernet().rotate(token.encode()).decode()
     except InvalidToken as exc:
         raise SecretDecryptionError("cannot rotate: no configured key decrypts it") from exc
+
+
+def hmac_keys(dedicated: str = "") -> list[str]:
+    """The keys a lasting keyed hash (a tombstone, a welcomed account) may have been made
+    with, the one to write first: ``dedicated`` (comma-separated, for its own rotation),
+    then ``SECRET_KEY`` and every ``SECRET_KEY_FALLBACKS``.
+
+    Such a hash is looked up, never re-made from what it hides, so a key that rotates away
+    would silently forget every row made with it: each of them is still checked.
+    """
+    keys = [k.strip() for k in dedicated.split(",") if k.strip()]
+    keys += [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+def keyed_digests(salt: str, value: str, keys: list[str]) -> list[str]:
+    """HMAC-SHA256 of ``value`` under each of ``keys`` (the first is the one to write)."""
+    from django.utils.crypto import salted_hmac
+
+    return [salted_hmac(salt, value, secret=key, algorithm="sha256").hexdigest() for key in keys]

@@ -21,7 +21,16 @@ def write_customer(ctx: LoginContext) -> None:
     The user was created by this signup's ``save_user``, in this transaction: the row is
     inserted already onboarded (no second write of it, no lock, no savepoint).
     """
-    customers.join(ctx.user, ctx.provider, ctx.changes, request=ctx.request)
+    account = ctx.sociallogin.account if ctx.sociallogin is not None else None
+    customers.join(
+        ctx.user,
+        ctx.provider,
+        ctx.changes,
+        request=ctx.request,
+        # The benefits come once per provider account: one that joined before (its link
+        # since ended) joins without them.
+        account=(account.provider, str(account.uid)) if account is not None else None,
+    )
 
 
 @login_step(kinds={"signup"}, promise="welcome_benefits")

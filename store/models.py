@@ -117,6 +117,26 @@ class Customer(models.Model):
         return int(self.point_entries.aggregate(total=Sum("amount"))["total"] or 0)
 
 
+class WelcomedAccount(models.Model):
+    """A provider account (provider + its user ID) whose customer got the welcome benefits.
+
+    Kept after the link ends (an unlink at Kakao, a disconnect, a deletion) so that joining
+    again with the same account brings no second grant. A keyed hash, never the ID
+    (``store.services.customers.welcomed_digests``).
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
+    provider = models.CharField(_("provider"), max_length=30)
+    created_at = models.DateTimeField(_("welcomed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("welcomed provider account")
+        verbose_name_plural = _("welcomed provider accounts")
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.digest[:12]}"
+
+
 class PointEntry(models.Model):
     """One line of the points ledger: the balance is the sum, never a stored counter."""
 

@@ -18,8 +18,9 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from .. import crypto
 from ..host import get_host_adapter
-from ..models import AccountDeletion, Customer, JoinChannel, StoreSettings
+from ..models import AccountDeletion, Customer, JoinChannel, StoreSettings, WelcomedAccount
 from ..signals import account_deleting, customer_created
 
 if TYPE_CHECKING:  # the configured user model, as django-stubs resolves it
@@ -73,12 +74,21 @@ def onboard(
     return customer
 
 
+def welcomed_digests(provider: str, uid: str) -> list[str]:
+    """The keyed hash of a provider account under every key that may have written it (the
+    first is written): the keys of ``STORE_SECRETS_KEY``, then ``SECRET_KEY`` and its
+    fallbacks, so that no rotation forgets who was welcomed."""
+    keys = crypto.hmac_keys(",".join(crypto.configured_keys()))
+    return crypto.keyed_digests("store.welcomed", f"{provider}\x00{uid}", keys)
+
+
 def join(
     user: User,
     channel: str,
     changes: Mapping[str, ProfileChange],
     *,
     request: HttpRequest | None = None,
+    account: tuple[str, str] | None = None,
 ) -> Customer:
     """A user created in the caller's transaction joins: its profile row and the welcome
     benefits, like :func:`onboard`, in one INSERT per row.
@@ -86,14 +96,38 @@ def join(
     Exactly once without a lock: the row is inserted, never looked up, for a user that no
     other transaction can see yet (the customer row is unique per user), and it carries
     ``welcome_granted_at`` in the same transaction as the benefits.
+
+    ``account`` (provider, provider user ID): the benefits come once per such account, not
+    once per customer. An account welcomed before (its link ended at the provider, or was
+    removed) joins without them; ``welcome_granted_at`` is set all the same, so that no
+    later login grants them either.
     """
     # savepoint=False: inside the caller's transaction a fault must undo the whole signup.
     with transaction.atomic(savepoint=False):
         customer = Customer(user=user, join_channel=channel, welcome_granted_at=timezone.now())
         _write(customer, changes, created=True)
-        get_host_adapter().grant_welcome_benefits(customer, StoreSettings.load())
+        if account is None or _first_welcome(*account):
+            get_host_adapter().grant_welcome_benefits(customer, StoreSettings.load())
+        else:
+            logger.warning(
+                "customer %s joined via %s with a %s account welcomed before: "
+                "no second welcome benefits",
+                customer.pk,
+                channel,
+                account[0],
+            )
         _joined(customer, request)
     return customer
+
+
+def _first_welcome(provider: str, uid: str) -> bool:
+    """Record the account as welcomed; False when it was already (one query to look, one
+    to write)."""
+    digests = welcomed_digests(provider, uid)
+    if WelcomedAccount.objects.filter(digest__in=digests).exists():
+        return False
+    WelcomedAccount.objects.create(digest=digests[0], provider=provider[:30])
+    return True
 
 
 def _joined(customer: Customer, request: HttpRequest | None) -> None:

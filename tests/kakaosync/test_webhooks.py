@@ -13,7 +13,7 @@ from store.commerce.models import Order
 from store.models import Customer
 from store.services.customers import onboard
 
-from .conftest import ADMIN_KEY, APP_ID, CHANNEL
+from .conftest import ADMIN_KEY, APP_ID, CHANNEL, TERMS
 
 pytestmark = pytest.mark.django_db
 URL = "/kakaosync/webhooks/unlink/"
@@ -29,8 +29,11 @@ def make_kakao_customer(uid: int = 1001, *, password: bool = False, email: str =
     user.save()
     onboard(user, "kakao")
     SocialAccount.objects.create(user=user, provider="kakao", uid=str(uid), extra_data={})
+    # Joined through Kakao Sync: the store's required terms agreed (a member lacking one is
+    # held back from every POST by the required-terms guard, whatever the login).
+    agreed = [{"tag": t[0], "required": True, "agreed": True} for t in TERMS if t[2]]
     KakaoSyncMember.objects.create(
-        user=user, kakao_user_id=uid, joined_via_sync=True, channel_public_id=CHANNEL
+        user=user, kakao_user_id=uid, joined_via_sync=True, channel_public_id=CHANNEL, terms=agreed
     )
     return user
 
