@@ -79,8 +79,6 @@ def read_terms_and_channel(ctx: LoginContext) -> None:
 
     A returning member's row that still holds (``sync.last_read_holds``) spares both.
     """
-    if ctx.is_new and not ctx.connecting:
-        _back_to_unlinked_customer(ctx)
     config = sync_active()
     if config is None or ctx.get(KakaoSyncRead) is not None:
         return  # not a Sync shop, or read already before the login was set aside
@@ -115,17 +113,20 @@ def read_terms_and_channel(ctx: LoginContext) -> None:
             ctx.changes["marketing_consent"] = ProfileChange(consent, "kakao_sync", timezone.now())
 
 
-def _back_to_unlinked_customer(ctx: LoginContext) -> None:
+@login_step(providers={"kakao"}, kinds={"social"})
+def back_to_unlinked_customer(ctx: LoginContext) -> None:
     """A Kakao account whose link ended at Kakao (the unlink webhook, a ``user-unlinked`` or
     ``tokens-revoked`` event) logs back into the customer it left, which still exists.
 
     Only the link was removed, by Kakao, not by the shopper: the same Kakao account gets
     its orders, points and profile back, rather than a second customer (and a second
-    welcome grant). One indexed query per new Kakao account; a deleted or deactivated
+    welcome grant). One indexed query per new Kakao account of a Sync shop; a deleted or deactivated
     customer, or one that connected another Kakao account since, is not reopened.
     """
     from allauth.socialaccount.models import SocialAccount
 
+    if not ctx.is_new or ctx.connecting or sync_active() is None:
+        return  # Sync rows are written only while Sync is on
     uid = str(ctx.sociallogin.account.uid)
     if not (uid.isascii() and uid.isdigit() and len(uid) <= 19):
         return

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from store import request_lock
 from store.login_pipeline import LoginContext, ProfileChange, login_step
+from store.login_steps import AccountWelcome
 
 from . import ownership, policy, tombstones
 from .catalog import PROVIDERS, Rule
@@ -76,11 +77,14 @@ def screen_new_account(ctx: LoginContext) -> None:
     if not ctx.is_new:
         return
     sociallogin = ctx.sociallogin
-    tombstoned, owner_id = ownership.screen_new_login(
+    tombstoned, owner_id, welcomed_before = ownership.screen_new_login(
         sociallogin,
         check_tombstone=ctx.provider in PROVIDERS,
         find_owner=sociallogin.state.get("process") != AuthProcess.CONNECT,
+        check_welcomed=True,
     )
+    # Asked in the same query, for the signup's customer row (store.login_steps).
+    ctx.put(AccountWelcome(welcomed_before=bool(welcomed_before)))
     if tombstoned:
         logger.warning("social signup refused: provider=%s reason=deleted_account", ctx.provider)
         raise ImmediateHttpResponse(

@@ -23,7 +23,7 @@ import hmac
 import logging
 import secrets
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -76,34 +76,48 @@ def _matched_address(user_id: Any, sociallogin: Any) -> str:
     return found.email if found is not None else ""
 
 
-def screen_new_login(
-    sociallogin: Any, *, check_tombstone: bool, find_owner: bool
-) -> tuple[bool, int | None]:
-    """For a social account the shop has not seen: whether it is tombstoned (when
-    ``check_tombstone``), and the pk of the active account owning one of its verified
-    addresses (when ``find_owner``), or None.
+class Screening(NamedTuple):
+    tombstoned: bool  # a deleted customer's account
+    owner_id: Any  # the pk of the account owning one of its verified addresses, or None
+    welcomed_before: bool | None  # its welcome benefits were given once (None: not asked)
 
-    Both facts in one query (a UNION): a first signup asks for both.
+
+def screen_new_login(
+    sociallogin: Any, *, check_tombstone: bool, find_owner: bool, check_welcomed: bool = False
+) -> Screening:
+    """For a social account the shop has not seen: whether it is tombstoned (when
+    ``check_tombstone``), the pk of the active account owning one of its verified addresses
+    (when ``find_owner``), and whether it was welcomed before (when ``check_welcomed``).
+
+    All in one query (a UNION): a first signup asks for each.
     """
     from django.db.models import CharField, Value
+
+    from store.services.customers import welcomed_accounts
 
     from .tombstones import active_tombstones
 
     def tagged(qs: Any, tag: str) -> Any:
         return qs.order_by().annotate(kind=Value(tag, CharField())).values_list("kind", "pk")
 
+    account = sociallogin.account
     parts = []
     if check_tombstone:
-        account = sociallogin.account
         parts.append(tagged(active_tombstones(account.provider, account.uid), "t"))
     emails = _verified_emails(sociallogin) if find_owner else []
     if emails:
         parts.append(tagged(_users_owning(emails), "u"))
+    if check_welcomed:
+        parts.append(tagged(welcomed_accounts(account.provider, str(account.uid)), "w"))
     if not parts:
-        return False, None
+        return Screening(False, None, None)
     rows = list(parts[0].union(*parts[1:], all=True)) if len(parts) > 1 else list(parts[0])
     owners = [pk for kind, pk in rows if kind == "u"]
-    return any(kind == "t" for kind, _pk in rows), min(owners) if owners else None
+    return Screening(
+        any(kind == "t" for kind, _pk in rows),
+        min(owners) if owners else None,
+        any(kind == "w" for kind, _pk in rows) if check_welcomed else None,
+    )
 
 
 def start(ctx: LoginContext, user: Any, *, claimed: bool = False) -> HttpResponse:

@@ -36,6 +36,8 @@ PIPELINE: dict[str, tuple[str, ...]] = {
         "sociallogin.login_steps.refuse_unavailable_provider",
         # The same new account twice at once: the second waits and finds the first's user.
         "sociallogin.login_steps.one_first_login_at_a_time",
+        # A Kakao account whose link ended at Kakao logs back into the customer it left.
+        "kakaosync.login_steps.back_to_unlinked_customer",
         # A deleted customer's account is refused; another account's address needs a proof.
         "sociallogin.login_steps.screen_new_account",
         # Kakao Sync's terms and channel, read once; a new member needs the required terms.

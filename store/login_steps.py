@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
 from . import login_pipeline, login_strength
-from .login_pipeline import LoginContext, login_step
+from .login_pipeline import LoginContext, LoginPart, login_step
 from .login_strength import Strength
 from .models import JoinChannel
 from .services import customers
+
+
+@dataclass
+class AccountWelcome(LoginPart):
+    """Whether the login's provider account was welcomed before (its link since ended),
+    as the new-account screening found it; without it, the signup asks itself."""
+
+    key = "store.account_welcome"
+    welcomed_before: bool
 
 
 @login_step(kinds={"social"}, promise="customer_row")
@@ -22,6 +32,7 @@ def write_customer(ctx: LoginContext) -> None:
     inserted already onboarded (no second write of it, no lock, no savepoint).
     """
     account = ctx.sociallogin.account if ctx.sociallogin is not None else None
+    screened = ctx.get(AccountWelcome)
     customers.join(
         ctx.user,
         ctx.provider,
@@ -30,6 +41,7 @@ def write_customer(ctx: LoginContext) -> None:
         # The benefits come once per provider account: one that joined before (its link
         # since ended) joins without them.
         account=(account.provider, str(account.uid)) if account is not None else None,
+        welcomed_before=screened.welcomed_before if screened is not None else None,
     )
 
 

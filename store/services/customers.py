@@ -89,6 +89,7 @@ def join(
     *,
     request: HttpRequest | None = None,
     account: tuple[str, str] | None = None,
+    welcomed_before: bool | None = None,
 ) -> Customer:
     """A user created in the caller's transaction joins: its profile row and the welcome
     benefits, like :func:`onboard`, in one INSERT per row.
@@ -100,13 +101,14 @@ def join(
     ``account`` (provider, provider user ID): the benefits come once per such account, not
     once per customer. An account welcomed before (its link ended at the provider, or was
     removed) joins without them; ``welcome_granted_at`` is set all the same, so that no
-    later login grants them either.
+    later login grants them either. ``welcomed_before``: what the caller already looked up
+    (``None``: looked up here).
     """
     # savepoint=False: inside the caller's transaction a fault must undo the whole signup.
     with transaction.atomic(savepoint=False):
         customer = Customer(user=user, join_channel=channel, welcome_granted_at=timezone.now())
         _write(customer, changes, created=True)
-        if account is None or _first_welcome(*account):
+        if account is None or _first_welcome(*account, welcomed_before=welcomed_before):
             get_host_adapter().grant_welcome_benefits(customer, StoreSettings.load())
         else:
             logger.warning(
@@ -120,13 +122,21 @@ def join(
     return customer
 
 
-def _first_welcome(provider: str, uid: str) -> bool:
-    """Record the account as welcomed; False when it was already (one query to look, one
-    to write)."""
-    digests = welcomed_digests(provider, uid)
-    if WelcomedAccount.objects.filter(digest__in=digests).exists():
+def welcomed_accounts(provider: str, uid: str) -> Any:
+    """The ``WelcomedAccount`` rows of a provider account, under any key."""
+    return WelcomedAccount.objects.filter(digest__in=welcomed_digests(provider, uid))
+
+
+def _first_welcome(provider: str, uid: str, *, welcomed_before: bool | None) -> bool:
+    """Record the account as welcomed; False when it was already (one query to write, one
+    more to look unless the caller looked)."""
+    if welcomed_before is None:
+        welcomed_before = welcomed_accounts(provider, uid).exists()
+    if welcomed_before:
         return False
-    WelcomedAccount.objects.create(digest=digests[0], provider=provider[:30])
+    WelcomedAccount.objects.create(
+        digest=welcomed_digests(provider, uid)[0], provider=provider[:30]
+    )
     return True
 
 

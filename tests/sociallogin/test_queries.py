@@ -72,12 +72,12 @@ def test_our_kakao_login_spends_fewer_queries_than_plain_allauth(
     # its welcome benefits, inserted once already onboarded: one query over plain allauth,
     # which writes no customer at all (its user is onboarded after the commit).
     assert ours_login <= plain_login - 2
-    # Plus three that keep the welcome benefits to one per Kakao account: whether the
-    # account was welcomed before and the record that it is now, and whether it is a
-    # customer's whose link ended at Kakao (then it logs back into that customer).
-    assert ours_signup <= plain_signup + 1 + 3
-    # Measured before the login core had one context per login: no more than then.
-    assert ours_login <= 28 and ours_signup <= 38 + 3  # the three above
+    # Plus one that keeps the welcome benefits to one per provider account: the record that
+    # it was welcomed (whether it was before is asked in the screening's one query).
+    assert ours_signup <= plain_signup + 1 + 1
+    # Measured before the login core had one context per login: no more than then, but
+    # for the record above.
+    assert ours_login <= 28 and ours_signup <= 38 + 1
     # The issue's figures for bare allauth; the shop's own onboarding (customer row, welcome
     # benefits) and the other apps' hooks come on top of them for a signup.
     assert ours_login < PLAIN_RETURNING
@@ -150,6 +150,6 @@ def test_our_flow_alone_against_plain_allauth_alone(
     # existing-account checks (one query), one transaction (two savepoints inside the test's
     # transaction), the customer row inserted already onboarded and the welcome points, all
     # inside the signup's transaction; plain allauth alone writes none of them (with the
-    # store's onboarding, ours is cheaper: see the test above). Plus the three queries that
-    # keep the welcome benefits to one per Kakao account (see the test above).
-    assert signup <= plain_signup + 1 + 3
+    # store's onboarding, ours is cheaper: see the test above). Plus the record that keeps
+    # the welcome benefits to one per provider account (see the test above).
+    assert signup <= plain_signup + 1 + 1
