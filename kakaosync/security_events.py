@@ -136,6 +136,19 @@ def _known_jwks(keys: _ProcessKeys) -> dict[str, Any] | None:
     return keys.jwks if keys.jwks is not None and fresh else None
 
 
+def _await_shared_jwks(until: float) -> dict[str, Any] | None:
+    """The key set another server is reading, once its read is over and on the shared cache
+    (None by ``until``, or when the read failed)."""
+    while time.monotonic() < until:
+        time.sleep(0.05)
+        if _shared("get", JWKS_FETCH_LOCK) is None:
+            if _shared("get", JWKS_FAILED_KEY):
+                return None
+            jwks = _shared("get", JWKS_CACHE_KEY)
+            return jwks if isinstance(jwks, dict) else None
+    return None
+
+
 def _read_keys(keys: _ProcessKeys) -> dict[str, Any]:
     """Read Kakao's key set now, unless a read failed lately or another one is under way
     (then :class:`client.KakaoUnavailable`, answered 503)."""
@@ -161,7 +174,13 @@ def _read_keys(keys: _ProcessKeys) -> dict[str, Any]:
             not _shared("add", JWKS_FETCH_LOCK, 1, int(deadline) + 1)
             and _shared("get", JWKS_FETCH_LOCK) is not None
         ):
-            raise client.KakaoUnavailable("another server is reading Kakao's keys")
+            # A healthy Kakao answers the other server within the wait: take its key set
+            # from the shared cache rather than answering 503 to a burst on a cold cache.
+            shared = _await_shared_jwks(asked + SINGLE_FLIGHT_WAIT)
+            if shared is None:
+                raise client.KakaoUnavailable("another server is reading Kakao's keys")
+            keys.jwks, keys.fetched_at = shared, time.monotonic()
+            return shared
         try:
             jwks = _fetch_jwks(time.monotonic() + deadline)
         except client.KakaoError as exc:
