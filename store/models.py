@@ -224,7 +224,8 @@ class MergeRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     target_repr = models.CharField(max_length=200)
-    source_user_id = models.BigIntegerField()
+    # A string: the host's primary key may be an integer or a UUID (``store.users``).
+    source_user_id = models.CharField(max_length=64)
     source_repr = models.CharField(max_length=200)
     reason = models.CharField(_("reason"), max_length=200)
     moved = models.JSONField(_("moved"), default=dict)
@@ -242,7 +243,7 @@ class MergeRecord(models.Model):
 class AccountDeletion(models.Model):
     """Audit of a deleted account (no personal data: only what was done)."""
 
-    user_id = models.BigIntegerField()
+    user_id = models.CharField(max_length=64)  # an integer or a UUID, as the host's pk
     join_channel = models.CharField(max_length=30)
     orders_kept = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .. import crypto
+from .. import crypto, users
 from ..host import get_host_adapter
 from ..models import AccountDeletion, Customer, JoinChannel, StoreSettings, WelcomedAccount
 from ..signals import account_deleting, customer_created
@@ -293,7 +293,7 @@ def delete_account(user: User) -> AccountDeletion:
     erased = get_host_adapter().erase_personal_data(user)
     orders_kept = erased.get("orders", 0)
     record = AccountDeletion.objects.create(
-        user_id=user.pk, join_channel=customer.join_channel, orders_kept=orders_kept
+        user_id=str(user.pk), join_channel=customer.join_channel, orders_kept=orders_kept
     )
     # Orders stay with an anonymous customer row so the shop's accounting is intact.
     customer.nickname = ""
@@ -311,15 +311,8 @@ def delete_account(user: User) -> AccountDeletion:
 
     EmailAddress.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()
-    user_model = get_user_model()
-    user_model._default_manager.filter(pk=user.pk).update(
-        **{
-            user_model.USERNAME_FIELD: f"deleted-{user.pk}",
-            **({"email": ""} if hasattr(user, "email") else {}),
-            **({"first_name": "", "last_name": ""} if hasattr(user, "first_name") else {}),
-            "is_active": False,
-            "password": "!deleted",
-        }
+    get_user_model()._default_manager.filter(pk=user.pk).update(
+        **users.erased_values(user), is_active=False, password="!deleted"
     )
     logger.info("account %s deleted, erased %s", user.pk, erased)
     return record

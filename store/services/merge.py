@@ -93,7 +93,7 @@ def merge_customers(source: User, target: User, *, reason: str) -> MergeRecord:
     record = MergeRecord.objects.create(
         target=target,
         target_repr=f"#{target.pk} {target.get_username()}",
-        source_user_id=source.pk,
+        source_user_id=str(source.pk),
         source_repr=f"#{source.pk} {source.get_username()}",
         reason=reason,
         moved=moved,

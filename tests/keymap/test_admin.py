@@ -204,7 +204,7 @@ def test_link_accounts_command_merges_duplicates(partner) -> None:
     assert not MergeRecord.objects.exists()
     call_command("keymap_link_accounts", stdout=StringIO())
     record = MergeRecord.objects.get()
-    assert record.target_id == first.pk and record.source_user_id == second.pk
+    assert record.target_id == first.pk and record.source_user_id == str(second.pk)
     assert PartnerLink.objects.get(server_custom_id="X1").linked
     second.refresh_from_db()
     assert not second.is_active
@@ -221,7 +221,7 @@ def test_admin_action_merges_duplicates(admin_client, partner) -> None:
         {"action": "link_duplicates", "_selected_action": [str(a.partner_link.pk)]},
     )
     assert response.status_code == 302
-    assert MergeRecord.objects.get().source_user_id == b.pk
+    assert MergeRecord.objects.get().source_user_id == str(b.pk)
 
 
 def test_preview_says_which_attributes_failed_and_which_are_unmapped(admin_client, partner) -> None:
