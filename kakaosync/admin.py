@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from store import users
 from store.admin_base import ReadOnlyAdmin
 from store.singleton_admin import SingletonAdmin
 
@@ -139,7 +140,7 @@ class KakaoSyncMemberAdmin(admin.ModelAdmin):
         "needs_recovery",
         KakaoLinkFilter,
     ]
-    search_fields = ["user__username", "user__email", "kakao_user_id"]
+    search_fields = [*users.lookups("user"), "kakao_user_id"]
     readonly_fields = [
         "user",
         "kakao_user_id",
@@ -166,7 +167,7 @@ class KakaoSyncMemberAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[KakaoSyncMember]:
         return super().get_queryset(request).select_related("user__customer")
 
-    @admin.display(description=_("customer"), ordering="user__username")
+    @admin.display(description=_("customer"), ordering=users.name_lookup("user"))
     def customer(self, obj: KakaoSyncMember) -> str:
         return str(obj.user)
 

@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from store import users
 from store.singleton_admin import SingletonAdmin
 
 from .conf import load
@@ -186,7 +187,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 class PartnerLinkAdmin(admin.ModelAdmin):
     list_display = ["server_custom_id", "user", "linked", "source", "updated_at"]
     list_filter = ["linked", "source"]
-    search_fields = ["server_custom_id", "user__username", "partner_login"]
+    search_fields = ["server_custom_id", *users.lookups("user"), "partner_login"]
     # Only a verified partner answer links a customer: nothing here can be typed in.
     readonly_fields = fields = (
         "user",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from store import users
 from store.admin import StoreSettingsAdmin
 from store.admin_base import ReadOnlyAdmin
 from store.forms import StoreSettingsForm
@@ -221,7 +222,7 @@ class DeletedSocialAccountAdmin(admin.ModelAdmin):
 class ArchivedSocialAccountAdmin(ReadOnlyAdmin):
     list_display = ["provider", "client_id", "user", "archived_at"]
     list_filter = ["provider", "client_id"]
-    search_fields = ["user__username", "user__email"]
+    search_fields = users.lookups("user")
     exclude = ["extra_data", "uid"]
 
 

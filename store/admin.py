@@ -9,7 +9,7 @@ from django.db.models import QuerySet, Sum
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from . import registry
+from . import registry, users
 from .admin_base import ReadOnlyAdmin
 from .forms import CouponTemplateForm, StoreSettingsForm
 from .models import (
@@ -81,7 +81,7 @@ class CustomerAdmin(JoinChannelMixin, admin.ModelAdmin):
         "marketing_consent",
         ("deleted_at", admin.EmptyFieldListFilter),
     ]
-    search_fields = ["user__username", "user__email", "nickname", "phone"]
+    search_fields = [*users.lookups("user"), "nickname", "phone"]
     readonly_fields = ["join_channel_name", "created_at", "welcome_granted_at", "deleted_at"]
     raw_id_fields = ["user"]
     inlines = [PointEntryInline]  # store.commerce adds the issued coupons

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from store import users
 from store.admin import CustomerAdmin
 from store.models import Customer
 
@@ -24,7 +25,7 @@ class CouponInline(admin.TabularInline):
 class CouponAdmin(admin.ModelAdmin):
     list_display = ["code", "template", "customer", "issued_at", "expires_at", "used_at"]
     list_filter = ["template"]
-    search_fields = ["code", "customer__user__username"]
+    search_fields = ["code", *users.lookups("customer__user")]
     raw_id_fields = ["customer", "used_on"]
 
 
