@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -19,7 +18,7 @@ from django.db import IntegrityError, connections, router, transaction
 from django.db.models.query import get_related_populators
 from django.http import HttpRequest
 
-from store import new_users
+from store import new_users, users
 from store.services import customers
 from store.services.customers import get_customer
 
@@ -33,17 +32,12 @@ USER_FIELDS = ("first_name", "last_name")
 
 
 def new_user(username_hint: str = "", email: str = "") -> Any:
-    """A local user for a partner identity: no usable password, the partner holds it."""
-    user_model = get_user_model()
-    base = "".join(c for c in username_hint.lower() if c.isalnum() or c in "._-")[:100]
-    username = base or "partner"
-    manager = user_model._default_manager
-    field = user_model.USERNAME_FIELD
-    while manager.filter(**{field: username}).exists():
-        username = f"{base or 'partner'}-{secrets.token_hex(3)}"
-    user = user_model(**{field: username})
-    if email and hasattr(user, "email"):
-        user.email = email
+    """A local user for a partner identity: no usable password, the partner holds it.
+
+    ``username_hint`` names the user only on a model with a user name of its own; a model
+    that logs in with its e-mail gets the address or a placeholder (``store.users``).
+    """
+    user = get_user_model()(**users.new_user_values(username_hint, email))
     user.set_unusable_password()
     with new_users.onboarded_by_caller():  # onboarded by the caller, on the partner's channel
         user.save()
