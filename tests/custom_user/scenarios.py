@@ -1,0 +1,70 @@
+"""The plugin on a host user model; run by ``test_custom_user.py`` in its own process.
+
+Not collected by the main run (the file name does not start with ``test_``): importing it
+needs ``tests.custom_user.settings``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import responses
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from store.services import customers
+from tests.keymap.conftest import PARTNER, PATHS, configure_partner
+
+User = get_user_model()
+VALIDATE = PARTNER + PATHS["user_validation"]
+CHANGELISTS = [
+    "admin:store_customer_changelist",
+    "admin:commerce_coupon_changelist",
+    "admin:kakaosync_kakaosyncmember_changelist",
+    "admin:keymap_partnerlink_changelist",
+    "admin:sociallogin_archivedsocialaccount_changelist",
+]
+
+
+def test_the_project_is_the_custom_one() -> None:
+    assert User._meta.label == "accounts.User"
+    assert not hasattr(User, "username")
+
+
+@pytest.mark.django_db
+def test_system_checks_pass() -> None:
+    call_command("check", fail_level="ERROR")
+
+
+@pytest.mark.django_db
+def test_two_deletions_in_a_row() -> None:
+    first = User.objects.create_user("first@example.com", "pw")
+    second = User.objects.create_user("second@example.com", "pw")
+    customers.delete_account(first)
+    customers.delete_account(second)
+    for user in (first, second):
+        user.refresh_from_db()
+        assert not user.is_active
+        assert user.email == f"deleted-{user.pk}@placeholder.invalid"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", CHANGELISTS)
+def test_admin_changelist_searches_and_sorts(admin_client: Any, url_name: str) -> None:
+    response = admin_client.get(reverse(url_name), {"q": "x", "o": "1"})
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_user_id_login_keeps_the_hint_out_of_the_email(client: Any) -> None:
+    configure_partner()
+    responses.post(VALIDATE, status=200)
+    response = client.post(reverse("keymap:user_id_login"), {"user_id": "87654321"})
+    assert response.status_code == 302
+    user = User.objects.get(partner_link__server_custom_id="87654321")
+    assert "user-87654321" not in user.email
+    assert user.email.endswith("@placeholder.invalid")
+    user.full_clean(exclude=["password"])
