@@ -21,6 +21,7 @@ class StoreConfig(AppConfig):
         checks.register(store_checks.check_allauth_urls, checks.Tags.urls)
         checks.register(store_checks.check_host_adapter)
         checks.register(store_checks.check_middleware)
+        checks.register(store_checks.check_user_model)
         registry.register_config_section(StoreSection())
         registry.register_join_channel(JoinChannel.STORE, _("Store ID"))
         checks.register(login_pipeline.check_pipeline)

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 
+from . import users
 from .app_settings import app_settings
 
 
@@ -255,3 +256,36 @@ def _is(found: Any, target: Any) -> bool:
     if isinstance(found, type) and isinstance(target, type):
         return issubclass(found, target)
     return bool(found is target)
+
+
+def check_user_model(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``store.E020``: allauth's user name settings agree with the host's user model.
+
+    allauth assumes a ``username`` field; on a model without one its login page is a 500
+    (``FieldDoesNotExist``) until three settings say so. Every one still missing is named.
+    """
+    from allauth.account import app_settings as account_settings
+
+    name = account_settings.USER_MODEL_USERNAME_FIELD
+    if not name or users.has_field(name):
+        return []
+    model = users.model()._meta.label
+    needed = [
+        ("ACCOUNT_USER_MODEL_USERNAME_FIELD = None", True),
+        ('ACCOUNT_LOGIN_METHODS = {"email"}', "username" in account_settings.LOGIN_METHODS),
+        (
+            "ACCOUNT_SIGNUP_FIELDS without 'username*' "
+            '(e.g. ["email*", "password1*", "password2*"])',
+            "username" in account_settings.SIGNUP_FIELDS,
+        ),
+    ]
+    return [
+        Error(
+            f"The user model {model} has no field {name!r}, which allauth logs in and "
+            "signs up with.",
+            hint=f"Set {setting} in settings.",
+            id="store.E020",
+        )
+        for setting, missing in needed
+        if missing
+    ]

@@ -30,7 +30,7 @@ def username_field() -> str:
 def email_field() -> str | None:
     """The e-mail field, or ``None`` for a model without one."""
     name = model().get_email_field_name()
-    return name if _has_field(name) else None
+    return name if has_field(name) else None
 
 
 def required_fields() -> list[str]:
@@ -53,7 +53,7 @@ def is_email(name: str) -> bool:
     return name == email_field() or isinstance(model()._meta.get_field(name), models.EmailField)
 
 
-def _has_field(name: str) -> bool:
+def has_field(name: str) -> bool:
     try:
         model()._meta.get_field(name)
     except Exception:  # FieldDoesNotExist; a property is no column we can write
@@ -113,7 +113,7 @@ def erased_values(user: Any) -> dict[str, Any]:
     if email and email not in values:
         values[email] = ""
     for name in ("first_name", "last_name"):
-        if name not in values and _has_field(name):
+        if name not in values and has_field(name):
             values[name] = ""
     return values
 

@@ -68,3 +68,28 @@ def test_user_id_login_keeps_the_hint_out_of_the_email(client: Any) -> None:
     assert "user-87654321" not in user.email
     assert user.email.endswith("@placeholder.invalid")
     user.full_clean(exclude=["password"])
+
+
+def test_allauth_settings_for_a_user_name_are_named(settings: Any) -> None:
+    from store.checks import check_user_model
+
+    del settings.ACCOUNT_USER_MODEL_USERNAME_FIELD
+    settings.ACCOUNT_LOGIN_METHODS = {"email", "username"}
+    settings.ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+    errors = check_user_model()
+    assert [e.id for e in errors] == ["store.E020"] * 3
+    hints = " ".join(str(e.hint) for e in errors)
+    for setting in ("ACCOUNT_USER_MODEL_USERNAME_FIELD", "ACCOUNT_LOGIN_METHODS"):
+        assert setting in hints
+    assert "ACCOUNT_SIGNUP_FIELDS" in hints
+
+
+def test_allauth_settings_of_the_recipe_pass(settings: Any) -> None:
+    from store.checks import check_user_model
+
+    assert check_user_model() == []
+
+
+@pytest.mark.django_db
+def test_login_page_answers(client: Any) -> None:
+    assert client.get(reverse("account_login")).status_code == 200

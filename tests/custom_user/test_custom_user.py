@@ -31,6 +31,9 @@ SCENARIOS = [
         )
     ),
     "test_user_id_login_keeps_the_hint_out_of_the_email",
+    "test_allauth_settings_for_a_user_name_are_named",
+    "test_allauth_settings_of_the_recipe_pass",
+    "test_login_page_answers",
 ]
 
 

@@ -105,3 +105,9 @@ def test_shared_caches_are_not_reported(settings, tmp_path) -> None:
     ):
         settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": location}}
         assert check_shared_cache() == []
+
+
+def test_user_model_with_a_user_name_needs_no_allauth_settings() -> None:
+    from store.checks import check_user_model
+
+    assert check_user_model() == []
