@@ -44,8 +44,11 @@ class AccountAdapter(DefaultAccountAdapter):
             # user there), never the user-creation webhook.
             return super().save_user(request, user, form, commit)
         data = getattr(form, "cleaned_data", {}) or {}
-        username = str(data.get("username") or "")
         email = str(data.get("email") or "")
+        # A shop without user names signs up with the e-mail alone: that address is the
+        # login the customer types later, so the partner gets it as the user name too
+        # rather than an empty one it would refuse.
+        username = str(data.get("username") or "") or email
         created = None
         try:
             created = flows.create_at_partner(username, email) if commit else None

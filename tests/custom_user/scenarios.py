@@ -93,3 +93,26 @@ def test_allauth_settings_of_the_recipe_pass(settings: Any) -> None:
 @pytest.mark.django_db
 def test_login_page_answers(client: Any) -> None:
     assert client.get(reverse("account_login")).status_code == 200
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_signup_at_the_partner_sends_the_email_as_its_login(client: Any) -> None:
+    import json
+
+    from tests.keymap.conftest import answer
+
+    configure_partner()
+    responses.post(PARTNER + PATHS["user_creation"], json=answer(player_id="777"))
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "new@example.com",
+            "password1": "a-Long-pass-123",
+            "password2": "a-Long-pass-123",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    sent = json.loads(responses.calls[0].request.body)
+    assert sent["username"] == sent["email"] == "new@example.com"
+    assert User.objects.get(email="new@example.com").partner_link.server_custom_id == "777"

@@ -34,6 +34,7 @@ SCENARIOS = [
     "test_allauth_settings_for_a_user_name_are_named",
     "test_allauth_settings_of_the_recipe_pass",
     "test_login_page_answers",
+    "test_signup_at_the_partner_sends_the_email_as_its_login",
 ]
 
 
