@@ -70,7 +70,7 @@ def revoke_for_deleted_accounts() -> list[AppleRevocation]:
     return records
 
 
-def revoke_kept_tokens(user_id: int) -> list[AppleRevocation]:
+def revoke_kept_tokens(user_id: Any) -> list[AppleRevocation]:
     """Revoke every token kept for ``user_id`` at Apple; record and return each outcome."""
     records = []
     tokens = list(AppleToken.objects.filter(user_id=user_id))
@@ -95,14 +95,18 @@ def revoke_kept_tokens(user_id: int) -> list[AppleRevocation]:
             logger.warning("apple: revocation for user %s failed: %s", user_id, detail)
             records.append(
                 AppleRevocation.objects.create(
-                    user_id=user_id, outcome=AppleRevocation.Outcome.FAILED, detail=detail[:200]
+                    user_id=str(user_id),
+                    outcome=AppleRevocation.Outcome.FAILED,
+                    detail=detail[:200],
                 )
             )
             continue
         row.delete()
         logger.info("apple: tokens of user %s revoked after account deletion", user_id)
         records.append(
-            AppleRevocation.objects.create(user_id=user_id, outcome=AppleRevocation.Outcome.REVOKED)
+            AppleRevocation.objects.create(
+                user_id=str(user_id), outcome=AppleRevocation.Outcome.REVOKED
+            )
         )
     return records
 
@@ -118,7 +122,7 @@ def on_account_deleting(sender: Any, user: Any, customer: Any, **kwargs: Any) ->
         if has_apple:
             # Joined before tokens were kept: nothing to revoke with; said in the record.
             AppleRevocation.objects.create(
-                user_id=user_id, outcome=AppleRevocation.Outcome.NO_TOKEN
+                user_id=str(user_id), outcome=AppleRevocation.Outcome.NO_TOKEN
             )
         return
     transaction.on_commit(lambda: revoke_kept_tokens(user_id))

@@ -213,7 +213,8 @@ class AppleRevocation(models.Model):
         FAILED = "failed", _("failed")
         NO_TOKEN = "no_token", _("no token kept")
 
-    user_id = models.BigIntegerField(_("user ID"))
+    # Text: the host's primary key may be an integer or a UUID (``store.users``).
+    user_id = models.CharField(_("user ID"), max_length=64)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)

@@ -116,3 +116,15 @@ def test_signup_at_the_partner_sends_the_email_as_its_login(client: Any) -> None
     sent = json.loads(responses.calls[0].request.body)
     assert sent["username"] == sent["email"] == "new@example.com"
     assert User.objects.get(email="new@example.com").partner_link.server_custom_id == "777"
+
+
+@pytest.mark.django_db
+def test_deleting_an_apple_customer_records_its_revocation() -> None:
+    from allauth.socialaccount.models import SocialAccount
+
+    from sociallogin.models import AppleRevocation
+
+    user = User.objects.create_user("apple@example.com", "pw")
+    SocialAccount.objects.create(user=user, provider="apple", uid="apple-1")
+    customers.delete_account(user)
+    assert AppleRevocation.objects.get(user_id=user.pk).outcome == "no_token"

@@ -35,6 +35,7 @@ SCENARIOS = [
     "test_allauth_settings_of_the_recipe_pass",
     "test_login_page_answers",
     "test_signup_at_the_partner_sends_the_email_as_its_login",
+    "test_deleting_an_apple_customer_records_its_revocation",
 ]
 
 
