@@ -11,6 +11,7 @@ import secrets
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 # No address in a ``.invalid`` domain is ever delivered (RFC 2606); a dotted domain
@@ -34,6 +35,7 @@ def email_field() -> str | None:
 
 
 def required_fields() -> list[str]:
+    """What ``createsuperuser`` asks for besides ``USERNAME_FIELD`` and the password."""
     return list(model().REQUIRED_FIELDS)
 
 
@@ -43,6 +45,7 @@ def has_username() -> bool:
 
 
 def pk_is_integer() -> bool:
+    """Whether the primary key is an integer; audit rows keep it as text for a UUID one."""
     pk = model()._meta.pk
     return isinstance(pk, models.IntegerField) or (
         isinstance(pk, models.ForeignKey) and isinstance(pk.target_field, models.IntegerField)
@@ -56,7 +59,7 @@ def is_email(name: str) -> bool:
 def has_field(name: str) -> bool:
     try:
         model()._meta.get_field(name)
-    except Exception:  # FieldDoesNotExist; a property is no column we can write
+    except FieldDoesNotExist:  # a property of that name is no column we can write
         return False
     return True
 
