@@ -1,0 +1,88 @@
+"""The host's own allauth providers (GitHub, OpenID Connect...) keep working beside the six,
+under the store's rules."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from allauth.socialaccount.adapter import get_adapter
+from allauth.socialaccount.models import SocialApp
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from store.models import StoreSettings
+
+pytestmark = pytest.mark.django_db
+
+GITHUB_AUTHORIZE = "https://github.com/login/oauth/authorize"
+
+
+def test_github_login_redirects_to_github_with_the_hosts_app(client: Any, github_app: Any) -> None:
+    resp = client.post("/accounts/github/login/")
+    assert resp.status_code == 302, resp.content[:500]
+    location = resp["Location"]
+    assert location.startswith(GITHUB_AUTHORIZE)
+    assert parse_qs(urlsplit(location).query)["client_id"] == ["gh-client"]
+
+
+def test_settings_based_app_of_a_host_provider_is_used(
+    client: Any, github_app: Any, settings: Any
+) -> None:
+    github_app.delete()
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        **getattr(settings, "SOCIALACCOUNT_PROVIDERS", {}),
+        "github": {"APPS": [{"client_id": "gh-settings", "secret": "s"}]},
+    }
+    resp = client.post("/accounts/github/login/")
+    assert resp.status_code == 302, resp.content[:500]
+    assert parse_qs(urlsplit(resp["Location"]).query)["client_id"] == ["gh-settings"]
+
+
+def test_host_provider_listed_beside_ours(rf: Any, kakao: Any, github_app: Any) -> None:
+    request = rf.get("/")
+    ids = [p.id for p in get_adapter(request).list_providers(request)]
+    assert ids == ["kakao", "github"]
+    apps = get_adapter(request).list_apps(request)
+    assert [a.provider for a in apps] == ["kakao", "github"]
+
+
+def test_socialapp_rows_of_our_providers_stay_ignored(rf: Any, kakao: Any, github_app: Any) -> None:
+    # sociallogin.W002: the admin's settings are the only source for the six.
+    SocialApp.objects.create(provider="kakao", name="K", client_id="row-client", secret="s")
+    SocialApp.objects.create(provider="naver", name="N", client_id="row-naver", secret="s")
+    request = rf.get("/")
+    apps = get_adapter(request).list_apps(request)
+    assert [(a.provider, a.client_id) for a in apps] == [
+        ("kakao", "kakao-client"),
+        ("github", "gh-client"),
+    ]
+    assert get_adapter(request).list_apps(request, provider="naver") == []
+
+
+def test_our_providers_ask_no_socialapp_query(rf: Any, kakao: Any, github_app: Any) -> None:
+    request = rf.get("/")
+    adapter = get_adapter(request)
+    adapter.list_apps(request, provider="kakao")  # warm the caches
+    with CaptureQueriesContext(connection) as ctx:
+        adapter.get_app(request, "kakao")
+    assert ctx.captured_queries == []
+
+
+def test_age_restricted_store_refuses_host_provider(client: Any, github_app: Any) -> None:
+    store = StoreSettings.load()
+    store.age_restricted = True
+    store.save()
+    resp = client.post("/accounts/github/login/")
+    assert resp.status_code == 403
+    assert "date of birth" in resp.content.decode()
+    callback = client.get("/accounts/github/login/callback/", {"code": "c", "state": "s"})
+    assert callback.status_code == 403
+    request = client.get("/").wsgi_request
+    assert [p.id for p in get_adapter(request).list_providers(request)] == []
+
+
+def test_unconfigured_host_provider_is_a_clear_404(client: Any, github_app: Any) -> None:
+    github_app.delete()
+    assert client.post("/accounts/github/login/").status_code == 404
