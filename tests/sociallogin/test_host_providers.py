@@ -86,3 +86,12 @@ def test_age_restricted_store_refuses_host_provider(client: Any, github_app: Any
 def test_unconfigured_host_provider_is_a_clear_404(client: Any, github_app: Any) -> None:
     github_app.delete()
     assert client.post("/accounts/github/login/").status_code == 404
+
+
+def test_login_page_shows_the_hosts_provider_beside_ours(
+    client: Any, kakao: Any, github_app: Any
+) -> None:
+    page = client.get("/accounts/login/").content.decode()
+    assert 'data-provider="kakao"' in page
+    assert 'data-provider="github"' in page
+    assert "Continue with GitHub" in page
