@@ -95,3 +95,34 @@ def test_login_page_shows_the_hosts_provider_beside_ours(
     assert 'data-provider="kakao"' in page
     assert 'data-provider="github"' in page
     assert "Continue with GitHub" in page
+
+
+def test_github_login_completes_and_the_user_becomes_a_customer(
+    client: Any, github_app: Any, mocked: Any
+) -> None:
+    import responses
+    from allauth.socialaccount.models import SocialAccount
+
+    from store.models import Customer
+
+    mocked.add(
+        responses.POST,
+        "https://github.com/login/oauth/access_token",
+        json={"access_token": "gh-token", "token_type": "bearer"},
+    )
+    mocked.add(
+        responses.GET,
+        "https://api.github.com/user",
+        json={"id": 31337, "login": "octo", "name": "Octo Cat", "email": "octo@example.com"},
+    )
+    mocked.add(
+        responses.GET,
+        "https://api.github.com/user/emails",
+        json=[{"email": "octo@example.com", "primary": True, "verified": True}],
+    )
+    start = client.post("/accounts/github/login/")
+    state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
+    resp = client.get("/accounts/github/login/callback/", {"code": "c", "state": state})
+    assert resp.status_code == 302, resp.content[:500]
+    account = SocialAccount.objects.get(provider="github", uid="31337")
+    assert Customer.objects.filter(user=account.user).exists()
