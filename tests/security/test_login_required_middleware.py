@@ -57,3 +57,22 @@ def test_a_members_page_still_asks_for_a_login(client: Any) -> None:
         resp = client.get("/kakaosync/consents/")
     assert resp.status_code == 302
     assert resp["Location"].startswith("/accounts/login/")
+
+
+def test_kakao_login_and_callback_answer_without_a_session(enable_kakao: Any) -> None:
+    # allauth's provider views, through our provider classes.
+    with LOGIN_REQUIRED:
+        login = Client().post("/accounts/kakao/login/")
+        callback = Client().get("/accounts/kakao/login/callback/", {"code": "c", "state": "s"})
+    assert login.status_code == 302
+    assert login["Location"].startswith("https://kauth.kakao.com/")
+    assert not callback.get("Location", "").startswith("/accounts/login/?next=")
+
+
+@pytest.fixture
+def enable_kakao(db: Any) -> Any:
+    from sociallogin.models import ProviderSettings
+
+    return ProviderSettings.objects.update_or_create(
+        provider="kakao", defaults={"enabled": True, "client_id": "k", "secret": "s"}
+    )[0]
