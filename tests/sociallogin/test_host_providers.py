@@ -126,3 +126,37 @@ def test_github_login_completes_and_the_user_becomes_a_customer(
     assert resp.status_code == 302, resp.content[:500]
     account = SocialAccount.objects.get(provider="github", uid="31337")
     assert Customer.objects.filter(user=account.user).exists()
+
+
+@pytest.fixture
+def oidc_app(db: Any) -> Any:
+    """A generic OpenID Connect app: allauth's provider id ``openid_connect``, the app's own
+    ``provider_id`` in its URLs."""
+    from allauth.socialaccount.providers import registry
+    from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
+
+    registry.load()
+    registry.register(OpenIDConnectProvider)
+    try:
+        yield SocialApp.objects.create(
+            provider="openid_connect",
+            provider_id="corp",
+            name="Corp SSO",
+            client_id="corp-client",
+            secret="s",
+            settings={"server_url": "https://sso.example.com"},
+        )
+    finally:
+        registry.provider_map.pop("openid_connect", None)
+
+
+def test_openid_connect_app_is_found_by_its_provider_id(rf: Any, kakao: Any, oidc_app: Any) -> None:
+    request = rf.get("/")
+    adapter = get_adapter(request)
+    assert adapter.get_provider(request, "corp").app.client_id == "corp-client"
+    assert [p.sub_id for p in adapter.list_providers(request)] == ["kakao", "corp"]
+    store = StoreSettings.load()
+    store.age_restricted = True
+    store.save()
+    fresh = rf.get("/")
+    assert adapter.list_providers(fresh) == []
