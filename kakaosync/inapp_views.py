@@ -8,6 +8,7 @@ from typing import Any
 from allauth.account.utils import get_next_redirect_url
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -76,6 +77,7 @@ def kakao_only_page(
     )
 
 
+@login_not_required
 @require_http_methods(["GET"])
 def kakao_only_login(request: HttpRequest) -> HttpResponse:
     if not inapp.restriction_active(request):
@@ -111,6 +113,7 @@ def _lookup_allowed(request: HttpRequest) -> bool:
     )
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def claim_account(request: HttpRequest) -> HttpResponse:
     """An existing store-ID customer names their account before logging in with Kakao.

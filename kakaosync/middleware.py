@@ -26,7 +26,6 @@ REFUSED_VIEWS = {
     "account_request_login_code",
     "keymap:user_id_login",
 }
-OTHER_PROVIDERS = {"naver", "google", "facebook", "apple", "line"}
 AUTO_LOGIN_ERRORS = {"consent_required", "login_required", "interaction_required"}
 
 
@@ -58,9 +57,17 @@ def kakao_only_in_app(
     if name in REFUSED_VIEWS:
         return kakao_only_page(request, refused="other", status=403)
     provider, _sep, suffix = name.rpartition("_")
-    if suffix in ("login", "callback") and provider in OTHER_PROVIDERS:
+    if suffix in ("login", "callback") and _other_provider(provider):
         return kakao_only_page(request, refused="provider", provider=provider, status=403)
     return None
+
+
+def _other_provider(provider_id: str) -> bool:
+    """Any allauth provider but Kakao: the shop's five others and the host's own (GitHub,
+    OpenID Connect...), which the store's Kakao-only promise covers as well."""
+    from allauth.socialaccount.providers import registry
+
+    return provider_id != "kakao" and registry.get_class(provider_id) is not None
 
 
 # What a session missing required terms may still do: log out, agree at Kakao, read.

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
+from django.contrib.auth.decorators import login_not_required
 from django.db import OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
@@ -322,9 +323,10 @@ class KakaoWebhookView(View, Generic[P]):
 
     @classmethod
     def endpoint(cls) -> Callable[..., HttpResponseBase]:
-        """The URL's view: Kakao signs its calls instead of sending a CSRF token."""
+        """The URL's view: Kakao signs its calls instead of sending a CSRF token or a
+        session cookie (so ``LoginRequiredMiddleware`` lets it through)."""
         view = require_http_methods(list(cls.methods))(cls.as_view())
-        return csrf_exempt(view)
+        return login_not_required(csrf_exempt(view))
 
     def max_body(self) -> int | None:
         """The largest body the endpoint reads, in bytes (with ``too_large``)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -20,6 +21,7 @@ def _unauthorized(error: str) -> JsonResponse:
     return response
 
 
+@login_not_required
 @never_cache
 @require_POST
 def token(request: HttpRequest) -> JsonResponse:
@@ -40,6 +42,7 @@ def token(request: HttpRequest) -> JsonResponse:
     )
 
 
+@login_not_required
 @never_cache
 @require_GET
 def users_me(request: HttpRequest) -> JsonResponse:
@@ -98,6 +101,7 @@ def user_details(user: Any, *, restricted: bool) -> dict[str, Any]:
     }
 
 
+@login_not_required
 @require_GET
 def jwks(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(jwt_tokens.jwks())

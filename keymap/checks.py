@@ -120,3 +120,30 @@ def _retired_trusted_proxies() -> list[CheckMessage]:
         # Ignoring it would count every shopper under the proxy's address.
         return [Error(message, hint=hint, id="keymap.E003")]
     return [Warning(message, hint=hint, id="keymap.W004")]
+
+
+# allauth's identity provider (``allauth.idp``) publishes its own keys at the same path.
+JWKS_URL_NAMES = ("keymap_jwks", "idp:oidc:jwks")
+
+
+def check_jwks_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``keymap.E006``: ``/.well-known/jwks.json`` answered by another view than its own.
+
+    An Error, not a Warning: one path serves one key set, so whichever pattern comes second
+    has its tokens fail verification everywhere (ours for the apps that call ``/api/token``,
+    allauth's for the host's OpenID Connect clients), and nothing says so at run time.
+    """
+    from store.checks import shadowed_urls
+
+    return [
+        Error(
+            f"{path} ({name}) is answered by {view}: the keys that verify "
+            f"{'the shop' if name == 'keymap_jwks' else 'allauth.idp'}'s tokens are "
+            "not published there.",
+            hint="Mount keymap.api_urls and allauth.idp.urls so that their key sets get "
+            "different paths (e.g. path('shop/', include('keymap.api_urls'))), and point "
+            "each token verifier at its own.",
+            id="keymap.E006",
+        )
+        for name, path, view in shadowed_urls(JWKS_URL_NAMES)
+    ]

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from allauth.account.utils import get_next_redirect_url
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +29,7 @@ from .models import WebhookName
 logger = logging.getLogger(__name__)
 
 
+@login_not_required
 @never_cache
 @sensitive_post_parameters("user_id")
 def user_id_login(request: HttpRequest) -> HttpResponse:
@@ -77,6 +79,7 @@ def user_id_login(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_not_required
 @never_cache
 def stronger_login(request: HttpRequest) -> HttpResponse:
     """Where a user-ID session lands when it asks for personal data."""

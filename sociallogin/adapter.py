@@ -3,6 +3,9 @@
 - Apps come from the admin's provider settings through the cache (``conf``), never
   from allauth's ``SocialApp`` table: no query per request once warm, and a save in the
   admin reaches every worker that shares the cache.
+- The host's other allauth providers (GitHub, OpenID Connect...) keep allauth's own apps
+  (``SocialApp`` rows, ``SOCIALACCOUNT_PROVIDERS[...]["APPS"]``), under the same ``policy``;
+  that table is read only when such a provider is installed or asked for.
 - Providers are our subclasses (``providers``), offered and accepted per request by
   ``policy`` (age restriction, ``registry`` filters).
 - ``pre_social_login`` and ``save_user`` run the login pipeline's stages of the same names
@@ -49,9 +52,20 @@ def _rewriting_request(original: Any, method: str, url: str, *args: Any, **kwarg
     return original(method, registry.rewrite_url(url), *args, **kwargs)
 
 
+def _host_provider_classes() -> list[type[Any]]:
+    """allauth's provider classes other than the shop's six: empty in a shop that installs
+    only ours, so that its requests never ask allauth's ``SocialApp`` table."""
+    from allauth.socialaccount.providers import registry as allauth_registry
+
+    return [cls for cls in allauth_registry.get_class_list() if cls.id not in PROVIDERS]
+
+
 def _provider_view(request: HttpRequest | None, provider_id: str) -> bool:
     match = getattr(request, "resolver_match", None)
     name = getattr(match, "url_name", None) or ""
+    if getattr(match, "kwargs", {}).get("provider_id") == provider_id:
+        # OpenID Connect and SAML: one URL pattern for all apps, the app's id in the path.
+        return name.endswith(("_login", "_callback"))
     # Apple's form_post callback continues at "apple_finish_callback".
     return name in (
         f"{provider_id}_login",
@@ -66,6 +80,19 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def list_apps(
         self, request: HttpRequest | None, provider: str | None = None, client_id: str | None = None
     ) -> list[SocialApp]:
+        if provider in PROVIDERS:
+            return self._shop_apps(request, provider, client_id)
+        if provider is not None:
+            return self._host_apps(request, provider, client_id)
+        apps = self._shop_apps(request, None, client_id)
+        if _host_provider_classes():
+            apps.extend(self._host_apps(request, None, client_id))
+        return apps
+
+    def _shop_apps(
+        self, request: HttpRequest | None, provider: str | None, client_id: str | None
+    ) -> list[SocialApp]:
+        # From the admin's settings through the cache: no query once warm.
         configs = configs_for(request)
         apps = []
         for pid in policy.available_provider_ids(request):
@@ -77,9 +104,28 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             apps.append(config.to_app())
         return apps
 
+    def _host_apps(
+        self, request: HttpRequest | None, provider: str | None, client_id: str | None
+    ) -> list[SocialApp]:
+        """The host's other providers, configured the allauth way, under the store's rules.
+
+        allauth's ``SocialApp`` rows and settings apps for the shop's six are left out
+        (``sociallogin.W002``): the admin's settings are the only source for those.
+        """
+        apps = super().list_apps(request, provider=provider, client_id=client_id)
+        return [
+            app
+            for app in apps
+            if app.provider not in PROVIDERS
+            and policy.host_refusal_reason(request, app.provider_id or app.provider) is None
+        ]
+
     def get_app(
         self, request: HttpRequest | None, provider: str, client_id: str | None = None
     ) -> SocialApp:
+        if provider not in PROVIDERS:
+            # allauth's choice among several apps (the one not "hidden").
+            return super().get_app(request, provider, client_id=client_id)
         apps = self.list_apps(request, provider=provider, client_id=client_id)
         if not apps:
             raise SocialApp.DoesNotExist()
@@ -92,6 +138,26 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             cls = registry.provider_class(pid)
             if cls is not None:
                 ret.append(cls(request=request, app=configs[pid].to_app()))
+        if _host_provider_classes():
+            ret.extend(self._host_providers(request))
+        return ret
+
+    def _host_providers(self, request: HttpRequest) -> list[Any]:
+        # allauth's own way (DefaultSocialAccountAdapter.list_providers), for the host's
+        # providers only: one provider per app, or one without an app if it needs none.
+        apps_map: dict[str, list[SocialApp]] = {}
+        for app in self._host_apps(request, None, None):
+            apps_map.setdefault(app.provider, []).append(app)
+        ret: list[Any] = []
+        for provider_class in _host_provider_classes():
+            provider_apps: list[SocialApp | None] = list(apps_map.get(provider_class.id, []))
+            if not provider_apps:
+                if provider_class.uses_apps:
+                    continue
+                if policy.host_refusal_reason(request, provider_class.id) is not None:
+                    continue
+                provider_apps = [None]
+            ret.extend(provider_class(request=request, app=app) for app in provider_apps)
         return ret
 
     def get_provider(
@@ -99,15 +165,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     ) -> Any:
         cls = registry.provider_class(provider)
         if cls is None:
-            # A provider app installed next to ours that the shop does not configure.
-            try:
-                return super().get_provider(request, provider, client_id=client_id)
-            except SocialApp.DoesNotExist:
-                if _provider_view(request, provider):
-                    raise ImmediateHttpResponse(
-                        policy.unavailable_response(request, provider, "unknown")
-                    ) from None
-                raise
+            return self._get_host_provider(request, provider, client_id)
         reason = policy.refusal_reason(request, provider)
         if reason is None:
             return cls(request, app=self.get_app(request, provider, client_id=client_id))
@@ -118,6 +176,21 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         # Elsewhere (a customer's list of connected accounts) the provider is only named.
         config = configs_for(request)[provider]
         return cls(request, app=SocialApp(provider=provider, client_id=config.client_id))
+
+    def _get_host_provider(self, request: HttpRequest, provider: str, client_id: str | None) -> Any:
+        """A provider the host installed and configured the allauth way (GitHub, OpenID
+        Connect's ``provider_id``...): allauth's lookup, under the store's rules."""
+        reason = policy.host_refusal_reason(request, provider)
+        if reason is not None and _provider_view(request, provider):
+            raise ImmediateHttpResponse(policy.unavailable_response(request, provider, reason))
+        try:
+            return super().get_provider(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            if _provider_view(request, provider):
+                raise ImmediateHttpResponse(
+                    policy.unavailable_response(request, provider, "unknown")
+                ) from None
+            raise
 
     # --- outbound HTTP ---------------------------------------------------------------
 
@@ -155,6 +228,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     # --- the platform's rules --------------------------------------------------------
 
     def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
+        provider_id = sociallogin.account.provider
+        if provider_id not in PROVIDERS:
+            # The host's own provider: the pipeline's refusal step covers only the six, and
+            # a login may arrive without our login URL (an app's token, headless).
+            reason = policy.host_refusal_reason(request, provider_id)
+            if reason is not None:
+                raise ImmediateHttpResponse(
+                    policy.unavailable_response(request, provider_id, reason)
+                )
         ctx = login_pipeline.for_social(request, sociallogin)
         login_pipeline.run("pre_social_login", ctx)
         if ctx.is_new:
@@ -189,8 +271,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
         # A signup left pending on the social signup form while the provider was switched
         # off (or the store became age-restricted) is closed, not completed.
-        provider_id = sociallogin.account.provider
-        if provider_id in PROVIDERS and policy.refusal_reason(request, provider_id) is not None:
+        if policy.refusal_reason(request, sociallogin.account.provider) is not None:
             return False
         return super().is_open_for_signup(request, sociallogin)
 

@@ -1,4 +1,12 @@
-"""Which providers this request may use: enabled, not age-restricted, not filtered out."""
+"""Which providers this request may use: enabled, not age-restricted, not filtered out.
+
+The shop's six are switched on in the admin; any other allauth provider the host configures
+the allauth way (a ``SocialApp`` row, ``SOCIALACCOUNT_PROVIDERS[...]["APPS"]``) is on when
+allauth has an app for it. The store's rules apply to both: an age-restricted store offers no
+social login at all (no provider supplies a verified date of birth), and the provider
+filters (``registry``) see every provider id, so "Kakao only inside KakaoTalk" refuses the
+host's GitHub as it refuses Naver.
+"""
 
 from __future__ import annotations
 
@@ -47,9 +55,13 @@ def _compute(request: HttpRequest | None) -> list[str]:
 
 
 def refusal_reason(request: HttpRequest | None, provider_id: str) -> str | None:
-    """Why ``provider_id`` is not accepted for this request, or None when it is."""
+    """Why ``provider_id`` is not accepted for this request, or None when it is.
+
+    For a provider that is not one of the shop's six, whether allauth has an app for it is
+    the adapter's question; here only the store's rules are asked.
+    """
     if provider_id not in PROVIDERS:
-        return "unknown"
+        return host_refusal_reason(request, provider_id)
     if provider_id in available_provider_ids(request):
         return None
     if StoreSettings.load().age_restricted:
@@ -57,6 +69,15 @@ def refusal_reason(request: HttpRequest | None, provider_id: str) -> str | None:
     if not configs_for(request)[provider_id].is_active:
         return "disabled"
     return "filtered"
+
+
+def host_refusal_reason(request: HttpRequest | None, provider_id: str) -> str | None:
+    """The store's rules for a host's own allauth provider (GitHub, OpenID Connect...)."""
+    if StoreSettings.load().age_restricted:
+        return "age_restricted"
+    if not registry.filter_providers(request, [provider_id]):
+        return "filtered"
+    return None
 
 
 def unavailable_response(request: HttpRequest, provider_id: str, reason: str) -> HttpResponse:

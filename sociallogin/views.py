@@ -9,6 +9,7 @@ from allauth.account.authentication import get_authentication_records
 from allauth.socialaccount.helpers import complete_social_login
 from allauth.socialaccount.models import SocialAccount, SocialLogin
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +29,7 @@ def _mask(email: str) -> str:
     return (local[:2] + "•" * max(1, len(local) - 2)) + "@" + domain if domain else ""
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def link(request: HttpRequest) -> HttpResponse:
     data = ownership.pending(request)
@@ -169,6 +171,7 @@ def _authenticated_with(request: HttpRequest, user: Any, provider_id: str, uid: 
     )
 
 
+@login_not_required
 @require_http_methods(["POST"])
 def link_cancel(request: HttpRequest) -> HttpResponse:
     ownership.clear(request)

@@ -150,3 +150,26 @@ def redis_url() -> Iterator[str]:
     yield f"redis://127.0.0.1:{port}/0"
     proc.terminate()
     proc.wait(timeout=5)
+
+
+@pytest.fixture
+def github_app(db: Any, settings: Any) -> Iterator[Any]:
+    """allauth's GitHub provider beside the shop's six, with a ``SocialApp`` row: a host's
+    own provider, configured the allauth way.
+
+    Registered in allauth's provider registry and routed by a URL module of its own rather
+    than by adding the app to ``INSTALLED_APPS``, which allauth reads once per process.
+    """
+    from allauth.socialaccount.models import SocialApp
+    from allauth.socialaccount.providers import registry
+    from allauth.socialaccount.providers.github.provider import GitHubProvider
+
+    registry.load()
+    registry.register(GitHubProvider)
+    settings.ROOT_URLCONF = "tests.host_provider_urls"
+    try:
+        yield SocialApp.objects.create(
+            provider="github", name="GitHub", client_id="gh-client", secret="gh-secret"
+        )
+    finally:
+        registry.provider_map.pop("github", None)

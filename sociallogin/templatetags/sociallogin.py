@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from ..catalog import PROVIDERS
 
@@ -26,13 +27,19 @@ def social_buttons(context: dict[str, Any], process: str = "login") -> list[dict
     buttons = []
     for provider in get_adapter(request).list_providers(request):
         info = PROVIDERS.get(provider.id)
-        if info is None:
-            continue
+        # The host's own allauth providers (GitHub...) get a plain button under allauth's name:
+        # this snippet replaces allauth's list, so leaving them out would hide them.
+        name = info.name if info is not None else provider.name
+        label = (
+            info.login_label
+            if info is not None
+            else _("Continue with %(name)s") % {"name": provider.name}
+        )
         buttons.append(
             {
                 "id": provider.id,
-                "name": info.name,
-                "login_label": info.login_label,
+                "name": name,
+                "login_label": label,
                 "url": provider.get_login_url(request),
                 "last_used": provider.id == recent,
             }

@@ -211,3 +211,26 @@ def test_logged_in_customer_is_not_shown_the_kakao_page(client, restricted, admi
     client.force_login(admin_user)
     resp = client.get("/accounts/login/", HTTP_USER_AGENT=KAKAOTALK_IOS)
     assert 'data-testid="kakao-only"' not in resp.content.decode()
+
+
+def test_hosts_own_provider_refused_inside_kakaotalk(client, restricted, github_app):
+    # Kakao only means Kakao only: a provider the host added through allauth as well.
+    resp = client.post("/accounts/github/login/", HTTP_USER_AGENT=KAKAOTALK_IOS)
+    assert resp.status_code == 403
+    assert 'data-testid="kakao-only"' in resp.content.decode()
+    assert client.post("/accounts/github/login/", HTTP_USER_AGENT=DESKTOP).status_code == 302
+
+
+def test_hosts_own_provider_refused_by_the_adapter_inside_kakaotalk(rf, restricted, github_app):
+    # The layer every login passes, should a view reach allauth without the guard.
+    from allauth.core.exceptions import ImmediateHttpResponse
+    from allauth.socialaccount.adapter import get_adapter
+    from django.urls import resolve
+
+    request = rf.post("/accounts/github/login/", HTTP_USER_AGENT=KAKAOTALK_IOS)
+    request.resolver_match = resolve("/accounts/github/login/")
+    adapter = get_adapter(request)
+    assert [p.id for p in adapter.list_providers(request)] == ["kakao"]
+    with pytest.raises(ImmediateHttpResponse) as refused:
+        adapter.get_provider(request, "github")
+    assert refused.value.response.status_code == 403
