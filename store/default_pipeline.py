@@ -84,5 +84,3 @@ PIPELINE: dict[str, tuple[str, ...]] = {
         "keymap.login_steps.stamp_session_login_time",
     ),
 }
-
-STAGES: tuple[str, ...] = tuple(PIPELINE)
