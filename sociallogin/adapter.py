@@ -228,15 +228,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     # --- the platform's rules --------------------------------------------------------
 
     def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
-        provider_id = sociallogin.account.provider
-        if provider_id not in PROVIDERS:
-            # The host's own provider: the pipeline's refusal step covers only the six, and
-            # a login may arrive without our login URL (an app's token, headless).
-            reason = policy.host_refusal_reason(request, provider_id)
-            if reason is not None:
-                raise ImmediateHttpResponse(
-                    policy.unavailable_response(request, provider_id, reason)
-                )
         ctx = login_pipeline.for_social(request, sociallogin)
         login_pipeline.run("pre_social_login", ctx)
         if ctx.is_new:

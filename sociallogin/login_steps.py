@@ -64,8 +64,10 @@ def _provider_name(provider: str) -> str:
     return str(PROVIDERS[provider].name) if provider in PROVIDERS else provider
 
 
-@login_step(providers=PROVIDERS, promise="provider_available")
+@login_step(kinds={"social"}, promise="provider_available")
 def refuse_unavailable_provider(ctx: LoginContext) -> None:
+    """Every provider, the shop's six and a host's own (its store rules: age restriction,
+    Kakao only inside KakaoTalk), whatever way the login arrived (an app's token, headless)."""
     reason = policy.refusal_reason(ctx.request, ctx.provider)
     if reason is not None:
         raise ImmediateHttpResponse(policy.unavailable_response(ctx.request, ctx.provider, reason))
