@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.headless",  # single-page front ends and apps: /_allauth/{browser,app}/v1/
     "allauth.socialaccount.providers.kakao",
     "allauth.socialaccount.providers.naver",
     "allauth.socialaccount.providers.google",

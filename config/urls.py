@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
+    path("_allauth/", include("allauth.headless.urls")),
     path("sociallogin/", include("sociallogin.urls")),
     path("kakaosync/", include("kakaosync.urls")),
     path("keymap/", include("keymap.urls")),
