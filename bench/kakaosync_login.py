@@ -87,6 +87,8 @@ KakaoSandboxHandler._route = _counting_route  # type: ignore[method-assign]
 
 def setup() -> None:
     setup_test_environment()
+    # The baseline hashes with MD5 (bench.allauth_minimal.inprocess); so does this side.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("migrate", verbosity=0)
     ProviderSettings.objects.create(provider="kakao", enabled=True, client_id="rest")
     row = KakaoSyncSettings.objects.create(
@@ -233,6 +235,7 @@ def main() -> None:
         f"  shop, Sync reading every time: median {r_med:6.2f} ms  p90 {r_p90:6.2f} ms  "
         f"{r_q} queries  {r_calls} Kakao calls  (KAKAOSYNC_SYNC_READ_MAX_AGE = 0)"
     )
+    print(inprocess.equal_terms(base))
     print(
         f"  ratio shop/plain allauth: Kakao login {p_med / b_med:.2f}x, "
         f"Kakao Sync login {s_med / b_med:.2f}x (medians)"

@@ -7,10 +7,10 @@ store settings are cached and invalidated through the cache).
 
 import os
 from pathlib import Path
-from typing import Any
 
-import dj_database_url
 from django.utils.translation import gettext_lazy as _
+
+from config import engines
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -82,50 +82,11 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'demo.sqlite3'}",
-        conn_max_age=60,
-        # A kept connection is checked before reuse: after a database restart only the
-        # requests in flight fail, not the first one of every worker.
-        conn_health_checks=True,
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The same backend, its health check without a round trip (config/postgresql/base.py).
-    DATABASES["default"]["ENGINE"] = "config.postgresql"
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers queue for the lock instead of failing with "database is locked": a write
-    # transaction takes the lock when it begins (a deferred one that read first cannot
-    # wait, SQLite refuses its upgrade at once), and waits up to 20 s for it. WAL lets
-    # readers go on while one writer writes.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        **DATABASES["default"].get("OPTIONS", {}),
-    }
+DATABASES = {"default": engines.database(f"sqlite:///{BASE_DIR / 'demo.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-if os.environ.get("REDIS_URL"):
-    CACHES: dict[str, dict[str, Any]] = {
-        "default": {
-            # Django's RedisCache, except that the shop keeps serving while Redis is down.
-            "BACKEND": "store.cache.FailSoftRedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-elif os.environ.get("DJANGO_CACHE_DIR"):
-    # `make demo`: one machine, several processes (the server, `storeconfig import`).
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ["DJANGO_CACHE_DIR"],
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = engines.caches()
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # The test run (and a lone `runserver`): each test process has its own database and
     # must have its own cache too; a shared one would mix parallel workers' counters.
     SILENCED_SYSTEM_CHECKS = ["store.W002"]

@@ -134,6 +134,23 @@ class Baseline(TypedDict):
 
     times: list[float]
     queries: int
+    terms: str  # config.engines.describe: the baseline's database, cache, sessions, hasher
+
+
+def equal_terms(baseline: Baseline) -> str:
+    """The line a benchmark prints about its two sides' engines; exits when they differ.
+
+    Called in the shop's process once its settings are final, after the baseline ran."""
+    from django.conf import settings
+
+    from config.engines import describe
+
+    ours = describe(settings)
+    if ours != baseline["terms"]:
+        raise SystemExit(
+            f"unequal terms, no ratio printed:\n  ours:  {ours}\n  plain: {baseline['terms']}"
+        )
+    return f"  equal terms on both sides: {ours}"
 
 
 def run(kind: str, n: int, database_url: str, person: int = 1001, **env: str) -> Baseline:
@@ -204,7 +221,9 @@ def main() -> None:
     times = [login() for _ in range(args.n)]
     Window.count = True
     login()
-    print(json.dumps({"times": times, "queries": Window.queries}))
+    from config.engines import describe
+
+    print(json.dumps({"times": times, "queries": Window.queries, "terms": describe(settings)}))
 
 
 if __name__ == "__main__":

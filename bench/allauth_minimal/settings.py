@@ -1,14 +1,15 @@
 """Plain django-allauth with Kakao login: the baseline of the login benchmarks.
 
 Only what allauth's quickstart asks for (its apps, its middleware, a ``SocialApp`` row made
-by ``seed.py``) on the same engines as the shop: ``DATABASE_URL`` (PostgreSQL or SQLite),
-``REDIS_URL`` for the cache, the same password hasher and session backend. Kakao's hosts are
-the Kakao sandbox at ``KAKAO_SANDBOX_URL`` (see ``kakao_sandbox.py``).
+by ``seed.py``) on the same engines and engine settings as the shop, from the same module
+(``config/engines.py``): ``DATABASE_URL`` (PostgreSQL or SQLite, the same connection and
+SQLite options), ``REDIS_URL`` for the cache, the same password hasher and session backend.
+Kakao's hosts are the Kakao sandbox at ``KAKAO_SANDBOX_URL`` (see ``kakao_sandbox.py``).
 """
 
 import os
 
-import dj_database_url
+from config import engines
 
 DEBUG = False
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "allauth-minimal-bench-only")
@@ -54,18 +55,10 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(default="sqlite:///allauth-minimal.sqlite3", conn_max_age=60)
-}
+# The shop's database, cache and session settings (config/engines.py): equal terms.
+DATABASES = {"default": engines.database("sqlite:///allauth-minimal.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
-    }
+CACHES = engines.caches()
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
