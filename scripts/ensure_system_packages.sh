@@ -9,6 +9,8 @@ command -v chromium >/dev/null || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v msgfmt >/dev/null || need+=(gettext)
 command -v redis-server >/dev/null || need+=(redis-server)
+# The request lock's test through a pooler in transaction mode.
+[ -x /usr/sbin/pgbouncer ] || command -v pgbouncer >/dev/null || need+=(pgbouncer)
 for pkg in "$@"; do
   case "$pkg" in
     nginx-light) command -v nginx >/dev/null || need+=(nginx-light) ;;

@@ -217,6 +217,21 @@ def _coupon_code() -> str:
     return secrets.token_hex(5).upper()
 
 
+class RequestLock(models.Model):
+    """A name held until the request that took it ends (``store.request_lock``, its one
+    writer): a row, not a PostgreSQL session lock, so it holds through any connection pooler."""
+
+    key = models.BigIntegerField(primary_key=True)
+    holder = models.UUIDField()
+    # A holder that died (a worker killed mid-request) never deletes its row; after this time
+    # the next request takes it over.
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("request lock")
+        verbose_name_plural = _("request locks")
+
+
 class MergeRecord(models.Model):
     """Audit of one merge: everything of ``source`` moved onto ``target``."""
 

@@ -23,7 +23,7 @@ def count_flow(client: Any, mocked: Any, uid: int) -> int:
     assert resp.status_code == 302, resp.content[:500]
     # The PostgreSQL lock that lets parallel first logins of one account take turns
     # (store.request_lock) is left out: plain allauth has no such safety to compare.
-    return sum("advisory" not in q["sql"] for q in ctx.captured_queries)
+    return sum("store_requestlock" not in q["sql"] for q in ctx.captured_queries)
 
 
 @pytest.fixture
