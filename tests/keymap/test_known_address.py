@@ -240,3 +240,47 @@ def test_the_address_owner_lookup_prefers_the_verified_address(db: Any) -> None:
     found = partner_links.email_owner(ADDRESS)
     assert found is not None and (found.user, found.verified) == (typed, False)
     assert partner_links.email_owner("nobody@example.com") is None
+
+
+@responses.activate
+def test_another_login_view_is_told_where_to_prove_it(rf: Any, shop_account: Any) -> None:
+    from django.contrib.auth import authenticate
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+
+    configure_partner(linking=True)
+    responses.post(AUTH, json=answer(player_id="777"))
+    request = rf.post("/host/login/")
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    # A host's own login form: Django's authenticate(), no allauth adapter in between.
+    assert authenticate(request, username=ADDRESS, password="partner-pw") is None
+    told = [str(m) for m in get_messages(request)]
+    assert told and reverse("sociallogin:link") in told[0]
+    assert "unavailable" not in told[0]
+    assert request.session["sociallogin_link"]["kind"] == "partner"
+    assert User.objects.count() == 1 and not PartnerLink.objects.exists()
+
+
+@responses.activate
+def test_allauth_headless_answers_with_what_to_do(client: Any, shop_account: Any) -> None:
+    configure_partner(linking=True)
+    responses.post(AUTH, json=answer(player_id="777"))
+    response = client.post(
+        "/_allauth/browser/v1/auth/login",
+        {"email": ADDRESS, "password": "partner-pw"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content[:500]
+    errors = response.json()["errors"]
+    assert any(reverse("sociallogin:link") in e["message"] for e in errors), errors
+    assert User.objects.count() == 1 and not PartnerLink.objects.exists()
+
+
+@responses.activate
+def test_the_proof_page_reads_in_korean(client: Any, shop_account: Any) -> None:
+    configure_partner(linking=True)
+    _partner_login(client)
+    page = client.get(reverse("sociallogin:link"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "쇼핑몰 아이디 로그인을 그 계정에 연결해 드립니다" in page
