@@ -251,7 +251,9 @@ def _refuse_taken_address(
     if not owner.user.is_active:
         raise AddressRefused(CLOSED_ACCOUNT)
     custom_id = values.get("server_custom_id")
-    if _linked_elsewhere(owner.user, custom_id, config):
+    if owner.verified and _linked_elsewhere(owner.user, custom_id, config):
+        # On a never-verified address the proof goes on: a mailed code takes the account
+        # over, ending that link; the account's password alone cannot replace it.
         raise AddressRefused(OTHER_STORE_ID)
     if not apps.is_installed("sociallogin"):
         raise AddressRefused(NO_PROOF_PAGE)

@@ -284,3 +284,27 @@ def test_the_proof_page_reads_in_korean(client: Any, shop_account: Any) -> None:
     _partner_login(client)
     page = client.get(reverse("sociallogin:link"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "쇼핑몰 아이디 로그인을 그 계정에 연결해 드립니다" in page
+
+
+@responses.activate
+def test_a_squatters_store_id_does_not_keep_the_mailboxs_owner_out(client: Any, db: Any) -> None:
+    squatter = User.objects.create_user("squatter", ADDRESS, "squatter-password")
+    PartnerLink.objects.create(user=squatter, server_custom_id="999", linked=True)
+    configure_partner(linking=True)
+    _partner_login(client)
+    # The squatter's own password cannot move the account to another store ID...
+    client.post(
+        reverse("sociallogin:link"), {"action": "password", "pw-password": "squatter-password"}
+    )
+    assert _logged_in(client) is None
+    assert PartnerLink.objects.get(user=squatter).server_custom_id == "999"
+    # ...but the code mailed to the never-verified address takes the account over.
+    client.get(reverse("account_logout"))
+    responses.replace(responses.POST, AUTH, json=answer(player_id="777", username="minji-p"))
+    client.post(reverse("account_login"), {"login": ADDRESS, "password": "partner-pw"})
+    client.post(reverse("sociallogin:link"), {"action": "send_code"})
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)  # type: ignore[union-attr]
+    client.post(reverse("sociallogin:link"), {"action": "code", "code-code": code})
+    assert _logged_in(client) == str(squatter.pk)
+    assert PartnerLink.objects.get(user=squatter).server_custom_id == "777"
+    assert not PartnerLink.objects.filter(server_custom_id="999").exists()
