@@ -204,3 +204,23 @@ def test_a_refused_user_row_is_no_link_race() -> None:
     with pytest.raises(partner_links.NewCustomerRefused):
         partner_links.linked_user("555", create=create)
     assert calls == [1]
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_a_kakao_callback_on_a_misconfigured_host_is_the_shops_error(settings: Any) -> None:
+    from django.test import Client
+
+    from sociallogin.models import ProviderSettings
+    from tests.sociallogin.conftest import mock_kakao, social_login
+
+    # The README's settings without the allauth one a model without a user name needs.
+    del settings.ACCOUNT_USER_MODEL_USERNAME_FIELD
+    ProviderSettings.objects.update_or_create(
+        provider="kakao",
+        defaults={"enabled": True, "client_id": "kakao-client", "secret": "kakao-secret"},
+    )
+    mock_kakao(responses.mock)
+    response = social_login(Client(raise_request_exception=False))
+    assert response.status_code == 500, response.content.decode()[:1000]
+    assert "Kakao" not in response.content.decode()

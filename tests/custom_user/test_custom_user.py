@@ -40,6 +40,7 @@ SCENARIOS = [
     "test_partner_login_for_a_never_verified_address_takes_it_over_by_code",
     "test_partner_login_for_a_new_address_makes_one_customer",
     "test_a_refused_user_row_is_no_link_race",
+    "test_a_kakao_callback_on_a_misconfigured_host_is_the_shops_error",
 ]
 
 
