@@ -13,7 +13,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from django import forms
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 
 from . import backends, flows
 from .client import PartnerUnavailable
@@ -27,13 +27,18 @@ class AccountAdapter(DefaultAccountAdapter):
             reported.form_reports = True
         user = super().authenticate(request, **credentials)
         fault = backends.partner_fault(request)
+        proof_url = reported.proof_url if reported is not None else ""
         if user is None and fault is not None:
-            # The partner failed, not the shopper: give back the attempt allauth's
-            # login_failed rate limit took in pre_authenticate (as allauth does itself for
-            # a successful login), so an outage locks nobody out once the partner is back.
+            # The partner failed (or the login waits on a proof), not the shopper: give
+            # back the attempt allauth's login_failed rate limit took in pre_authenticate
+            # (as allauth does itself for a successful login), so an outage locks nobody
+            # out once the partner is back.
             rollback = getattr(self, "_rollback_login_failed_rl_usage", None)
             if rollback is not None:
                 rollback()
+            if proof_url and not _is_headless(request):
+                # The login waits on the proof page: go there instead of "wrong password".
+                raise ImmediateHttpResponse(HttpResponseRedirect(proof_url))
             raise forms.ValidationError(fault, code="partner_unavailable")
         return user
 
@@ -75,3 +80,9 @@ class AccountAdapter(DefaultAccountAdapter):
         view = SignupView()
         view.setup(request)
         raise ImmediateHttpResponse(view.form_invalid(form))
+
+
+def _is_headless(request: Any) -> bool:
+    """allauth's headless API answers in JSON: its client reads the message instead."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and "headless" in match.namespaces

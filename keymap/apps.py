@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,3 +33,8 @@ class KeymapConfig(AppConfig):
             exception=middleware.weak_login_exception,
         )
         receivers.connect()
+        if apps.is_installed("sociallogin"):
+            # A partner login for an address the shop has waits on its proof page.
+            from . import partner_proof
+
+            partner_proof.register()

@@ -36,6 +36,8 @@ class PartnerFault(LoginPart):
     persist = False
     message: Any = None
     form_reports: bool = False
+    # The proof page this login waits on (an address the shop already has), if any.
+    proof_url: str = ""
 
 
 def fault_of(request: Any, *, create: bool = False) -> PartnerFault | None:
@@ -66,7 +68,9 @@ class PartnerBackend(BaseBackend):
     Never raises: a partner that cannot answer is logged, noted on the request
     (:func:`partner_fault`) and told to the shopper through ``messages`` (allauth's login
     form shows it as its error instead), so that any login view, the host's too, answers
-    "try again" rather than a 500.
+    "try again" rather than a 500. A login for an address an account of the shop already
+    has logs nobody in: it waits on the proof page (allauth's login form redirects there),
+    or is refused with what to do instead.
     """
 
     # The session's login type (the JWT's ``type``) for logins through this backend.
@@ -97,6 +101,13 @@ class PartnerBackend(BaseBackend):
             user = flows.authenticate(request, login, password)
         except PartnerUnavailable as exc:
             _report_fault(request, exc.message)
+            return None
+        except flows.ProofNeeded as needed:
+            _hold_for_proof(request, needed)
+            return None
+        except flows.AddressRefused as refused:
+            logger.info("partner login refused: its address belongs to an account")
+            _report(request, refused.message)
             return None
         except Exception:
             # Whatever else breaks (a bug, the database) is still no 500 on a login page.
@@ -137,11 +148,38 @@ def _is_staff_login(login: str) -> bool:
     )
 
 
+PROOF_NEEDED = _(
+    "This e-mail address already belongs to an account of this shop. To connect your "
+    "store ID to it, prove that the account is yours: %(url)s"
+)
+PROOF_ELSEWHERE = _(
+    "This e-mail address already belongs to an account of this shop. Please log in on "
+    "the shop's own login page to connect your store ID to it."
+)
+
+
+def _hold_for_proof(request: Any, needed: flows.ProofNeeded) -> None:
+    """The login waits on the proof page: allauth's login form sends the shopper there
+    (our account adapter); any other login view shows where to go."""
+    from . import partner_proof
+
+    if request is None or not hasattr(request, "session"):
+        _report(request, PROOF_ELSEWHERE)
+        return
+    url = partner_proof.hold(request, needed)["Location"]
+    _report(request, PROOF_NEEDED % {"url": url}, proof_url=url)
+
+
 def _report_fault(request: Any, message: Any) -> None:
     logger.warning("partner login unavailable: %s", message)
+    _report(request, message)
+
+
+def _report(request: Any, message: Any, *, proof_url: str = "") -> None:
     fault = fault_of(request, create=True)
     if fault is None:
         return
     fault.message = message
+    fault.proof_url = proof_url
     if not fault.form_reports:
         messages.error(request, message, fail_silently=True)

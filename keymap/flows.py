@@ -29,9 +29,12 @@ from .models import Delivery, PartnerLink, Webhook, WebhookName
 from .partner_links import (
     CUSTOMER_FIELDS,
     USER_FIELDS,
+    EmailOwner,
+    NewCustomerRefused,
     apply_profile,
     capped_partner_data,
     creator,
+    email_owner,
     find_linked,
     is_current,
     linked_user,
@@ -114,7 +117,10 @@ def authenticate(request: HttpRequest | None, login: str, password: str) -> Any 
     """The customer for a partner login, or ``None`` when the partner says no (4xx).
 
     Raises :class:`PartnerUnavailable` when the partner cannot answer: the shopper must
-    hear "try again", not "wrong password".
+    hear "try again", not "wrong password". For an address an account of the shop already
+    has (and nobody linked to the partner identity yet), nothing is written: it raises
+    :class:`ProofNeeded` (the shopper proves the account is theirs, then
+    :func:`link_proven`) or :class:`AddressRefused` (no proof can connect them).
     """
     config = load()
     hook = config.webhook(WebhookName.USER_AUTHENTICATION)
@@ -125,6 +131,7 @@ def authenticate(request: HttpRequest | None, login: str, password: str) -> Any 
         return None
     values = mapped_values(hook, answer)
     partner_login = login.strip().lower()[:255]
+    email = login.strip() if "@" in login else ""
     custom_id = values.get("server_custom_id")
     if custom_id and config.account_linking:
         # The usual returning login: the linked customer, nothing changed, no transaction.
@@ -133,27 +140,182 @@ def authenticate(request: HttpRequest | None, login: str, password: str) -> Any 
             known_user, known_link = found
             if is_current(known_user, known_link, values, answer=answer.data, source=hook.name):
                 return known_user
-    with transaction.atomic():
-        user, link = _resolve(
-            config,
-            values,
-            candidate=None,
-            partner_login=partner_login,
-            create=creator(
-                PARTNER_CHANNEL,
-                username_hint=values.get("nickname") or login.split("@")[0],
-                email=login if "@" in login else "",
-                request=request,
-            ),
-        )
-        link = apply_profile(user, values, answer=answer.data, source=hook.name, link=link)
-        if (
-            link.partner_login is None
-            and not PartnerLink.objects.filter(partner_login=partner_login).exists()
-        ):
-            link.partner_login = partner_login
-            link.save(update_fields=["partner_login"])
+    held = {
+        "values": {k: str(v) for k, v in values.items()},
+        "answer": capped_partner_data(answer.data),
+        "webhook": hook.name,
+        "partner_login": partner_login,
+    }
+    make = creator(
+        PARTNER_CHANNEL,
+        username_hint=values.get("nickname") or login.split("@")[0],
+        email=email,
+        request=request,
+    )
+
+    def create() -> Any:
+        # Only a new customer can collide with an account holding the same address.
+        _refuse_taken_address(email, values, config, held)
+        return make()
+
+    try:
+        with transaction.atomic():
+            user, link = _resolve(
+                config, values, candidate=None, partner_login=partner_login, create=create
+            )
+            link = _with_partner_login(user, link, values, answer, hook, partner_login)
+    except NewCustomerRefused:
+        # An account took the address between the look and the INSERT (a unique e-mail
+        # field): the same proof as above; anything else is no link race, and goes up.
+        _refuse_taken_address(email, values, config, held)
+        raise
     return user
+
+
+def _with_partner_login(
+    user: Any,
+    link: PartnerLink | None,
+    values: dict[str, Any],
+    answer: Answer,
+    hook: Webhook,
+    partner_login: str,
+) -> PartnerLink:
+    link = apply_profile(user, values, answer=answer.data, source=hook.name, link=link)
+    if (
+        link.partner_login is None
+        and not PartnerLink.objects.filter(partner_login=partner_login).exists()
+    ):
+        link.partner_login = partner_login
+        link.save(update_fields=["partner_login"])
+    return link
+
+
+# --- an address the shop already has -------------------------------------------------------
+
+
+class ProofNeeded(Exception):
+    """The partner vouched for an address an account of the shop has: the login waits
+    for the shopper's proof that the account is theirs (``sociallogin``'s proof page)."""
+
+    def __init__(self, owner: EmailOwner, address: str, held: dict[str, Any]) -> None:
+        super().__init__("proof of ownership needed")
+        self.owner = owner
+        self.address = address
+        self.held = held
+
+
+class AddressRefused(Exception):
+    """The partner vouched for an address an account of the shop has, and no proof can
+    connect the two: ``message`` tells the shopper what to do instead."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+CLOSED_ACCOUNT = _(
+    "This e-mail address belongs to an account of this shop that is closed. "
+    "Please contact the shop."
+)
+OTHER_STORE_ID = _(
+    "This e-mail address belongs to an account of this shop that is connected to another "
+    "store ID. Please log in with that store ID, or with the account's own login."
+)
+NO_PROOF_PAGE = _(
+    "This e-mail address already belongs to an account of this shop. Please log in to "
+    "that account with its own login, or ask the shop to connect your store ID to it."
+)
+UNUSABLE_ADDRESS = _("This e-mail address cannot be used with this shop.")
+
+
+def _refuse_taken_address(
+    email: str, values: Mapping[str, Any], config: Config, held: dict[str, Any]
+) -> None:
+    """Raise :class:`ProofNeeded` or :class:`AddressRefused` when an account has ``email``.
+
+    The partner's word that a shopper holds an address proves nothing about the shop's
+    account with that address (a partner may let anyone register any address): never a
+    second account with it, never a link without the proof social logins give.
+    """
+    from django.apps import apps
+
+    from store.users import PLACEHOLDER_DOMAIN
+
+    if not email:
+        return
+    if email.lower().endswith("@" + PLACEHOLDER_DOMAIN):
+        raise AddressRefused(UNUSABLE_ADDRESS)  # the shop's own stand-ins, never mail
+    owner = email_owner(email)
+    if owner is None:
+        return
+    if not owner.user.is_active:
+        raise AddressRefused(CLOSED_ACCOUNT)
+    custom_id = values.get("server_custom_id")
+    if owner.verified and _linked_elsewhere(owner.user, custom_id, config):
+        # On a never-verified address the proof goes on: a mailed code takes the account
+        # over, ending that link; the account's password alone cannot replace it.
+        raise AddressRefused(OTHER_STORE_ID)
+    if not apps.is_installed("sociallogin"):
+        raise AddressRefused(NO_PROOF_PAGE)
+    raise ProofNeeded(owner, email, held)
+
+
+def _linked_elsewhere(user: Any, custom_id: Any, config: Config) -> bool:
+    """Whether ``user`` is linked to another partner identity than ``custom_id``."""
+    if not config.account_linking:
+        return False
+    other = PartnerLink.objects.filter(user=user, linked=True)
+    if custom_id:
+        other = other.exclude(server_custom_id=custom_id)
+    return other.exists()
+
+
+class LinkRefused(Exception):
+    """After the proof, the partner identity can no longer be connected to the account."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+LINKED_MEANWHILE = _(
+    "Your store ID was connected to another account of this shop meanwhile. "
+    "Please log in again with your store ID."
+)
+
+
+def link_proven(user: Any, held: Mapping[str, Any]) -> None:
+    """The shopper proved ``user`` is theirs: connect the held partner identity to it
+    (inside the caller's transaction). Raises :class:`LinkRefused` when it cannot be."""
+    import datetime as dt
+
+    config = load()
+    values: dict[str, Any] = dict(held.get("values") or {})
+    if "birthday" in values:
+        values["birthday"] = dt.date.fromisoformat(values["birthday"])
+    custom_id = values.get("server_custom_id")
+    answer = dict(held.get("answer") or {})
+    webhook = str(held.get("webhook") or WebhookName.USER_AUTHENTICATION)
+    link = None
+    if _linked_elsewhere(user, custom_id, config):
+        raise LinkRefused(OTHER_STORE_ID)
+    if custom_id and config.account_linking:
+        found = find_linked(custom_id)
+        if found is not None and found[0].pk != user.pk:
+            raise LinkRefused(LINKED_MEANWHILE)
+        owner, link = linked_user(custom_id, candidate=user, create=lambda: user)
+        if owner.pk != user.pk:  # pragma: no cover - re-read above, in this transaction
+            raise LinkRefused(LINKED_MEANWHILE)
+    link = apply_profile(user, values, answer=answer, source=webhook, link=link)
+    partner_login = str(held.get("partner_login") or "")[:255]
+    if (
+        partner_login
+        and link.partner_login is None
+        and not PartnerLink.objects.filter(partner_login=partner_login).exists()
+    ):
+        link.partner_login = partner_login
+        link.save(update_fields=["partner_login"])
+    logger.info("partner login connected to account %s after proof of ownership", user.pk)
 
 
 # --- user creation (shop signup) -------------------------------------------------------------

@@ -11,10 +11,11 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Q
 from django.db.models.query import get_related_populators
 from django.http import HttpRequest
 
@@ -29,6 +30,46 @@ logger = logging.getLogger(__name__)
 
 CUSTOMER_FIELDS = ("nickname", "birthday", "gender")
 USER_FIELDS = ("first_name", "last_name")
+
+
+class NewCustomerRefused(Exception):
+    """The database refused a new customer's rows (a unique field, such as an e-mail that
+    an account took meanwhile): no link race, so never retried as one."""
+
+
+class EmailOwner(NamedTuple):
+    user: Any
+    verified: bool  # the address is a verified allauth address of ``user``
+
+
+def email_owner(address: str) -> EmailOwner | None:
+    """The account that already has ``address``, by its verified allauth address first,
+    then by an unverified one or the user model's e-mail field (inactive ones too: a
+    closed account still holds a unique e-mail). ``None``: nobody has it.
+
+    A verified address owns its account; any other match is only what someone typed, so
+    the caller asks for a proof that can take the account over (``sociallogin.ownership``).
+    """
+    from allauth.account.models import EmailAddress
+
+    address = address.strip()
+    if not address:
+        return None
+    manager = get_user_model()._default_manager
+    verified = (
+        EmailAddress.objects.filter(email__iexact=address, verified=True)
+        .order_by("-user__is_active", "pk")
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    if verified is not None:
+        return EmailOwner(manager.get(pk=verified), True)
+    match = Q(pk__in=EmailAddress.objects.filter(email__iexact=address).values("user_id"))
+    field = users.email_field()
+    if field:
+        match |= Q(**{f"{field}__iexact": address})
+    user = manager.filter(match).order_by("-is_active", "pk").first()
+    return EmailOwner(user, False) if user is not None else None
 
 
 def new_user(username_hint: str = "", email: str = "") -> Any:
@@ -232,7 +273,9 @@ def linked_user(
     link row yet. ``link_values``: what a link row inserted here carries besides the ID
     (the partner's answer and its webhook), so that nothing writes it again.
     ``look_first=False``: the caller found nobody linked in this login already; a link
-    made since is refused by the unique index, and then re-read.
+    made since is refused by the unique index, and then re-read. Only that refusal is
+    retried: a new customer the database refuses (``create``) is
+    :class:`NewCustomerRefused`, for the caller to answer.
     """
     for attempt in range(3):
         found = find_linked(server_custom_id) if look_first or attempt else None
@@ -268,7 +311,7 @@ def _claim(
                 earlier.linked = True
                 earlier.save(update_fields=["linked", "updated_at"])
             return earlier.user, earlier
-        candidate, candidate_is_new = create(), True
+        candidate, candidate_is_new = guarded(create), True
     claimed = {"server_custom_id": server_custom_id, "linked": True}
     if candidate_is_new:
         # Created in this transaction: no link row to look for, one INSERT makes it.
@@ -293,9 +336,18 @@ def unlinked_user(server_custom_id: str, *, create: Callable[[], Any]) -> tuple[
     )
     if found is not None:
         return found.user, found
-    user = create()
+    user = guarded(create)
     link = PartnerLink.objects.create(user=user, server_custom_id=server_custom_id)
     return user, link
+
+
+def guarded(create: Callable[[], Any]) -> Any:
+    """``create()``, its database refusal as :class:`NewCustomerRefused`."""
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError as exc:
+        raise NewCustomerRefused(str(exc)) from exc
 
 
 def creator(

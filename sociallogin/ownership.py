@@ -23,6 +23,8 @@ import hmac
 import logging
 import secrets
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
@@ -155,6 +157,62 @@ def start(ctx: LoginContext, user: Any, *, claimed: bool = False) -> HttpRespons
         "social login %s matches account %s: proof of ownership asked", ctx.provider, user_id
     )
     return HttpResponseRedirect(reverse("sociallogin:link"))
+
+
+@dataclass(frozen=True)
+class HeldKind:
+    """A login other than a social one that waits on the same proof page (``kind`` in
+    its session data), e.g. the partner's password login for an address the shop has.
+
+    ``name``: how the page names the login; ``refusal``: a response when this browser may
+    not complete it now; ``complete(request, user, data, take_over)``: link and log in
+    once the proof is made (``take_over``: a code proved a never-verified address).
+    """
+
+    name: Callable[[], Any]
+    complete: Callable[[HttpRequest, Any, dict[str, Any], bool], HttpResponse]
+    refusal: Callable[[HttpRequest], HttpResponse | None]
+
+
+_HELD_KINDS: dict[str, HeldKind] = {}
+
+
+def register_held_kind(kind: str, held: HeldKind) -> None:
+    _HELD_KINDS[kind] = held
+
+
+def held_kind(data: dict[str, Any]) -> HeldKind | None:
+    """The held login's kind when it is not a social login (``None``: a social one)."""
+    kind = data.get("kind")
+    return _HELD_KINDS.get(kind) if isinstance(kind, str) else None
+
+
+def hold(request: HttpRequest, kind: str, user: Any, address: str, held: str) -> HttpResponse:
+    """Ask for proof of ownership of ``user`` before completing a login of ``kind``
+    (registered with :func:`register_held_kind`), whose state ``held`` (sealed by its app)
+    waits in the session; the code goes to ``address``, the address the login matched."""
+    if kind not in _HELD_KINDS:
+        raise ValueError(f"no held login kind {kind!r} is registered")
+    request.session[SESSION_KEY] = {
+        "kind": kind,
+        "claimed": False,
+        "email": address,
+        "held": held,
+        "expires": int(time.time()) + PENDING_TTL,
+        "user_id": user.pk if isinstance(user.pk, int) else str(user.pk),
+        "proof": secrets.token_urlsafe(16),
+        "code_hash": "",
+        "code_expires": 0,
+    }
+    logger.info("%s login matches account %s: proof of ownership asked", kind, user.pk)
+    return HttpResponseRedirect(reverse("sociallogin:link"))
+
+
+def take_over_for(user: Any, data: dict[str, Any], proof: str) -> None:
+    """:func:`take_over` for a held login of another kind (``proof`` names it)."""
+    from store.services.takeover import take_over as end_other_credentials
+
+    end_other_credentials(user, address(data), proof=proof)
 
 
 def pending(request: HttpRequest) -> dict[str, Any] | None:

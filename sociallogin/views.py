@@ -38,15 +38,25 @@ def link(request: HttpRequest) -> HttpResponse:
         ownership.clear(request)
         messages.error(request, _("Nothing is waiting to be linked. Please log in again."))
         return redirect("account_login")
-    sociallogin = ownership.pending_login(data)
-    if sociallogin is None:
+    # A login of another app (the partner's password login) waits on the same proof.
+    held = ownership.held_kind(data)
+    sociallogin = ownership.pending_login(data) if held is None else None
+    if held is not None:
+        refused = held.refusal(request)
+        if refused is not None:
+            ownership.clear(request)
+            return refused
+        login_name = str(held.name())
+    elif sociallogin is None:
         ownership.clear(request)
         return redirect("account_login")
-    provider_id = sociallogin.account.provider
-    reason = refusal_reason(request, provider_id)
-    if reason is not None:
-        ownership.clear(request)
-        return unavailable_response(request, provider_id, reason)
+    else:
+        provider_id = sociallogin.account.provider
+        reason = refusal_reason(request, provider_id)
+        if reason is not None:
+            ownership.clear(request)
+            return unavailable_response(request, provider_id, reason)
+        login_name = str(PROVIDERS[provider_id].name) if provider_id in PROVIDERS else ""
 
     password_form = LinkPasswordForm(prefix="pw")
     code_form = LinkCodeForm(prefix="code")
@@ -93,12 +103,17 @@ def link(request: HttpRequest) -> HttpResponse:
         # A code proves the address; on a never-verified address that outranks every other
         # way in whoever registered the account kept (see ownership.take_over).
         take_over = action == "code" and not address_verified
+        if held is not None:
+            ownership.clear(request)
+            return held.complete(request, user, data, take_over)
+        assert sociallogin is not None
         return _connect_and_login(request, sociallogin, user, data, take_over=take_over)
     return render(
         request,
         "sociallogin/link.html",
         {
-            "provider_name": PROVIDERS[provider_id].name if provider_id in PROVIDERS else "",
+            "provider_name": login_name,
+            "held": held is not None,
             "masked_email": _mask(address),
             "claimed": bool(data.get("claimed")),
             "has_password": user.has_usable_password(),

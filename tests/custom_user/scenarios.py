@@ -128,3 +128,99 @@ def test_deleting_an_apple_customer_records_its_revocation() -> None:
     SocialAccount.objects.create(user=user, provider="apple", uid="apple-1")
     customers.delete_account(user)
     assert AppleRevocation.objects.get(user_id=user.pk).outcome == "no_token"
+
+
+def _partner_login(client: Any, login: str) -> Any:
+    from tests.keymap.conftest import answer
+
+    responses.post(PARTNER + PATHS["user_authentication"], json=answer(player_id="777"))
+    return client.post(reverse("account_login"), {"login": login, "password": "partner-pw"})
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_partner_login_for_a_known_address_links_after_the_password(client: Any) -> None:
+    from allauth.account.models import EmailAddress
+
+    owner = User.objects.create_user("known@example.com", "shop-password-1")
+    EmailAddress.objects.create(user=owner, email=owner.email, verified=True, primary=True)
+    configure_partner(linking=True)
+    response = _partner_login(client, "known@example.com")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("sociallogin:link")
+    assert User.objects.count() == 1 and "_auth_user_id" not in client.session
+    response = client.post(
+        reverse("sociallogin:link"), {"action": "password", "pw-password": "shop-password-1"}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(owner.pk)
+    assert User.objects.count() == 1
+    assert User.objects.get(partner_link__server_custom_id="777") == owner
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_partner_login_for_a_never_verified_address_takes_it_over_by_code(client: Any) -> None:
+    import re
+
+    from django.core import mail
+
+    squatter = User.objects.create_user("known@example.com", "squatter-password")
+    configure_partner(linking=True)
+    _partner_login(client, "KNOWN@example.com")
+    client.post(reverse("sociallogin:link"), {"action": "send_code"})
+    assert [m.to for m in mail.outbox] == [["known@example.com"]]
+    code = re.search(r"\b(\d{6})\b", mail.outbox[0].body).group(1)  # type: ignore[union-attr]
+    client.post(reverse("sociallogin:link"), {"action": "code", "code-code": code})
+    assert client.session["_auth_user_id"] == str(squatter.pk)
+    squatter.refresh_from_db()
+    assert not squatter.has_usable_password()
+    assert User.objects.count() == 1
+    assert squatter.partner_link.linked
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_partner_login_for_a_new_address_makes_one_customer(client: Any) -> None:
+    configure_partner(linking=True)
+    response = _partner_login(client, "fresh@example.com")
+    assert response.status_code == 302
+    user = User.objects.get(partner_link__server_custom_id="777")
+    assert user.email == "fresh@example.com"
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_a_refused_user_row_is_no_link_race() -> None:
+    from keymap import partner_links
+
+    User.objects.create_user("taken@example.com", "pw")
+    calls: list[int] = []
+
+    def create() -> Any:
+        calls.append(1)
+        return User.objects.create_user("taken@example.com", "pw")
+
+    with pytest.raises(partner_links.NewCustomerRefused):
+        partner_links.linked_user("555", create=create)
+    assert calls == [1]
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_a_kakao_callback_on_a_misconfigured_host_is_the_shops_error(settings: Any) -> None:
+    from django.test import Client
+
+    from sociallogin.models import ProviderSettings
+    from tests.sociallogin.conftest import mock_kakao, social_login
+
+    # The README's settings without the allauth one a model without a user name needs.
+    del settings.ACCOUNT_USER_MODEL_USERNAME_FIELD
+    ProviderSettings.objects.update_or_create(
+        provider="kakao",
+        defaults={"enabled": True, "client_id": "kakao-client", "secret": "kakao-secret"},
+    )
+    mock_kakao(responses.mock)
+    response = social_login(Client(raise_request_exception=False))
+    assert response.status_code == 500, response.content.decode()[:1000]
+    assert "Kakao" not in response.content.decode()

@@ -36,6 +36,11 @@ SCENARIOS = [
     "test_login_page_answers",
     "test_signup_at_the_partner_sends_the_email_as_its_login",
     "test_deleting_an_apple_customer_records_its_revocation",
+    "test_partner_login_for_a_known_address_links_after_the_password",
+    "test_partner_login_for_a_never_verified_address_takes_it_over_by_code",
+    "test_partner_login_for_a_new_address_makes_one_customer",
+    "test_a_refused_user_row_is_no_link_race",
+    "test_a_kakao_callback_on_a_misconfigured_host_is_the_shops_error",
 ]
 
 
