@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from sociallogin.headless import redirect_to_view
 from store import ratelimit
 from store.client_ip import client_ip
 
@@ -81,7 +82,7 @@ def kakao_only_page(
 @require_http_methods(["GET"])
 def kakao_only_login(request: HttpRequest) -> HttpResponse:
     if not inapp.restriction_active(request):
-        return redirect("account_login")
+        return redirect_to_view(request, "account_login")
     return kakao_only_page(request)
 
 
@@ -122,7 +123,7 @@ def claim_account(request: HttpRequest) -> HttpResponse:
     app's proof of ownership); only then are the accounts connected.
     """
     if not inapp.restriction_active(request):
-        return redirect("account_login")
+        return redirect_to_view(request, "account_login")
     form = ClaimAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not _lookup_allowed(request):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from . import ownership, tombstones
 from .catalog import PROVIDERS
 from .forms import LinkCodeForm, LinkPasswordForm
+from .headless import redirect_to_view
 from .policy import refusal_reason, unavailable_response
 
 logger = logging.getLogger(__name__)
@@ -37,11 +38,11 @@ def link(request: HttpRequest) -> HttpResponse:
     if data is None or user is None:
         ownership.clear(request)
         messages.error(request, _("Nothing is waiting to be linked. Please log in again."))
-        return redirect("account_login")
+        return redirect_to_view(request, "account_login")
     sociallogin = ownership.pending_login(data)
     if sociallogin is None:
         ownership.clear(request)
-        return redirect("account_login")
+        return redirect_to_view(request, "account_login")
     provider_id = sociallogin.account.provider
     reason = refusal_reason(request, provider_id)
     if reason is not None:
@@ -113,7 +114,7 @@ def link(request: HttpRequest) -> HttpResponse:
 def _too_many_wrong_answers(request: HttpRequest) -> HttpResponse:
     ownership.clear(request)
     messages.error(request, _("Too many wrong answers. Please start again."))
-    return redirect("account_login")
+    return redirect_to_view(request, "account_login")
 
 
 def _connect_and_login(
@@ -139,7 +140,7 @@ def _connect_and_login(
             )
         if SocialAccount.objects.filter(provider=provider_id, uid=uid).exists():
             messages.error(request, _("This social account is already linked to an account."))
-            return redirect("account_login")
+            return redirect_to_view(request, "account_login")
         if take_over:
             ownership.take_over(user, data, provider_id)
         sociallogin.connect(request, user)
@@ -176,4 +177,4 @@ def _authenticated_with(request: HttpRequest, user: Any, provider_id: str, uid: 
 def link_cancel(request: HttpRequest) -> HttpResponse:
     ownership.clear(request)
     messages.info(request, _("Linking cancelled."))
-    return redirect("account_login")
+    return redirect_to_view(request, "account_login")
