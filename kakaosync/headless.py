@@ -101,7 +101,7 @@ def _refuse(request: HttpRequest, endpoint: str, refused: str, provider: str) ->
 TERMS_ALLOWED_ENDPOINTS = {"account:current_session", "socialaccount:redirect_to_provider"}
 
 
-def consent_flow(request: HttpRequest, missing: list[str]) -> dict[str, Any]:
+def consent_flow(request: HttpRequest | None, missing: list[str]) -> dict[str, Any]:
     """The additional-consent flow as a front end runs it (a form POST, a page load)."""
     client = sl_headless.client_of(request) or "browser"
     try:

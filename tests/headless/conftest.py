@@ -18,6 +18,7 @@ from tests.kakaosync.conftest import (  # noqa: F401 - fixtures
     use_kakao_sandbox,
 )
 from tests.kakaosync.sandbox_helpers import login_and_consent
+from tests.keymap.conftest import partner  # noqa: F401 - fixture
 
 BROWSER = "/_allauth/browser/v1"
 CALLBACK = "/spa/callback"
@@ -48,7 +49,12 @@ def start_redirect(client: Client, provider: str = "kakao", ua: str = "", **fiel
 
 
 def headless_kakao_login(
-    client: Client, sandbox: Any, *, ua: str = "", fields: dict[str, str] | None = None, **consent: Any
+    client: Client,
+    sandbox: Any,
+    *,
+    ua: str = "",
+    fields: dict[str, str] | None = None,
+    **consent: Any,
 ) -> tuple[Any, str]:
     """The front end's form POST to provider/redirect → sandbox (login, consent) → the shop's
     callback; returns (the callback's answer, the authorize URL)."""

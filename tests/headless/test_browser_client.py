@@ -19,8 +19,6 @@ from sociallogin.models import ProviderSettings
 from store.models import Customer
 from tests.keymap.conftest import PARTNER, PATHS, answer, configure_partner
 
-from tests.keymap.conftest import partner  # noqa: F401 - fixture
-
 from .conftest import (
     BROWSER,
     CALLBACK,
@@ -343,9 +341,7 @@ def test_a_kakao_fault_during_the_login_goes_to_the_front_end_and_writes_nothing
     assert not User.objects.exists() and not SocialAccount.objects.exists()
 
 
-def test_a_provider_error_at_the_callback_goes_to_the_front_end(
-    client, sync_on, use_kakao_sandbox
-):
+def test_a_provider_error_at_the_callback_goes_to_the_front_end(client, sync_on, use_kakao_sandbox):
     resp = start_redirect(client)
     state = authorize_params(resp["Location"])["state"]
     back = client.get("/accounts/kakao/login/callback/", {"state": state, "error": "server_error"})
