@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest
 from django.urls import path
 from django.views.decorators.csrf import ensure_csrf_cookie
 
@@ -20,12 +20,12 @@ HERE = Path(__file__).resolve().parent
 
 @login_not_required
 @ensure_csrf_cookie
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: HttpRequest) -> FileResponse:
     return FileResponse((HERE / "index.html").open("rb"), content_type="text/html")
 
 
 @login_not_required
-def script(request: HttpRequest) -> HttpResponse:
+def script(request: HttpRequest) -> FileResponse:
     return FileResponse((HERE / "app.js").open("rb"), content_type="text/javascript")
 
 
