@@ -348,3 +348,15 @@ def test_a_provider_error_at_the_callback_goes_to_the_front_end(client, sync_on,
     assert back.status_code == 302
     assert back["Location"].startswith(CALLBACK)
     assert "error" in query(back["Location"])
+
+
+def test_a_partner_refusal_of_a_social_signup_reaches_the_front_end(
+    client, sync_on, use_kakao_sandbox
+):
+    configure_partner()
+    with responses.RequestsMock() as mocked:
+        mocked.add_passthru(use_kakao_sandbox.base_url)
+        mocked.post(PARTNER + PATHS["social_login"], status=403, json={"message": "Banned."})
+        resp, _ = headless_kakao_login(client, use_kakao_sandbox, terms=REQUIRED)
+    assert query(resp["Location"])["error"] == "partner_refused"
+    assert not User.objects.exists() and not Customer.objects.exists()
