@@ -6,7 +6,9 @@ Run in this process with ``override_settings`` and ``tests.headless.headless_onl
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
@@ -59,6 +61,11 @@ def test_the_kakao_only_page_answers_and_logs_in_through_headless(client, restri
     assert f'action="{BROWSER}/auth/provider/redirect"' in html
     assert 'name="provider" value="kakao"' in html
     assert "/accounts/login/" not in html
+    # The page's form, as the browser posts it, starts the Kakao login (with Sync's terms).
+    fields = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    fields.pop("csrfmiddlewaretoken", None)
+    go = client.post(f"{BROWSER}/auth/provider/redirect", fields, HTTP_USER_AGENT=KAKAOTALK)
+    assert go.status_code == 302 and "service_terms=" in go["Location"]
 
 
 def test_a_refused_html_login_in_kakaotalk_answers_without_allauths_views(client, restricted):
@@ -114,6 +121,11 @@ def test_the_required_terms_page_sends_the_member_through_headless(
     html = page.content.decode()
     assert f'action="{BROWSER}/auth/provider/redirect"' in html
     assert 'name="service_terms" value="age_14"' in html
+    fields = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    fields.pop("csrfmiddlewaretoken", None)
+    go = client.post(f"{BROWSER}/auth/provider/redirect", fields)
+    assert go.status_code == 302
+    assert parse_qs(urlsplit(go["Location"]).query)["service_terms"] == ["age_14"]
 
 
 def test_the_proof_of_ownership_page_answers_and_ends_on_the_callback(
