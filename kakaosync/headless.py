@@ -19,15 +19,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sociallogin import headless as sl_headless
 from sociallogin.headless import add_query
-
-from . import inapp
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +58,7 @@ def kakao_only(request: HttpRequest, endpoint: str) -> HttpResponse | None:
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return None  # reading the config (it lists Kakao only) or the session
     if endpoint in REFUSED_ENDPOINTS:
-        refused = "signup" if endpoint.endswith("signup") else "password"
+        refused = {"account:login": "password", "account:signup": "signup"}.get(endpoint, "other")
         return _refuse(request, endpoint, refused, "")
     if endpoint in PROVIDER_ENDPOINTS:
         provider = _posted_provider(request)
@@ -106,7 +104,7 @@ def consent_flow(request: HttpRequest | None, missing: list[str]) -> dict[str, A
     client = sl_headless.client_of(request) or "browser"
     try:
         url = reverse(f"headless:{client}:socialaccount:redirect_to_provider")
-    except Exception:
+    except NoReverseMatch:  # a project without allauth headless's browser client
         url = ""
     return {
         "id": "kakao_additional_consent",
@@ -168,7 +166,3 @@ def terms(request: HttpRequest) -> HttpResponse:
     response = JsonResponse(body)
     add_never_cache_headers(response)
     return response
-
-
-def is_restricted(request: HttpRequest) -> bool:
-    return inapp.restriction_active(request)

@@ -70,7 +70,8 @@ def weak_login_exception(request: HttpRequest, exception: Exception) -> HttpResp
     if isinstance(exception, login_strength.WeakLogin):
         from sociallogin.headless import endpoint_name
 
-        if endpoint_name(request) or request.path.startswith("/keymap/headless/"):
+        match = request.resolver_match
+        if endpoint_name(request) or (match and match.view_name == "keymap:headless_user_id_login"):
             from .headless import too_weak
 
             return too_weak(request)

@@ -135,11 +135,7 @@ def _last_error_message(request: HttpRequest) -> str:
     """The error a refusing step gave the shopper (a page would show it); read once, so that
     no server-rendered page shows it later."""
     found = ""
-    try:
-        storage = get_messages(request)
-    except Exception:  # no messages app: nothing was given
-        return ""
-    for message in storage:
+    for message in get_messages(request):
         if "error" in message.tags:
             found = str(message)
     return found
@@ -155,15 +151,22 @@ def classify(request: HttpRequest, exc: Any) -> tuple[str, int, str]:
         code, json_status = "proof_required", 409
     elif step == "read_terms_and_channel" and status >= 500:
         code, json_status = "provider_error", 400
-    elif step == "refuse_unavailable_provider":
-        from kakaosync import inapp
-
-        if inapp.restriction_active(request):
-            code = "kakao_only"
+    elif step == "refuse_unavailable_provider" and _kakao_only(request):
+        code = "kakao_only"
     message = _last_error_message(request)
     if code == "partner_refused" and not message:
         code = "partner_unavailable"
     return code, json_status, message or str(_messages()[code])
+
+
+def _kakao_only(request: HttpRequest) -> bool:
+    from django.apps import apps
+
+    if not apps.is_installed("kakaosync"):
+        return False
+    from kakaosync import inapp
+
+    return inapp.restriction_active(request)
 
 
 def refusal(request: HttpRequest, sociallogin: Any, exc: Any) -> Exception:
@@ -212,7 +215,6 @@ def proof_flow() -> dict[str, str]:
 FRONTEND_KEYS = {
     "account_login": "account_login",
     "account_signup": "account_signup",
-    "account_logout": "account_logout",
     "socialaccount_login_error": "socialaccount_login_error",
 }
 
