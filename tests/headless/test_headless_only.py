@@ -154,3 +154,37 @@ def test_the_check_names_the_front_end_urls(settings):
     errors = check_frontend_urls()
     assert [e.id for e in errors] == ["sociallogin.E031"]
     assert "account_login" in errors[0].hint
+
+
+def test_the_store_signup_fields_on_provider_signup(
+    client, sync_on, kakao_login, use_kakao_sandbox
+):
+    from sociallogin.conf import invalidate
+    from store.models import Customer
+
+    kakao_login.signup_fields = {**kakao_login.signup_fields, "phone": "required"}
+    kakao_login.save()
+    invalidate()
+    resp, _ = headless_kakao_login(client, use_kakao_sandbox, terms=REQUIRED)
+    assert resp["Location"] == CALLBACK
+    path = f"{BROWSER}/auth/provider/signup"
+    missing = post_json(client, path, {"email": "minji@example.com"})
+    assert [e["param"] for e in errors_of(missing)] == ["phone"]
+    ok = post_json(client, path, {"email": "minji@example.com", "phone": "010-1234-5678"})
+    assert ok.status_code == 200, ok.content
+    assert Customer.objects.get().phone == "010-1234-5678"
+
+
+def test_a_partner_refusal_and_the_user_id_login_are_json(client, partner):
+    with responses.RequestsMock() as mocked:
+        mocked.post(PARTNER + PATHS["user_creation"], status=409, json={"message": "Taken."})
+        refused = post_json(
+            client,
+            f"{BROWSER}/auth/signup",
+            {"email": "a@example.com", "username": "a", "password": "Pw-12345678x"},
+        )
+        mocked.post(PARTNER + PATHS["user_validation"], status=200)
+        logged_in = post_json(client, "/keymap/headless/login/user-id", {"user_id": "87654321"})
+    assert errors_of(refused)[0]["code"] == "partner_refused"
+    assert logged_in.status_code == 200
+    assert errors_of(client.get(f"{BROWSER}/auth/session"))[0]["code"] == "login_too_weak"
