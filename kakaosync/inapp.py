@@ -73,6 +73,21 @@ def kakao_auth_params(request: HttpRequest) -> dict[str, str]:
     if "service_terms=" in explicit:
         # The additional-consent flow names exactly the terms to ask for.
         del params["service_terms"]
+    asked = _headless_consent_tags(request, config.term_tags)
+    if asked:
+        # allauth headless's provider/redirect, run by a front end for the additional-consent
+        # flow (``service_terms`` posted with it): only the store's own tags are asked.
+        params["service_terms"] = ",".join(asked)
     if config.channel_public_id:
         params["channel_public_id"] = config.channel_public_id
     return params
+
+
+def _headless_consent_tags(request: HttpRequest, store_tags: Any) -> list[str]:
+    from sociallogin.headless import endpoint_name
+
+    if request.method != "POST" or endpoint_name(request) != "socialaccount:redirect_to_provider":
+        return []
+    posted = str(request.POST.get("service_terms") or "")
+    known = list(store_tags)
+    return [tag for tag in known if tag in {t.strip() for t in posted.split(",")}]

@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from sociallogin.headless import headless_only, redirect_to_view, view_url
 from store import ratelimit
 from store.client_ip import client_ip
 
@@ -55,19 +56,31 @@ def kakao_only_page(
     params = {"process": "login", **({"next": next_url} if next_url else {})}
     query = "?" + urlencode(params)
     auto = (
-        not refused
+        not headless_only()
+        and not refused
         and not request.user.is_authenticated
         and request.session.get(inapp.SESSION_AUTO_LOGIN) is None
     )
     if auto:
         request.session[inapp.SESSION_AUTO_LOGIN] = "pending"
     claim_id = request.session.get(inapp.SESSION_CLAIM)
+    login_url, login_fields = reverse("kakao_login") + query, {}
+    if headless_only():
+        # allauth's login views answer 404 here: its headless redirect, back to the front
+        # end (which has no prompt=none attempt: allauth headless passes no auth_params).
+        login_url = reverse("headless:browser:socialaccount:redirect_to_provider")
+        login_fields = {
+            "provider": "kakao",
+            "process": "login",
+            "callback_url": next_url or view_url(request, "account_login"),
+        }
     return render(
         request,
         "kakaosync/kakao_only.html",
         {
             "refusal": _refusal_message(refused, provider),
-            "kakao_login_url": reverse("kakao_login") + query,
+            "kakao_login_url": login_url,
+            "kakao_login_fields": login_fields,
             "auto_login_url": reverse("kakao_login") + query + "&auth_params=prompt%3Dnone",
             "auto_login": auto,
             "claim_pending": claim_id is not None,
@@ -81,7 +94,7 @@ def kakao_only_page(
 @require_http_methods(["GET"])
 def kakao_only_login(request: HttpRequest) -> HttpResponse:
     if not inapp.restriction_active(request):
-        return redirect("account_login")
+        return redirect_to_view(request, "account_login")
     return kakao_only_page(request)
 
 
@@ -122,7 +135,7 @@ def claim_account(request: HttpRequest) -> HttpResponse:
     app's proof of ownership); only then are the accounts connected.
     """
     if not inapp.restriction_active(request):
-        return redirect("account_login")
+        return redirect_to_view(request, "account_login")
     form = ClaimAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not _lookup_allowed(request):

@@ -47,6 +47,12 @@ def kakao_only_in_app(
         return redirect("kakaosync:kakao_only")
     if not inapp.restriction_active(request):
         return None
+    from sociallogin.headless import endpoint_name
+
+    if endpoint := endpoint_name(request):
+        from .headless import kakao_only
+
+        return kakao_only(request, endpoint)
     if name in ("account_login", "account_signup"):
         if request.method != "POST" and request.user.is_authenticated:
             return None  # allauth sends a logged-in customer on
@@ -54,6 +60,10 @@ def kakao_only_in_app(
             reason = "password" if name == "account_login" else "signup"
             return kakao_only_page(request, refused=reason, status=403)
         return kakao_only_page(request)
+    if name == "keymap:headless_user_id_login":
+        from .headless import _refuse
+
+        return _refuse(request, name, "other", "")
     if name in REFUSED_VIEWS:
         return kakao_only_page(request, refused="other", status=403)
     provider, _sep, suffix = name.rpartition("_")
@@ -106,6 +116,12 @@ def required_terms_first(
     missing = terms.session_missing(session, request.user)
     if not missing:
         return None
+    from sociallogin.headless import endpoint_name
+
+    if endpoint := endpoint_name(request):
+        from .headless import required_terms_refusal
+
+        return required_terms_refusal(request, endpoint, missing)
     if name in JSON_VIEWS or _wants_json(request):
         return JsonResponse(
             {

@@ -49,6 +49,14 @@ def missing_required(member: KakaoSyncMember | None, config: SyncConfig) -> list
 def consent_form(tags: list[str], next_url: str = "") -> tuple[str, dict[str, str]]:
     """Kakao's additional-consent flow: a Kakao login (a POST) naming only ``tags``
     (allauth reads ``auth_params`` from the query string)."""
+    from sociallogin.headless import headless_only
+
+    if headless_only():
+        # No allauth login view: allauth headless's redirect, back to the front end.
+        from .headless import consent_flow
+
+        flow = consent_flow(None, tags)
+        return flow["url"], {**flow["fields"], "callback_url": next_url or "/"}
     query = urlencode({"auth_params": urlencode({"service_terms": ",".join(tags)})})
     fields = {"process": "login"}
     if next_url:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import inapp_views, terms_views, views
+from . import headless, inapp_views, terms_views, views
 
 app_name = "kakaosync"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("connect/", inapp_views.claim_account, name="claim_account"),
     path("terms/", terms_views.required_terms, name="required_terms"),
     path("consents/", terms_views.consents, name="consents"),
+    # allauth headless's front ends: the required terms a member lacks, as JSON.
+    path("headless/terms", headless.terms, name="headless_terms"),
 ]

@@ -73,6 +73,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return saved
 
     def _refuse(self, request: HttpRequest, form: Any, message: Any) -> None:
+        from sociallogin.headless import error_response, is_headless_endpoint
+
+        if is_headless_endpoint(request):
+            # allauth headless's auth/signup: its error shape, before any user is saved.
+            raise ImmediateHttpResponse(error_response(400, "partner_refused", message))
         # allauth's own signup view renders the refused form, with its usual context.
         from allauth.account.views import SignupView
 

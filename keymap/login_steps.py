@@ -10,6 +10,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from sociallogin.headless import view_url
 from store import login_strength
 from store.login_pipeline import LoginContext, login_step
 
@@ -46,7 +47,9 @@ def ask_partner(ctx: LoginContext) -> None:
         answer = flows.social_login(ctx.request, ctx.sociallogin, existing=not ctx.is_new)
     except (flows.PartnerRefused, PartnerUnavailable) as exc:
         messages.error(ctx.request, exc.message)
-        raise ImmediateHttpResponse(HttpResponseRedirect(reverse("account_login"))) from None
+        raise ImmediateHttpResponse(
+            HttpResponseRedirect(view_url(ctx.request, "account_login"))
+        ) from None
     if answer is not None:
         ctx.put(answer)
 

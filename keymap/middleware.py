@@ -29,6 +29,7 @@ ALLOWED_VIEWS = (
     "account_logout",
     "keymap:user_id_login",
     "keymap:stronger_login",
+    "keymap:headless_user_id_login",
     "socialaccount_signup",  # finishing a social login's signup: the new account's data
     "socialaccount_login_cancelled",
     "socialaccount_login_error",
@@ -51,6 +52,12 @@ def user_id_session_view(
     """Guard ``keymap.user_id_session``: outside the allow-list, the stronger login."""
     if not login_strength.is_user_id_only(request):
         return None
+    from sociallogin.headless import endpoint_name
+
+    if endpoint := endpoint_name(request):
+        from .headless import user_id_session_endpoint
+
+        return user_id_session_endpoint(request, endpoint)
     match = request.resolver_match
     name = match.view_name if match else ""
     if is_allowed(name) or _is_provider_view(view_func):
@@ -61,6 +68,13 @@ def user_id_session_view(
 def weak_login_exception(request: HttpRequest, exception: Exception) -> HttpResponse | None:
     """Guard ``keymap.user_id_session``: a service's refusal is the stronger login too."""
     if isinstance(exception, login_strength.WeakLogin):
+        from sociallogin.headless import endpoint_name
+
+        match = request.resolver_match
+        if endpoint_name(request) or (match and match.view_name == "keymap:headless_user_id_login"):
+            from .headless import too_weak
+
+            return too_weak(request)
         return to_stronger_login(request)
     return None
 

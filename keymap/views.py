@@ -10,12 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from sociallogin.headless import view_url
 from store import login_steps, login_strength, ratelimit
 from store.client_ip import client_ip
 
@@ -86,7 +86,7 @@ def stronger_login(request: HttpRequest) -> HttpResponse:
     next_url = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"
-    login_url = f"{reverse('account_login')}?{urlencode({'next': next_url})}"
+    login_url = f"{view_url(request, 'account_login')}?{urlencode({'next': next_url})}"
     if not login_strength.is_user_id_only(request):
         # Nothing to strengthen (logged out, or already a stronger login).
         return redirect(next_url if request.user.is_authenticated else login_url)

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from store import crypto, login_pipeline, new_users
 from store.http import new_session
 
-from . import policy, registry
+from . import headless, policy, registry
 from .catalog import PROVIDERS
 from .conf import configs_for
 from .signup import missing_required, signup_profile
@@ -229,7 +229,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
         ctx = login_pipeline.for_social(request, sociallogin)
-        login_pipeline.run("pre_social_login", ctx)
+        try:
+            login_pipeline.run("pre_social_login", ctx)
+        except ImmediateHttpResponse as exc:
+            # A headless client gets the refusal as JSON or on its callback URL, not a page.
+            raise headless.refusal(request, sociallogin, exc) from None
         if ctx.is_new:
             # The last hook before allauth may hand a new account to its "finish joining"
             # form (its own decision, after this): the context goes with the login.
@@ -291,7 +295,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         with new_users.onboarded_by_caller():
             user = super().save_user(request, sociallogin, form=form)
         ctx.user, ctx.form, ctx.signed_up = user, form, True
-        login_pipeline.run("save_user", ctx)
+        try:
+            login_pipeline.run("save_user", ctx)
+        except ImmediateHttpResponse as exc:
+            raise headless.refusal(request, sociallogin, exc) from None
         return user
 
     def validate_disconnect(self, account: Any, accounts: Any) -> None:

@@ -32,6 +32,9 @@ class SocialLoginConfig(AppConfig):
         for provider_id, info in PROVIDERS.items():
             store_registry.register_join_channel(provider_id, info.name)
         self._register_request_guards()
+        from . import headless
+
+        headless.register_checks()
         if apps.is_installed("django.contrib.admin"):
             # After the admin's autodiscovery (which imports allauth's admin after ours).
             from .admin import hide_allauth_app_admin

@@ -39,6 +39,7 @@ from store.login_pipeline import LoginContext
 from store.models import StoreSettings
 
 from .app_settings import app_settings
+from .headless import redirect_to_view
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ def start(ctx: LoginContext, user: Any, *, claimed: bool = False) -> HttpRespons
     if not address:
         # Nothing to send a code to, or the match went away meanwhile: no proof to ask.
         logger.info("social login %s: no address of account %s to prove", ctx.provider, user_id)
-        return HttpResponseRedirect(reverse("account_login"))
+        return redirect_to_view(ctx.request, "account_login")
     ctx.request.session[SESSION_KEY] = {
         "claimed": claimed,
         # The address the code goes to and proves.

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from . import ownership, tombstones
 from .catalog import PROVIDERS
 from .forms import LinkCodeForm, LinkPasswordForm
+from .headless import redirect_to_view
 from .policy import refusal_reason, unavailable_response
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def link(request: HttpRequest) -> HttpResponse:
     if data is None or user is None:
         ownership.clear(request)
         messages.error(request, _("Nothing is waiting to be linked. Please log in again."))
-        return redirect("account_login")
+        return redirect_to_view(request, "account_login")
     # A login of another app (the partner's password login) waits on the same proof.
     held = ownership.held_kind(data)
     sociallogin = ownership.pending_login(data) if held is None else None
@@ -49,7 +50,7 @@ def link(request: HttpRequest) -> HttpResponse:
         login_name = str(held.name())
     elif sociallogin is None:
         ownership.clear(request)
-        return redirect("account_login")
+        return redirect_to_view(request, "account_login")
     else:
         provider_id = sociallogin.account.provider
         reason = refusal_reason(request, provider_id)
@@ -128,7 +129,7 @@ def link(request: HttpRequest) -> HttpResponse:
 def _too_many_wrong_answers(request: HttpRequest) -> HttpResponse:
     ownership.clear(request)
     messages.error(request, _("Too many wrong answers. Please start again."))
-    return redirect("account_login")
+    return redirect_to_view(request, "account_login")
 
 
 def _connect_and_login(
@@ -154,7 +155,7 @@ def _connect_and_login(
             )
         if SocialAccount.objects.filter(provider=provider_id, uid=uid).exists():
             messages.error(request, _("This social account is already linked to an account."))
-            return redirect("account_login")
+            return redirect_to_view(request, "account_login")
         if take_over:
             ownership.take_over(user, data, provider_id)
         sociallogin.connect(request, user)
@@ -191,4 +192,4 @@ def _authenticated_with(request: HttpRequest, user: Any, provider_id: str, uid: 
 def link_cancel(request: HttpRequest) -> HttpResponse:
     ownership.clear(request)
     messages.info(request, _("Linking cancelled."))
-    return redirect("account_login")
+    return redirect_to_view(request, "account_login")

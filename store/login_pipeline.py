@@ -348,6 +348,11 @@ def run(stage: Stage, ctx: LoginContext) -> LoginContext:
             if _applies(info, ctx):
                 ctx.step = path
                 step(ctx)
+    except Exception as exc:
+        # The step that stopped the login, for a caller that answers without its page (a
+        # headless client: ``sociallogin.headless``).
+        exc.__dict__.setdefault("login_step", ctx.step)
+        raise
     finally:
         ctx.stage = ctx.step = ""
         if stage == "user_logged_in":

@@ -7,8 +7,10 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.providers.kakao.provider import KakaoProvider as _Kakao
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .. import registry
 from .base import (
     ProviderInfo,
     ShopProviderMixin,
@@ -23,6 +25,16 @@ from .base import (
 
 
 class KakaoProvider(ShopProviderMixin, _Kakao):
+    def redirect(self, request: HttpRequest, process: Any, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("headless") and kwargs.get("auth_params") is None:
+            # allauth headless's provider/redirect passes no request-derived parameters (only
+            # the HTML login view reads get_auth_params_from_request): Kakao Sync's terms
+            # and channel go on its redirect too.
+            params = self.get_auth_params()
+            params.update(registry.auth_params(self.id, request))
+            kwargs["auth_params"] = params
+        return super().redirect(request, process, *args, **kwargs)
+
     def validate_response(self, data: Any) -> None:
         require_uid(data, "id", numeric=True)
         require_dicts(data, ("kakao_account",), ("kakao_account", "profile"), ("properties",))

@@ -63,9 +63,10 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _login_url() -> str:
-    from django.urls import reverse
+    from sociallogin.headless import view_url
 
-    return reverse("account_login")
+    # allauth's login page, or the front end's in a HEADLESS_ONLY project.
+    return view_url(None, "account_login")
 
 
 @login_required
