@@ -7,6 +7,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.providers.kakao.provider import KakaoProvider as _Kakao
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .base import (
@@ -23,6 +24,15 @@ from .base import (
 
 
 class KakaoProvider(ShopProviderMixin, _Kakao):
+    # A native app's Kakao SDK login, through allauth headless's ``provider/token``: the
+    # token is checked against this store's Kakao app (``sociallogin.app_tokens``).
+    supports_token_authentication = True
+
+    def verify_token(self, request: HttpRequest, token: dict[str, Any]) -> Any:
+        from .. import app_tokens
+
+        return app_tokens.verify_kakao(self, request, token)
+
     def validate_response(self, data: Any) -> None:
         require_uid(data, "id", numeric=True)
         require_dicts(data, ("kakao_account",), ("kakao_account", "profile"), ("properties",))
