@@ -58,3 +58,116 @@ def test_access_and_id_token_log_in_then_the_session_token_carries_the_session(
     session = app.session()
     assert session.status_code == 200, session.text
     assert session.json()["data"]["user"]["id"] == account.user_id
+
+
+def _token(sdk: Any, *, client_id: str = NATIVE_KEY, **overrides: Any) -> dict[str, Any]:
+    token = {
+        "client_id": client_id,
+        "access_token": sdk.access_token,
+        "id_token": sdk.id_token,
+        "nonce": sdk.nonce,
+    }
+    token.update(overrides)
+    return {k: v for k, v in token.items() if v is not None}
+
+
+def test_an_id_token_alone_logs_in_with_its_claims(
+    app: AppClient, native_client, sandbox
+) -> None:
+    sdk = kakao_sdk_login(sandbox.base_url, person=1002)
+    resp = app.provider_token("kakao", _token(sdk, access_token=None))
+    assert resp.status_code == 200, resp.text
+    account = SocialAccount.objects.get(provider="kakao", uid="1002")
+    # Kakao's ID token does not vouch for the email: kept, not verified.
+    assert not account.user.emailaddress_set.filter(verified=True).exists()
+
+
+def test_another_apps_access_token_is_refused(
+    app: AppClient, native_client, app_id, sandbox
+) -> None:
+    sdk = kakao_sdk_login(sandbox.base_url, app="other")
+    _refused(app.provider_token("kakao", _token(sdk, id_token=None, nonce=None)))
+    assert not SocialAccount.objects.exists() and not User.objects.exists()
+
+
+def test_another_apps_id_token_is_refused(app: AppClient, native_client, sandbox) -> None:
+    sdk = kakao_sdk_login(sandbox.base_url, app="other")
+    _refused(app.provider_token("kakao", _token(sdk, access_token=None)))
+    assert not User.objects.exists()
+
+
+def test_an_app_client_the_admin_did_not_enter_is_refused(
+    app: AppClient, kakao_login, sandbox
+) -> None:
+    """Without the native app key entered, its ID tokens are another app's (aud)."""
+    sdk = kakao_sdk_login(sandbox.base_url)
+    resp = app.provider_token("kakao", _token(sdk, access_token=None, client_id=REST_KEY))
+    _refused(resp)
+    # allauth's own check first: a client the store does not know is no app of its own.
+    resp = app.provider_token("kakao", _token(sdk, access_token=None))
+    assert resp.status_code == 400 and resp.json()["errors"][0]["param"] == "token"
+    assert not User.objects.exists()
+
+
+def test_an_id_token_for_the_rest_api_key_logs_in(
+    app: AppClient, native_client, sandbox
+) -> None:
+    sdk = kakao_sdk_login(sandbox.base_url, client_id=REST_KEY)
+    resp = app.provider_token("kakao", _token(sdk, access_token=None, client_id=REST_KEY))
+    assert resp.status_code == 200, resp.text
+
+
+def test_an_id_token_signed_with_a_key_kakao_never_published_is_refused(
+    app: AppClient, native_client, sandbox
+) -> None:
+    sdk = kakao_sdk_login(sandbox.base_url, signing="foreign")
+    _refused(app.provider_token("kakao", _token(sdk, access_token=None)))
+
+
+def test_an_expired_id_token_is_refused(app: AppClient, native_client, sandbox) -> None:
+    sdk = kakao_sdk_login(sandbox.base_url, ttl="-3600")
+    _refused(app.provider_token("kakao", _token(sdk, access_token=None)))
+
+
+def test_the_nonce_must_be_the_apps_and_is_taken_once(
+    app: AppClient, native_client, sandbox
+) -> None:
+    sdk = kakao_sdk_login(sandbox.base_url)
+    _refused(app.provider_token("kakao", _token(sdk, access_token=None, nonce="not-the-one")))
+    _refused(app.provider_token("kakao", _token(sdk, access_token=None, nonce=None)))
+    assert app.provider_token("kakao", _token(sdk, access_token=None)).status_code == 200
+    # The same token again (replayed by whoever lifted it): its nonce was taken.
+    _refused(AppClient(app.base_url).provider_token("kakao", _token(sdk, access_token=None)))
+
+
+def test_tokens_of_two_kakao_users_are_refused(
+    app: AppClient, native_client, app_id, sandbox
+) -> None:
+    minji = kakao_sdk_login(sandbox.base_url, person=1001)
+    junho = kakao_sdk_login(sandbox.base_url, person=1002)
+    _refused(app.provider_token("kakao", _token(minji, access_token=junho.access_token)))
+    assert not User.objects.exists()
+
+
+def test_without_an_app_id_no_access_token_is_accepted(
+    app: AppClient, native_client, sandbox
+) -> None:
+    """Fail closed: nothing to compare the token's app with."""
+    sdk = kakao_sdk_login(sandbox.base_url)
+    _refused(app.provider_token("kakao", _token(sdk, id_token=None, nonce=None)))
+
+
+def test_a_made_up_access_token_is_refused(app: AppClient, native_client, app_id, sandbox) -> None:
+    _refused(app.provider_token("kakao", {"client_id": NATIVE_KEY, "access_token": "made-up"}))
+
+
+def test_kakao_down_is_a_json_error_not_a_login(
+    app: AppClient, native_client, app_id, sandbox
+) -> None:
+    sdk = kakao_sdk_login(sandbox.base_url)
+    sandbox.shutdown()
+    sandbox.server_close()
+    resp = app.provider_token("kakao", _token(sdk, id_token=None, nonce=None))
+    assert resp.status_code == 400, resp.text
+    assert resp.json()["errors"][0]["code"] == "provider_unavailable"
+    assert not User.objects.exists()
