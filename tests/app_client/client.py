@@ -53,7 +53,8 @@ class AppClient:
 
     def call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         url = path if path.startswith("http") else self.base_url + path
-        return requests.request(method, url, headers=self._headers(), timeout=10, **kwargs)
+        headers = {**self._headers(), **kwargs.pop("headers", {})}
+        return requests.request(method, url, headers=headers, timeout=10, **kwargs)
 
     def config(self) -> dict[str, Any]:
         resp = self.call("GET", f"{API}/config")
