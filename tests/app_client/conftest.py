@@ -51,7 +51,9 @@ def sandbox(kakao_sandbox: Any, settings: Any) -> Any:
 @pytest.fixture
 def native_client(kakao_login: Any) -> ProviderClient:  # noqa: F811 - the fixture above
     """The Kakao app's native app key, entered by the admin as an app client."""
-    return ProviderClient.objects.create(provider="kakao", label="iOS/Android", client_id=NATIVE_KEY)
+    return ProviderClient.objects.create(
+        provider="kakao", label="iOS/Android", client_id=NATIVE_KEY
+    )
 
 
 @pytest.fixture

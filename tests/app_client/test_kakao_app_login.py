@@ -47,8 +47,12 @@ def test_access_and_id_token_log_in_then_the_session_token_carries_the_session(
     sdk = kakao_sdk_login(sandbox.base_url)
     resp = app.provider_token(
         "kakao",
-        {"client_id": NATIVE_KEY, "access_token": sdk.access_token, "id_token": sdk.id_token,
-         "nonce": sdk.nonce},
+        {
+            "client_id": NATIVE_KEY,
+            "access_token": sdk.access_token,
+            "id_token": sdk.id_token,
+            "nonce": sdk.nonce,
+        },
     )
     assert resp.status_code == 200, resp.text
     assert resp.json()["meta"]["is_authenticated"] is True
@@ -71,9 +75,7 @@ def _token(sdk: Any, *, client_id: str = NATIVE_KEY, **overrides: Any) -> dict[s
     return {k: v for k, v in token.items() if v is not None}
 
 
-def test_an_id_token_alone_logs_in_with_its_claims(
-    app: AppClient, native_client, sandbox
-) -> None:
+def test_an_id_token_alone_logs_in_with_its_claims(app: AppClient, native_client, sandbox) -> None:
     sdk = kakao_sdk_login(sandbox.base_url, person=1002)
     resp = app.provider_token("kakao", _token(sdk, access_token=None))
     assert resp.status_code == 200, resp.text
@@ -109,9 +111,7 @@ def test_an_app_client_the_admin_did_not_enter_is_refused(
     assert not User.objects.exists()
 
 
-def test_an_id_token_for_the_rest_api_key_logs_in(
-    app: AppClient, native_client, sandbox
-) -> None:
+def test_an_id_token_for_the_rest_api_key_logs_in(app: AppClient, native_client, sandbox) -> None:
     sdk = kakao_sdk_login(sandbox.base_url, client_id=REST_KEY)
     resp = app.provider_token("kakao", _token(sdk, access_token=None, client_id=REST_KEY))
     assert resp.status_code == 200, resp.text
