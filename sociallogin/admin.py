@@ -250,12 +250,14 @@ class ProviderClientForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = [(pid, PROVIDERS[pid].name) for pid in PROVIDER_IDS]
+        field = self.fields["provider"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(pid, PROVIDERS[pid].name) for pid in PROVIDER_IDS]
 
     def clean(self) -> dict[str, Any]:
         from .client_ids import app_client_problem
 
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         provider, client_id = cleaned.get("provider"), cleaned.get("client_id")
         if provider and client_id:
             problem = app_client_problem(provider, client_id, exclude_pk=self.instance.pk)

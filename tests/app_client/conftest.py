@@ -18,6 +18,7 @@ from tests.kakaosync.conftest import (  # noqa: F401 - fixtures
     kakao_login,
     sync_on,
 )
+from tests.keymap.conftest import partner_sandbox  # noqa: F401 - fixture
 
 from .client import AppClient
 

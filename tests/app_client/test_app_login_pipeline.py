@@ -15,7 +15,7 @@ from keymap.models import PartnerLink
 from sociallogin.models import DeletedSocialAccount, RejoinPolicy
 from store.models import PointEntry, StoreSettings
 from store.services.customers import delete_account
-from tests.keymap.conftest import configure_partner, partner_sandbox  # noqa: F401 - fixture
+from tests.keymap.conftest import configure_partner
 
 from .client import AppClient, kakao_sdk_login
 from .conftest import NATIVE_KEY

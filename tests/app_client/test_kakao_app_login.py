@@ -9,7 +9,7 @@ import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 
-from kakaosync.models import KakaoSyncMember, KakaoSyncSettings
+from kakaosync.models import KakaoSyncSettings
 
 from .client import AppClient, kakao_sdk_login
 from .conftest import APP_ID, NATIVE_KEY, REST_KEY
