@@ -107,6 +107,19 @@ def take_nonce(claims: dict[str, Any], nonce: Any, *, required: bool) -> None:
         raise TokenRefused("the ID token's nonce was used already")
 
 
+def ensure_available(request: HttpRequest | None, provider_id: str) -> None:
+    """The provider is on and offered to this request (age restriction, filters such as
+    Kakao-only): checked before any call to the provider, as the login URL is."""
+    from . import policy
+
+    reason = policy.refusal_reason(request, provider_id)
+    if reason is not None:
+        logger.warning("app token refused: provider=%s reason=%s", provider_id, reason)
+        raise ValidationError(
+            _("This way of logging in is not available here."), code="provider_not_available"
+        )
+
+
 def checked_id_token_login(
     provider: Any, request: HttpRequest, token: dict[str, Any], login: Any
 ) -> Any:
@@ -138,6 +151,7 @@ def verify_kakao(provider: Any, request: HttpRequest, token: dict[str, Any]) -> 
     """
     from allauth.socialaccount.models import SocialToken
 
+    ensure_available(request, "kakao")
     if not kakao_supported():
         raise refusal("kakao", "kakaosync is not installed: no Kakao token checks")
     from kakaosync import client, oidc

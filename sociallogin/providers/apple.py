@@ -35,6 +35,7 @@ class AppleProvider(ShopProviderMixin, _Apple):
     def verify_token(self, request: HttpRequest, token: dict[str, Any]) -> Any:
         from .. import app_tokens
 
+        app_tokens.ensure_available(request, self.id)
         login = super().verify_token(request, token)
         return app_tokens.checked_id_token_login(self, request, token, login)
 

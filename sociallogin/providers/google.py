@@ -21,6 +21,7 @@ class GoogleProvider(ShopProviderMixin, _Google):
         # client the request names; the store's set of clients, ``azp`` and the nonce on top.
         from .. import app_tokens
 
+        app_tokens.ensure_available(request, self.id)
         login = super().verify_token(request, token)
         return app_tokens.checked_id_token_login(self, request, token, login)
 

@@ -171,3 +171,17 @@ def test_kakao_down_is_a_json_error_not_a_login(
     assert resp.status_code == 400, resp.text
     assert resp.json()["errors"][0]["code"] == "provider_unavailable"
     assert not User.objects.exists()
+
+
+def test_a_provider_switched_off_takes_no_token_and_asks_kakao_nothing(
+    app: AppClient, native_client, app_id, sandbox, kakao_login
+) -> None:
+    sdk = kakao_sdk_login(sandbox.base_url, client_id=REST_KEY)
+    kakao_login.enabled = False
+    kakao_login.save()
+    sandbox.shutdown()  # any call to Kakao would now fail differently
+    sandbox.server_close()
+    resp = app.provider_token("kakao", _token(sdk, client_id=REST_KEY))
+    assert resp.status_code == 400, resp.text
+    assert resp.json()["errors"][0]["code"] == "provider_not_available"
+    assert not User.objects.exists()
