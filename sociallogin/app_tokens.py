@@ -103,7 +103,11 @@ def take_nonce(claims: dict[str, Any], nonce: Any, *, required: bool) -> None:
         remaining = int(claims.get("exp") or 0) + NONCE_LEEWAY - int(time.time())
     except (TypeError, ValueError):
         remaining = 0
-    if not cache.add(NONCE_KEY + digest, 1, max(1, remaining)):
+    try:
+        taken = cache.add(NONCE_KEY + digest, 1, max(1, remaining))
+    except Exception as exc:  # any cache backend's outage: no proof of first use, refused
+        raise TokenRefused(f"nonce not recorded (cache: {type(exc).__name__})") from exc
+    if not taken:
         raise TokenRefused("the ID token's nonce was used already")
 
 
