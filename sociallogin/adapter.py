@@ -99,9 +99,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             if provider and pid != provider:
                 continue
             config = configs[pid]
-            if client_id and config.client_id != client_id:
+            if client_id and client_id not in config.accepted_client_ids:
                 continue
-            apps.append(config.to_app())
+            # The app a token names (its ``client_id``): one of the provider's clients.
+            apps.append(config.to_app(client_id))
         return apps
 
     def _host_apps(

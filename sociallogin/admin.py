@@ -32,6 +32,7 @@ from .models import (
     ArchivedSocialAccount,
     ClientIdChange,
     DeletedSocialAccount,
+    ProviderClient,
     ProviderSettings,
     RejoinPolicy,
 )
@@ -238,6 +239,47 @@ class AppleTokenAdmin(ReadOnlyAdmin):
 
     list_display = ["user", "updated_at"]
     exclude = ["refresh_token", "uid"]
+
+
+class ProviderClientForm(forms.ModelForm):
+    provider = forms.ChoiceField(label=gettext_lazy("provider"), choices=())
+
+    class Meta:
+        model = ProviderClient
+        fields = ["provider", "label", "client_id"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["provider"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(pid, PROVIDERS[pid].name) for pid in PROVIDER_IDS]
+
+    def clean(self) -> dict[str, Any]:
+        from .client_ids import app_client_problem
+
+        cleaned = super().clean() or {}
+        provider, client_id = cleaned.get("provider"), cleaned.get("client_id")
+        if provider and client_id:
+            problem = app_client_problem(provider, client_id, exclude_pk=self.instance.pk)
+            if problem:
+                self.add_error("client_id", problem)
+        return cleaned
+
+
+@admin.register(ProviderClient)
+class ProviderClientAdmin(admin.ModelAdmin):
+    """The app clients (iOS, Android, Kakao's native app key) each provider also accepts."""
+
+    form = ProviderClientForm
+    list_display = ["provider", "label", "client_id", "created_at"]
+    list_filter = ["provider"]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ProviderClient]) -> None:
+        # A bulk delete skips the model's delete(): the served providers must drop them too.
+        from .conf import invalidate
+
+        super().delete_queryset(request, queryset)
+        invalidate()
 
 
 @admin.register(ClientIdChange)

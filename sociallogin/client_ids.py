@@ -14,8 +14,9 @@ from typing import Any
 
 from allauth.socialaccount.models import SocialAccount
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from .models import ArchivedSocialAccount, ClientIdChange
+from .models import ArchivedSocialAccount, ClientIdChange, ProviderClient, ProviderSettings
 
 logger = logging.getLogger(__name__)
 
@@ -94,3 +95,29 @@ def change_client_id(
         "client ID of %s changed: %s link(s) archived, %s restored", provider_id, archived, restored
     )
     return ChangeResult(archived, restored)
+
+
+def app_client_problem(provider_id: str, client_id: str, *, exclude_pk: Any = None) -> str | None:
+    """Why ``client_id`` cannot be added as an app client of ``provider_id`` (None: it can).
+
+    An app client is another client of the same app or project, so it is never the web
+    client itself, and each is listed once.
+    """
+    client_id = client_id.strip()
+    if not client_id:
+        return _("Enter the client ID.")
+    if not client_id.isprintable() or any(c.isspace() for c in client_id):
+        return _("A client ID has no spaces or control characters.")
+    main = (
+        ProviderSettings.objects.filter(provider=provider_id)
+        .values_list("client_id", flat=True)
+        .first()
+    )
+    if main and main == client_id:
+        return _("This is the provider's own client ID; it is accepted already.")
+    others = ProviderClient.objects.filter(provider=provider_id, client_id=client_id)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if others.exists():
+        return _("This client ID is listed already.")
+    return None

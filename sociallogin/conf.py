@@ -34,6 +34,14 @@ class ProviderConfig:
     # Fernet tokens, never plaintext.
     secret_token: str = ""
     private_key_token: str = ""
+    # (label, client ID) of the app clients whose tokens are accepted too (``ProviderClient``).
+    app_clients: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def accepted_client_ids(self) -> tuple[str, ...]:
+        """The web client first, then each app client: the audiences a token may carry."""
+        ids = (self.client_id,) if self.client_id else ()
+        return ids + tuple(cid for _label, cid in self.app_clients if cid not in ids)
 
     @functools.cached_property
     def is_complete(self) -> bool:
@@ -55,12 +63,17 @@ class ProviderConfig:
         value = self.signup_fields.get(name, DEFAULT_SIGNUP_RULES.get(name, Rule.HIDDEN))
         return value if value in Rule.VALUES else Rule.HIDDEN
 
-    def to_app(self) -> SocialApp:
-        """An unsaved allauth ``SocialApp`` carrying the decrypted credentials."""
+    def to_app(self, client_id: str | None = None) -> SocialApp:
+        """An unsaved allauth ``SocialApp`` carrying the decrypted credentials.
+
+        ``client_id``: one of :attr:`accepted_client_ids`, for the app a token names
+        (allauth's ``provider/token`` checks the app's client ID against the token's).
+        """
         from allauth.socialaccount.models import SocialApp
 
         info = PROVIDERS[self.provider]
-        app = SocialApp(provider=self.provider, name=str(info.name), client_id=self.client_id)
+        chosen = client_id if client_id in self.accepted_client_ids else self.client_id
+        app = SocialApp(provider=self.provider, name=str(info.name), client_id=chosen)
         if self.provider == "apple":
             # allauth's Apple client: secret = key ID, key = team ID, PEM in settings.
             app.secret = self.key_id
@@ -80,9 +93,12 @@ def _decrypt(token: str) -> Secret:
 
 def _from_db() -> dict[str, ProviderConfig]:
     """Every provider's config, in catalog order (unsaved providers are OFF)."""
-    from .models import ProviderSettings
+    from .models import ProviderClient, ProviderSettings
 
     rows = {row.provider: row for row in ProviderSettings.objects.all()}
+    clients: dict[str, list[tuple[str, str]]] = {}
+    for label, pid, cid in ProviderClient.objects.values_list("label", "provider", "client_id"):
+        clients.setdefault(pid, []).append((label, cid))
     configs = {}
     for pid in PROVIDER_IDS:
         row = rows.get(pid)
@@ -99,6 +115,7 @@ def _from_db() -> dict[str, ProviderConfig]:
             position=row.position,
             secret_token=crypto.encrypt(str(row.secret)) if row.secret else "",
             private_key_token=crypto.encrypt(str(row.private_key)) if row.private_key else "",
+            app_clients=tuple(clients.get(pid, ())),
         )
     return configs
 

@@ -7,6 +7,8 @@ after the deletion from which it may;
 Apple adds ``team_id``, ``key_id`` and ``private_key`` (a secret). Secrets are exported only
 with ``--with-secrets``; an absent or empty secret on import keeps the stored one. Changing a
 client ID that customers joined with needs ``"confirm_client_id_change": true``.
+``"clients": [{"label": "iOS", "client_id": "..."}]`` lists the app clients whose tokens the
+provider accepts too (``ProviderClient``); an import with ``clients`` replaces the list.
 """
 
 from __future__ import annotations
@@ -24,13 +26,20 @@ from store.config import (
 from .catalog import PROVIDER_IDS, SIGNUP_FIELDS, Rule
 from .conf import invalidate
 from .forms import ProviderSettingsForm, RejoinPolicyForm
-from .models import ProviderSettings, RejoinPolicy
+from .models import ProviderClient, ProviderSettings, RejoinPolicy
 
 _SECRETS = ("secret", "private_key")
 
 
 def _keys(provider_id: str) -> set[str]:
-    keys = {"enabled", "position", "client_id", "signup_fields", "confirm_client_id_change"}
+    keys = {
+        "enabled",
+        "position",
+        "client_id",
+        "clients",
+        "signup_fields",
+        "confirm_client_id_change",
+    }
     if provider_id == "apple":
         return keys | {"team_id", "key_id", "private_key"}
     return keys | {"secret"}
@@ -41,6 +50,9 @@ class SocialLoginSection:
 
     def export(self, *, with_secrets: bool) -> dict[str, Any]:
         rows = {r.provider: r for r in ProviderSettings.objects.all()}
+        clients: dict[str, list[dict[str, str]]] = {}
+        for c in ProviderClient.objects.order_by("pk"):
+            clients.setdefault(c.provider, []).append({"label": c.label, "client_id": c.client_id})
         providers: dict[str, Any] = {}
         for pid in PROVIDER_IDS:
             row = rows.get(pid) or ProviderSettings(provider=pid)
@@ -48,6 +60,7 @@ class SocialLoginSection:
                 "enabled": row.enabled,
                 "position": row.position,
                 "client_id": row.client_id,
+                "clients": clients.get(pid, []),
             }
             if pid == "apple":
                 entry.update({"team_id": row.team_id, "key_id": row.key_id})
@@ -121,7 +134,7 @@ class SocialLoginSection:
         for key in ("client_id", "team_id", "key_id"):
             if key in entry and not isinstance(entry[key], str):
                 raise ConfigError(f"{prefix}.{key}", "must be a string")
-        values.update({k: v for k, v in entry.items() if k != "signup_fields"})
+        values.update({k: v for k, v in entry.items() if k not in ("signup_fields", "clients")})
         for name in _SECRETS:
             values[name] = import_secret(entry, name, prefix=prefix)
         rules = dict(row.signup_fields or {})
@@ -144,3 +157,28 @@ class SocialLoginSection:
         if not form.is_valid():
             raise_form_errors(prefix, form)
         form.save()
+        if "clients" in entry:
+            self._apply_clients(pid, entry["clients"], f"{prefix}.clients")
+
+    def _apply_clients(self, pid: str, clients: Any, prefix: str) -> None:
+        from .client_ids import app_client_problem
+
+        if not isinstance(clients, list):
+            raise ConfigError(prefix, "must be a list of {label, client_id}")
+        ProviderClient.objects.filter(provider=pid).delete()
+        for i, item in enumerate(clients):
+            where = f"{prefix}[{i}]"
+            if not isinstance(item, dict):
+                raise ConfigError(where, "must be an object")
+            check_keys(where, item, {"label", "client_id"})
+            label, client_id = item.get("label"), item.get("client_id")
+            if not isinstance(label, str) or not label.strip() or len(label) > 60:
+                raise ConfigError(f"{where}.label", "must be a string of 1 to 60 characters")
+            if not isinstance(client_id, str) or len(client_id) > 255:
+                raise ConfigError(
+                    f"{where}.client_id", "must be a string of at most 255 characters"
+                )
+            problem = app_client_problem(pid, client_id)
+            if problem:
+                raise ConfigError(f"{where}.client_id", problem)
+            ProviderClient.objects.create(provider=pid, label=label.strip(), client_id=client_id)

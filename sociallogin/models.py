@@ -52,6 +52,48 @@ class ProviderSettings(models.Model):
         invalidate()
 
 
+class ProviderClient(models.Model):
+    """Another client (app) whose tokens the provider's login accepts: an iOS or Android
+    app's own client ID (Google), Kakao's native app key beside its REST API key.
+
+    The provider's ``client_id`` stays the web client, the one the redirect login uses;
+    these are only the audiences an app's token may carry (``sociallogin.app_tokens``).
+    Provider user IDs are the same across the clients of one app or project, so adding or
+    removing one archives no link.
+    """
+
+    provider = models.CharField(_("provider"), max_length=20)
+    label = models.CharField(_("label"), max_length=60, help_text=_("e.g. iOS, Android"))
+    client_id = models.CharField(_("client ID"), max_length=255)
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("app client")
+        verbose_name_plural = _("app clients")
+        ordering = ["provider", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "client_id"], name="sociallogin_client_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from .conf import invalidate
+
+        super().save(*args, **kwargs)
+        invalidate()
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        from .conf import invalidate
+
+        result = super().delete(*args, **kwargs)
+        invalidate()
+        return result
+
+
 class ClientIdChange(models.Model):
     """Audit of a client ID change: how many links were archived and restored."""
 

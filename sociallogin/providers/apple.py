@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.socialaccount.providers.apple.provider import AppleProvider as _Apple
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .base import (
@@ -23,6 +24,20 @@ class AppleProvider(ShopProviderMixin, _Apple):
         require_uid(data, "sub")
         require_strings(data, "email")
         require_dicts(data, ("name",))
+
+    def get_auds(self) -> list[str]:
+        # allauth splits the one client ID at commas; the store lists its Services ID and
+        # each app's bundle ID (``ProviderClient``) instead.
+        from .. import app_tokens
+
+        return list(app_tokens.accepted_client_ids(self.request, self.id)) or super().get_auds()
+
+    def verify_token(self, request: HttpRequest, token: dict[str, Any]) -> Any:
+        from .. import app_tokens
+
+        app_tokens.ensure_available(request, self.id)
+        login = super().verify_token(request, token)
+        return app_tokens.checked_id_token_login(self, request, token, login)
 
 
 INFO = ProviderInfo(

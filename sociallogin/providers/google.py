@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.socialaccount.providers.google.provider import GoogleProvider as _Google
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .base import ProviderInfo, ShopProviderMixin, name_and_email, require_strings, require_uid
@@ -14,6 +15,15 @@ class GoogleProvider(ShopProviderMixin, _Google):
     def validate_response(self, data: Any) -> None:
         require_uid(data, "sub", "id")
         require_strings(data, "email", "name", "given_name", "family_name")
+
+    def verify_token(self, request: HttpRequest, token: dict[str, Any]) -> Any:
+        # allauth checks the ID token's signature, issuer, expiry and that ``aud`` is the
+        # client the request names; the store's set of clients, ``azp`` and the nonce on top.
+        from .. import app_tokens
+
+        app_tokens.ensure_available(request, self.id)
+        login = super().verify_token(request, token)
+        return app_tokens.checked_id_token_login(self, request, token, login)
 
 
 INFO = ProviderInfo(

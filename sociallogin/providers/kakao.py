@@ -35,6 +35,15 @@ class KakaoProvider(ShopProviderMixin, _Kakao):
             kwargs["auth_params"] = params
         return super().redirect(request, process, *args, **kwargs)
 
+    # A native app's Kakao SDK login, through allauth headless's ``provider/token``: the
+    # token is checked against this store's Kakao app (``sociallogin.app_tokens``).
+    supports_token_authentication = True
+
+    def verify_token(self, request: HttpRequest, token: dict[str, Any]) -> Any:
+        from .. import app_tokens
+
+        return app_tokens.verify_kakao(self, request, token)
+
     def validate_response(self, data: Any) -> None:
         require_uid(data, "id", numeric=True)
         require_dicts(data, ("kakao_account",), ("kakao_account", "profile"), ("properties",))

@@ -28,6 +28,7 @@ def _config(args: argparse.Namespace) -> SandboxConfig:
         app_id=args.app_id,
         rest_api_key=args.rest_api_key,
         client_secret=args.client_secret,
+        native_app_key=args.native_app_key,
         admin_key=args.admin_key,
         shop_url=args.shop_url,
         latency_ms=args.latency_ms,
@@ -48,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         "--rest-api-key", default=env("KAKAO_SANDBOX_REST_API_KEY", defaults.rest_api_key)
     )
     parser.add_argument("--client-secret", default=env("KAKAO_SANDBOX_CLIENT_SECRET", ""))
+    parser.add_argument(
+        "--native-app-key", default=env("KAKAO_SANDBOX_NATIVE_APP_KEY", defaults.native_app_key)
+    )
     parser.add_argument("--admin-key", default=env("KAKAO_SANDBOX_ADMIN_KEY", defaults.admin_key))
     parser.add_argument("--latency-ms", type=int, default=0, help="delay before API answers")
     parser.add_argument("--shop-url", default=env("DEMO_SHOP_URL", defaults.shop_url))

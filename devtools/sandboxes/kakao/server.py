@@ -6,6 +6,12 @@ token, user/me, service terms, channels, unlink, logout, access_token_info, with
 error shapes (``KOE…`` codes on kauth, negative ``code`` on kapi). Its home page lists its
 Kakao users and sends the unlink and channel webhooks and security events (SETs signed
 with the sandbox's own RSA key, published at its JWKS) to the shop.
+
+Apps: ``POST /sandbox/app/login`` is what Kakao's SDK does inside a native app (log in,
+agree, get an ``OAuthToken`` with an OpenID Connect ID token signed with the same key, its
+``aud`` the native app key); with ``app=other`` it hands out a token of another Kakao app
+(token information answers that app's ID) and with ``signing=foreign`` an ID token signed
+with a key Kakao never published. OIDC discovery is at ``/.well-known/openid-configuration``.
 """
 
 from __future__ import annotations
@@ -211,6 +217,9 @@ class KakaoSandboxHandler(BaseHTTPRequestHandler):
             ("GET", "/sandbox/state"): self.state_json,
             ("GET", "/.well-known/ssf-configuration"): self.ssf_configuration,
             ("GET", "/.well-known/jwks.json"): self.jwks,
+            ("GET", "/.well-known/openid-configuration"): self.openid_configuration,
+            ("POST", "/sandbox/app/login"): self.app_login,
+            ("GET", "/v1/oidc/userinfo"): self.oidc_userinfo,
             ("POST", "/sandbox/events"): self.ui_send_event,
         }
         if path == FAULTS_PATH:
@@ -707,7 +716,124 @@ class KakaoSandboxHandler(BaseHTTPRequestHandler):
             {
                 "id": token.user_id,
                 "expires_in": max(0, int(token.expires - time.monotonic())),
-                "app_id": self.state.config.app_id,
+                "app_id": self.state.config.app_id if token.app_id is None else token.app_id,
+            },
+        )
+
+    # --- native apps (Kakao's SDK) and OpenID Connect ----------------------------------
+
+    def openid_configuration(self) -> None:
+        base = self.server.base_url
+        self._json(
+            200,
+            {
+                "issuer": base,
+                "authorization_endpoint": base + "/oauth/authorize",
+                "token_endpoint": base + "/oauth/token",
+                "userinfo_endpoint": base + "/v1/oidc/userinfo",
+                "jwks_uri": base + "/.well-known/jwks.json",
+                "token_endpoint_auth_methods_supported": ["client_secret_post"],
+                "subject_types_supported": ["public"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "request_uri_parameter_supported": False,
+                "response_types_supported": ["code"],
+                "response_modes_supported": ["query"],
+                "grant_types_supported": ["authorization_code", "refresh_token"],
+                "code_challenge_methods_supported": ["S256"],
+                "claims_supported": [
+                    "iss",
+                    "aud",
+                    "sub",
+                    "auth_time",
+                    "exp",
+                    "iat",
+                    "nonce",
+                    "nickname",
+                    "picture",
+                    "email",
+                ],
+            },
+        )
+
+    def oidc_userinfo(self) -> None:
+        user_id = self._bearer_user()
+        if user_id is None:
+            return
+        body = self.state.user_me(user_id)
+        account = body.get("kakao_account") or {}
+        assert isinstance(account, dict)
+        info: dict[str, Any] = {"sub": str(user_id)}
+        profile = account.get("profile") or {}
+        if isinstance(profile, dict) and profile.get("nickname"):
+            info["nickname"] = profile["nickname"]
+        if account.get("email"):
+            info.update({"email": account["email"], "email_verified": True})
+        self._json(200, info)
+
+    def app_login(self) -> None:
+        """Kakao's SDK in a native app: the person logs in and agrees; the app gets tokens.
+
+        Form: ``person``, ``client_id`` (the native app key by default), ``nonce``,
+        ``items`` and ``terms`` (comma-separated; the required items are always agreed),
+        ``channels``, ``app`` (``own`` or ``other``), ``signing`` (``own`` or
+        ``foreign``), ``ttl`` (the ID token's lifetime, negative for an expired one).
+        """
+        p = self._params()
+        cfg = self.state.config
+        person_id = p.get("person", "")
+        if not person_id.isdigit() or int(person_id) not in self.state.people:
+            self._kauth_error(400, "invalid_request", "unknown person", "KOE006")
+            return
+        user_id = int(person_id)
+        other = p.get("app") == "other"
+        client_id = p.get("client_id") or (cfg.other_app_key if other else cfg.native_app_key)
+        if not other and client_id not in {cfg.native_app_key, cfg.rest_api_key}:
+            self._kauth_error(401, "invalid_client", "Not exist client_id", "KOE101")
+            return
+        items = {i for i in p.get("items", "profile_nickname,account_email").split(",") if i}
+        items |= set(REQUIRED_ITEMS)
+        if other:
+            access = self.state.issue_foreign_token(user_id)
+            refresh = ""
+        else:
+            tags = [t for t in p.get("terms", "").split(",") if t]
+            required = {t for t, req in cfg.service_terms.items() if req}
+            channels = [c for c in p.get("channels", "").split(",") if c]
+            self.state.agree(
+                user_id,
+                items,
+                {t: (t in required, True) for t in tags},
+                {c: True for c in channels},
+            )
+            access, refresh = self.state.issue_token(user_id)
+        person = self.state.people[user_id]
+        now = int(time.time())
+        ttl = int(p.get("ttl") or 43199)
+        claims: dict[str, Any] = {
+            "iss": self.server.base_url,
+            "aud": client_id,
+            "sub": str(user_id),
+            "iat": now,
+            "auth_time": now,
+            "exp": now + ttl,
+            "nickname": person.nickname,
+        }
+        if p.get("nonce"):
+            claims["nonce"] = p["nonce"]
+        if "account_email" in items and person.email:
+            claims["email"] = person.email
+        self._json(
+            200,
+            {
+                "token_type": "bearer",
+                "access_token": access,
+                "expires_in": cfg.token_ttl,
+                "refresh_token": refresh,
+                "refresh_token_expires_in": 5183999,
+                "scope": " ".join(sorted(items | {"openid"})),
+                "id_token": self.server.sign_id_token(
+                    claims, foreign=p.get("signing") == "foreign"
+                ),
             },
         )
 
@@ -801,6 +927,21 @@ class KakaoSandboxServer(ThreadingHTTPServer):
             self.signing_key,
             algorithm="RS256",
             headers={"kid": self.signing_kid, "typ": typ},
+        )
+
+    def sign_id_token(self, claims: dict[str, Any], *, foreign: bool = False) -> str:
+        """An OpenID Connect ID token; ``foreign``: signed with a key Kakao never published,
+        under the kid of the published one."""
+        import jwt
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = (
+            rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            if foreign
+            else self.signing_key
+        )
+        return jwt.encode(
+            claims, key, algorithm="RS256", headers={"kid": self.signing_kid, "typ": "JWT"}
         )
 
     def set_claims(

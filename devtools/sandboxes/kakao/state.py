@@ -81,6 +81,12 @@ class SandboxConfig:
             "marketing": False,
         }
     )
+    # The app's native app key: what its iOS and Android SDK logins name as client (and the
+    # audience of their ID tokens).
+    native_app_key: str = "sandbox-native-app-key"
+    # Another Kakao app, whose tokens the sandbox hands out for the token-substitution test.
+    other_app_id: int = 900009
+    other_app_key: str = "another-apps-native-key"
     code_ttl: int = 600
     # Added before each API answer (kauth/kapi), to play Kakao's network distance.
     latency_ms: int = 0
@@ -129,6 +135,8 @@ class Grant:
 class AccessToken:
     user_id: int
     expires: float
+    # The app the token was issued to (None: the sandbox's own app).
+    app_id: int | None = None
 
 
 def default_people() -> list[KakaoPerson]:
@@ -217,12 +225,21 @@ class SandboxState:
             self.tokens[access] = AccessToken(user_id, time.monotonic() + self.config.token_ttl)
             return access, secrets.token_urlsafe(32)
 
+    def issue_foreign_token(self, user_id: int) -> str:
+        """An access token another Kakao app got for this person (it never touched ours)."""
+        with self.lock:
+            access = secrets.token_urlsafe(32)
+            self.tokens[access] = AccessToken(
+                user_id, time.monotonic() + self.config.token_ttl, app_id=self.config.other_app_id
+            )
+            return access
+
     def token_user(self, access: str) -> AccessToken | None:
         with self.lock:
             token = self.tokens.get(access)
             if token is None or token.expires < time.monotonic():
                 return None
-            if token.user_id not in self.links:
+            if token.app_id is None and token.user_id not in self.links:
                 return None
             return token
 
