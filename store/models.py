@@ -231,6 +231,9 @@ class RequestLock(models.Model):
         verbose_name = _("request lock")
         verbose_name_plural = _("request locks")
 
+    def __str__(self) -> str:
+        return f"{self.key} until {self.expires_at:%H:%M:%S}"
+
 
 class MergeRecord(models.Model):
     """Audit of one merge: everything of ``source`` moved onto ``target``."""
