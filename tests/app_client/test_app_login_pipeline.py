@@ -57,7 +57,8 @@ def test_sync_signup_without_the_required_terms_creates_nothing(
     app: AppClient, sync_on, native_client, sandbox
 ) -> None:
     resp = _login(app, sandbox, terms="terms_of_service")
-    assert resp.status_code == 400, resp.text
+    assert resp.status_code == 403, resp.text
+    assert resp.json()["errors"][0]["code"] == "required_terms"  # allauth headless's shape
     assert app.session_token is None
     assert not User.objects.exists() and not KakaoSyncMember.objects.exists()
 
