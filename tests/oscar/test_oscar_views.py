@@ -241,3 +241,8 @@ def test_partner_customer_logs_in_with_store_id_on_oscars_login_page(
 
     wrong = oscar_login(requests.Session(), base, PARTNER_STORE_ID, "not-the-password")
     assert wrong.status_code == 200 and "Please enter a correct" in wrong.text
+
+
+def test_store_middleware_before_oscars_basket_middleware_is_an_error(oscar_shop: Any) -> None:
+    ids = script(oscar_shop, "middleware_check.py")
+    assert ids == {"recipe": [], "store_first": ["store_oscar.E003"]}

@@ -119,7 +119,7 @@ def store_id_login_form(base: type[forms.Form]) -> type[forms.Form]:
 
 def _atomic(answer: Any, view: Any) -> Any:
     # The view runs here rather than in Django's handler: the handler's ATOMIC_REQUESTS too.
-    non_atomic = getattr(view, "_non_atomic_requests", set())
+    non_atomic: set[str] = getattr(view, "_non_atomic_requests", set())
     for alias, db in connections.settings.items():
         if db.get("ATOMIC_REQUESTS") and alias not in non_atomic:
             answer = transaction.atomic(using=alias)(answer)

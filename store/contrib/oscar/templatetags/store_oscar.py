@@ -31,7 +31,7 @@ def one_login_error(context: Any, form: Any) -> Any:
     """Oscar's login form without its "wrong e-mail or password" when the partner could not
     answer: the page then says only that the login service is unavailable (its message)."""
     from django.apps import apps
-    from django.forms.forms import NON_FIELD_ERRORS
+    from django.core.exceptions import NON_FIELD_ERRORS
 
     if form is None or not form.is_bound or not apps.is_installed("keymap"):
         return form
