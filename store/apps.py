@@ -12,7 +12,15 @@ class StoreConfig(AppConfig):
         from django.core.signals import request_finished, request_started
 
         from . import checks as store_checks
-        from . import login_pipeline, login_steps, new_users, registry, request_lock, singleton
+        from . import (
+            deleted_users,
+            login_pipeline,
+            login_steps,
+            new_users,
+            registry,
+            request_lock,
+            singleton,
+        )
         from .config_section import StoreSection
         from .models import JoinChannel
 
@@ -29,6 +37,7 @@ class StoreConfig(AppConfig):
         request_started.connect(singleton.begin_request, dispatch_uid="store.settings_versions")
         request_finished.connect(singleton.end_request, dispatch_uid="store.settings_versions")
         new_users.connect()
+        deleted_users.connect()
         # After Django's close_old_connections (connected first): a connection it keeps open
         # (CONN_MAX_AGE) gives the request's locks back here.
         request_finished.connect(request_lock.release_all, dispatch_uid="store.request_lock")

@@ -33,6 +33,9 @@ GUARDS: tuple[str, ...] = (
     "keymap.revoked_sessions",
     # Inside KakaoTalk (the store's option on) only Kakao logs in or joins.
     "kakaosync.kakao_only_in_app",
+    # Oscar's login and registration pages keep the promises above; a user-ID session's
+    # Oscar basket is its own anonymous one.
+    "store_oscar.oscar_views",
     # A Kakao Sync member lacking a required term added later agrees to it before any POST.
     "kakaosync.required_terms",
     # A user-ID-only session opens an allow-list of views; a service's WeakLogin sends it on

@@ -289,12 +289,7 @@ def delete_account(user: User) -> AccountDeletion:
     valid reference while nothing personal remains.
     """
     customer = get_customer(user)
-    account_deleting.send(sender=Customer, user=user, customer=customer)
-    erased = get_host_adapter().erase_personal_data(user)
-    orders_kept = erased.get("orders", 0)
-    record = AccountDeletion.objects.create(
-        user_id=str(user.pk), join_channel=customer.join_channel, orders_kept=orders_kept
-    )
+    record = _erase(user, customer)
     # Orders stay with an anonymous customer row so the shop's accounting is intact.
     customer.nickname = ""
     customer.birthday = None
@@ -305,14 +300,44 @@ def delete_account(user: User) -> AccountDeletion:
     customer.profile_sources = {}
     customer.deleted_at = timezone.now()
     customer.save()
+    get_user_model()._default_manager.filter(pk=user.pk).update(
+        **users.erased_values(user), is_active=False, password="!deleted"
+    )
+    logger.info("account %s deleted", user.pk)
+    return record
 
+
+def delete_user_row(user: User) -> AccountDeletion | None:
+    """The plugin's deletion for a user row that the host deletes itself (Oscar's "Delete
+    profile", the admin, ``user.delete()``): called by ``store.deleted_users`` inside
+    Django's deletion, before the row and what cascades from it are deleted.
+
+    The same erasure as :func:`delete_account` (``account_deleting``, the host adapter's
+    erasure, the deletion record), nothing written that the row's deletion removes anyway.
+    ``None`` when the plugin's deletion ran before (a customer deleted with
+    :func:`delete_account` whose row the host now removes): it runs once.
+    """
+    customer = Customer.objects.filter(user=user).first()
+    if customer is not None and customer.deleted_at is not None:
+        return None
+    # Never saved: a user who never became a customer (staff) leaves no row behind.
+    record = _erase(user, customer if customer is not None else Customer(user=user))
+    logger.info("user %s deleted by the host: the plugin's deletion ran first", user.pk)
+    return record
+
+
+def _erase(user: User, customer: Customer) -> AccountDeletion:
+    account_deleting.send(sender=Customer, user=user, customer=customer)
+    erased = get_host_adapter().erase_personal_data(user)
+    record = AccountDeletion.objects.create(
+        user_id=str(user.pk),
+        join_channel=customer.join_channel,
+        orders_kept=erased.get("orders", 0),
+    )
     from allauth.account.models import EmailAddress
     from allauth.socialaccount.models import SocialAccount
 
     EmailAddress.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()
-    get_user_model()._default_manager.filter(pk=user.pk).update(
-        **users.erased_values(user), is_active=False, password="!deleted"
-    )
-    logger.info("account %s deleted, erased %s", user.pk, erased)
+    logger.info("account %s: erased %s", user.pk, erased)
     return record

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import transaction
@@ -192,10 +192,22 @@ def erase_oscar_data(user: User) -> dict[str, int]:
         .delete()[0],
     }
     unused = WelcomeVoucher.objects.filter(user=user, voucher__num_orders=0)
-    erased["oscar_welcome_vouchers"] = (
-        _model("voucher", "Voucher").objects.filter(welcome_for__in=unused).delete()[0]
-    )
+    erased["oscar_welcome_vouchers"] = _delete_welcome_vouchers(unused)
     return erased
+
+
+def _delete_welcome_vouchers(welcome: Any) -> int:
+    """Delete welcome vouchers with the offer, benefit and condition made for each alone
+    (else the offer stays in Oscar's dashboard list, naming the code)."""
+    vouchers = _model("voucher", "Voucher").objects.filter(welcome_for__in=welcome)
+    offers = _model("offer", "ConditionalOffer").objects.filter(vouchers__in=vouchers)
+    parts = list(offers.values_list("benefit_id", "condition_id"))
+    offer_ids = list(offers.values_list("pk", flat=True))
+    deleted = vouchers.delete()[0]
+    _model("offer", "ConditionalOffer").objects.filter(pk__in=offer_ids).delete()
+    _model("offer", "Benefit").objects.filter(pk__in=[b for b, _c in parts]).delete()
+    _model("offer", "Condition").objects.filter(pk__in=[c for _b, c in parts]).delete()
+    return int(deleted)
 
 
 def merge_oscar_data(source: User, target: User) -> dict[str, int]:

@@ -13,7 +13,9 @@ class StoreOscarConfig(AppConfig):
         from django.core import checks
 
         from . import checks as oscar_checks
+        from . import guards
 
         # The welcome voucher, erasure and merging reach Oscar only through
         # STORE_HOST_ADAPTER (store.services asks get_host_adapter()).
         checks.register(oscar_checks.check_oscar_host)
+        guards.register()

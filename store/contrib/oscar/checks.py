@@ -56,4 +56,26 @@ def check_oscar_host(app_configs: Any = None, **kwargs: Any) -> list[checks.Chec
                 id="store_oscar.E002",
             )
         )
+    errors += _check_basket_middleware()
     return errors
+
+
+BASKET_MIDDLEWARE = "oscar.apps.basket.middleware.BasketMiddleware"
+
+
+def _check_basket_middleware() -> list[checks.CheckMessage]:
+    from store.middleware import PATH as STORE_MIDDLEWARE
+
+    middleware = list(settings.MIDDLEWARE)
+    basket = next((i for i, m in enumerate(middleware) if m.endswith(".BasketMiddleware")), None)
+    store = middleware.index(STORE_MIDDLEWARE) if STORE_MIDDLEWARE in middleware else None
+    if basket is not None and store is not None and store < basket:
+        return [
+            checks.Error(
+                "StoreMiddleware comes before Oscar's BasketMiddleware: a session logged in "
+                "by user ID only would see and merge the customer's basket.",
+                hint=f"Put {STORE_MIDDLEWARE!r} after {BASKET_MIDDLEWARE!r} in MIDDLEWARE.",
+                id="store_oscar.E003",
+            )
+        ]
+    return []

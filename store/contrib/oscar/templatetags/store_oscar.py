@@ -24,3 +24,19 @@ def store_benefits(context: Any) -> dict[str, Any]:
         "voucher": voucher,
         "voucher_used": bool(voucher and voucher.num_orders),
     }
+
+
+@register.simple_tag(takes_context=True)
+def one_login_error(context: Any, form: Any) -> Any:
+    """Oscar's login form without its "wrong e-mail or password" when the partner could not
+    answer: the page then says only that the login service is unavailable (its message)."""
+    from django.apps import apps
+    from django.core.exceptions import NON_FIELD_ERRORS
+
+    if form is None or not form.is_bound or not apps.is_installed("keymap"):
+        return form
+    from keymap.backends import partner_fault
+
+    if partner_fault(context.get("request")) is not None and form.errors:
+        form.errors.pop(NON_FIELD_ERRORS, None)
+    return form
