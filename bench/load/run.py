@@ -335,6 +335,30 @@ def take_turns(
     return {side: merge(rows) for side, rows in turns.items()}
 
 
+def equal_terms(stacks: dict[str, Stack]) -> str:
+    """Each project's database, cache and session settings as its servers load them
+    (``config.engines.describe``); no ratio is worth printing when they differ."""
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "from config.engines import describe; print(describe(settings))"
+    )
+    terms = {
+        name: subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=stack.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for name, stack in stacks.items()
+    }
+    if len(set(terms.values())) != 1:
+        lines = "\n".join(f"  {name}: {line}" for name, line in terms.items())
+        sys.exit(f"unequal terms, no ratio printed:\n{lines}")
+    return f"equal terms on both sides: {terms['shop']}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=12, help="concurrent shoppers (12)")
@@ -365,6 +389,7 @@ def main() -> int:
                 )
             )
             warm_up(stacks[project], args.users, args.warm, out)
+        print(equal_terms(stacks), flush=True)
         shop = stacks["shop"]
         set_storage(shop, "custom")  # as seeded: the demo's partner user database
         sides = list(SIDES)
