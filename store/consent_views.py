@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from . import consents, login_pipeline
@@ -22,6 +23,10 @@ from .consent_forms import ConsentForm
 from .models import Term, TermVersion
 
 logger = logging.getLogger(__name__)
+
+KAKAO_REFUSED = gettext_noop(
+    "Kakao did not confirm the withdrawal; nothing was changed. Please try again."
+)
 
 
 def _safe_next(request: HttpRequest, value: str) -> str:
@@ -155,12 +160,7 @@ def _withdraw(request: HttpRequest, user: Any, term_id: str) -> HttpResponse:
 
             if isinstance(exc, KakaoError):
                 logger.warning("kakao withdrawal failed for user %s: %s", user.pk, exc)
-                messages.error(
-                    request,
-                    _(
-                        "Kakao did not confirm the withdrawal; nothing was changed. Please try again."
-                    ),
-                )
+                messages.error(request, _(KAKAO_REFUSED))
                 return redirect("store:consents")
         raise
     else:
