@@ -98,3 +98,11 @@ def note_missing_consents(ctx: LoginContext) -> None:
     session: Any = getattr(ctx.request, "session", None)
     if session is not None:
         consents.note_missing(session, ctx.user)
+
+
+@login_step(kinds={"signup"})
+def mirror_on_customer(ctx: LoginContext) -> None:
+    """The store-ID signup recorded its consents before the customer row: mirror them."""
+    from django.utils import timezone
+
+    consents.sync_customer_flag(ctx.user, ConsentVia.FORM, timezone.now())

@@ -221,7 +221,7 @@ def record(
                 )
             )
         if any(c.term.kind in AD_KINDS for c in written):
-            _sync_customer_flag(user, via, at)
+            sync_customer_flag(user, via, at)
     if written:
         logger.info(
             "consents of user %s via %s (%s): %s",
@@ -236,8 +236,10 @@ def record(
     return written
 
 
-def _sync_customer_flag(user: Any, via: str, at: datetime) -> None:
-    """``Customer.marketing_consent`` mirrors the records for the code that reads it."""
+def sync_customer_flag(user: Any, via: str, at: datetime) -> None:
+    """``Customer.marketing_consent`` mirrors the records for the code that reads it (a
+    signup through the store's form records before its customer row exists: the
+    ``user_signed_up`` step calls this again)."""
     from .models import Customer
     from .services import customers
 

@@ -70,6 +70,8 @@ PIPELINE: dict[str, tuple[str, ...]] = {
     "user_signed_up": (
         # A signup through the store's form joins with the welcome benefits.
         "store.login_steps.onboard",
+        # Its consents (recorded by the form) onto the new customer row.
+        "store.consent_steps.mirror_on_customer",
     ),
     "social_account_added": (
         # A Kakao account connected from the account page: its Sync data.
