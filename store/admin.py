@@ -154,6 +154,10 @@ class TermAdmin(admin.ModelAdmin):
         # A changed title, text or mandatory flag is a new version: asked again if mandatory.
         consents.publish(obj)
 
+    def delete_model(self, request: HttpRequest, obj: Term) -> None:
+        super().delete_model(request, obj)
+        consents.invalidate_terms()
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Consents refer to the term: unpublish it instead.
         return obj is None or not obj.consents.exists()

@@ -14,6 +14,7 @@ section.
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .app_settings import app_settings
 from .models import (
     MARKETING_KINDS,
     Consent,
@@ -38,6 +40,7 @@ from .models import (
     TermKind,
     TermVersion,
 )
+from .singleton import VersionedCache
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +69,24 @@ class Guardian:
 # --- the terms -----------------------------------------------------------------------------
 
 
+def _build_terms() -> tuple[Term, ...]:
+    return tuple(Term.objects.filter(published=True).order_by("position", "pk"))
+
+
+# Read on every signup, Kakao Sync login and guarded POST: no query while warm.
+_published = VersionedCache(
+    "store:terms:version", _build_terms, lambda: app_settings.SETTINGS_CACHE_TIMEOUT
+)
+
+
 def published_terms() -> list[Term]:
-    return list(Term.objects.filter(published=True).order_by("position", "pk"))
+    """The published terms as customers are asked them (copies: callers may not change
+    the shared ones)."""
+    return [copy.copy(t) for t in _published.get()]
+
+
+def invalidate_terms() -> None:
+    _published.invalidate()
 
 
 def publish(term: Term) -> Term:
@@ -82,6 +101,7 @@ def publish(term: Term) -> Term:
         ):
             term.version = last.version + 1
         term.save()
+        invalidate_terms()
         if last is None or last.version != term.version:
             TermVersion.objects.create(
                 term=term,
@@ -94,7 +114,7 @@ def publish(term: Term) -> Term:
 
 
 def version_published_at(term: Term) -> datetime | None:
-    found = TermVersion.objects.filter(term=term, version=term.version).first()
+    found = TermVersion.objects.filter(term_id=term.pk, version=term.version).first()
     return found.published_at if found is not None else None
 
 
@@ -143,9 +163,7 @@ def session_missing(session: Any, user: Any) -> list[int]:
     (or their versions) changed since: one query per request for the terms, the customer's
     consents only per session and change.
     """
-    if session.get(SESSION_CHECKED) != _mandatory_key(
-        Term.objects.filter(published=True, mandatory=True)
-    ):
+    if session.get(SESSION_CHECKED) != _mandatory_key(published_terms()):
         return note_missing(session, user)
     return list(session.get(SESSION_MISSING, []))
 
@@ -293,7 +311,10 @@ def record_kakao_terms(
         if agreed:
             agreed_at = _parse(kakao.get("agreed_at"))
             since = version_published_at(term)
-            if agreed_at is not None and since is not None and agreed_at < since:
+            # Kakao's times are to the second.
+            if agreed_at is not None and since is not None and agreed_at < since.replace(
+                microsecond=0
+            ):
                 continue  # agreed to an earlier version: the shop asks this one
         elif term.mandatory:
             continue  # Kakao lost a required term: the login asks it again

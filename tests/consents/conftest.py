@@ -47,6 +47,7 @@ def publish(kind: str, title: str, *, mandatory: bool = False, tag: str = "", po
 def terms(db: Any) -> dict[str, Term]:
     """The migration's Korean drafts stay unpublished; these are the shop's published terms."""
     Term.objects.filter(consents__isnull=True).update(published=False)
+    consents.invalidate_terms()
     return {
         "tos": publish("tos", "Terms of service", mandatory=True, tag="terms_of_service", pos=1),
         "privacy": publish(
