@@ -100,7 +100,7 @@ def _rows(user: Any) -> list[dict[str, Any]]:
 
 
 def _date(value: Any) -> str:
-    return str(formats.date_format(timezone.localtime(value), "DATETIME_FORMAT"))
+    return str(formats.date_format(timezone.localtime(value), "Y-m-d H:i"))
 
 
 @login_required
