@@ -312,8 +312,10 @@ def record_kakao_terms(
             agreed_at = _parse(kakao.get("agreed_at"))
             since = version_published_at(term)
             # Kakao's times are to the second.
-            if agreed_at is not None and since is not None and agreed_at < since.replace(
-                microsecond=0
+            if (
+                agreed_at is not None
+                and since is not None
+                and agreed_at < since.replace(microsecond=0)
             ):
                 continue  # agreed to an earlier version: the shop asks this one
         elif term.mandatory:

@@ -382,7 +382,9 @@ class Term(models.Model):
 class TermVersion(models.Model):
     """The text of a term as one version said it (kept for the consents given to it)."""
 
-    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="versions")
+    # A term with consents cannot be deleted (Consent.term protects it); its versions go
+    # with a draft that nobody agreed to.
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="versions")
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"))

@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
                 ('text', models.TextField(verbose_name='text')),
                 ('mandatory', models.BooleanField(verbose_name='mandatory')),
                 ('published_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='published')),
-                ('term', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='store.term')),
+                ('term', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='store.term')),
             ],
             options={
                 'verbose_name': 'term version',

@@ -50,9 +50,7 @@ def terms(db: Any) -> dict[str, Term]:
     consents.invalidate_terms()
     return {
         "tos": publish("tos", "Terms of service", mandatory=True, tag="terms_of_service", pos=1),
-        "privacy": publish(
-            "privacy", "Personal data", mandatory=True, tag="privacy_policy", pos=2
-        ),
+        "privacy": publish("privacy", "Personal data", mandatory=True, tag="privacy_policy", pos=2),
         "email": publish("marketing_email", "Ads by e-mail", tag="marketing", pos=3),
         "night": publish("marketing_night", "Ads at night", pos=4),
     }

@@ -50,7 +50,10 @@ def test_a_new_version_of_a_mandatory_term_is_asked_at_the_next_login(client, te
     assert ("tos", 2, True, "form", "consents_page") in record_of(user)
     # The earlier version's consent is kept, with its text.
     assert user.store_consents.filter(term=tos, version=1, agreed=True, current=False).exists()
-    assert "The text of Terms of service." in client.get(f"/terms/{tos.pk}/?version=1").content.decode()
+    assert (
+        "The text of Terms of service."
+        in client.get(f"/terms/{tos.pk}/?version=1").content.decode()
+    )
     done = client.post("/account/delete/", {"confirm": "on"})
     assert done.status_code == 302 and not done["Location"].startswith("/account/consents/")
 

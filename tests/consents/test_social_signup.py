@@ -31,9 +31,7 @@ def provider_on(enable_provider):
                 "private_key": apple_key(),
                 "secret": "",
             }
-        return enable_provider(
-            provider, signup_fields={**DEFAULT_SIGNUP_RULES, **rules}, **extra
-        )
+        return enable_provider(provider, signup_fields={**DEFAULT_SIGNUP_RULES, **rules}, **extra)
 
     return on
 

@@ -103,7 +103,10 @@ def test_the_two_year_command_mails_exactly_those_due(terms, mailoutbox):
     confirmed = make("confirmed", "c@example.com")
     with_ads(confirmed, terms, at=now - timedelta(days=1000))
     ConsentNotice.objects.create(
-        user=confirmed, kind="confirmation", sent_to="c@example.com", sent_at=now - timedelta(days=300)
+        user=confirmed,
+        kind="confirmation",
+        sent_to="c@example.com",
+        sent_at=now - timedelta(days=300),
     )
     call_command("confirm_consents")
     assert [m.to for m in mailoutbox] == [["due@example.com"]]
