@@ -147,7 +147,9 @@ def _mandatory_key(terms: Iterable[Term]) -> list[list[int]]:
 def note_missing(session: Any, user: Any) -> list[int]:
     """Read and note on the session what mandatory consents ``user`` lacks (at login)."""
     terms = published_terms()
-    missing = [t.pk for t in missing_mandatory(user, terms)]
+    # No mandatory term published: nothing to read (a login costs no query for it).
+    mandatory = [t for t in terms if t.mandatory]
+    missing = [t.pk for t in missing_mandatory(user, mandatory)] if mandatory else []
     session[SESSION_CHECKED] = _mandatory_key(terms)
     if missing:
         session[SESSION_MISSING] = missing

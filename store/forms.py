@@ -15,6 +15,15 @@ class StoreSettingsForm(forms.ModelForm):
         model = StoreSettings
         fields = ["name", "age_restricted", "under_14_policy", "welcome_points", "welcome_coupon"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "under_14_policy" in self.fields:
+            # Left out (an older config file, a form without it): the current choice stays.
+            self.fields["under_14_policy"].required = False
+
+    def clean_under_14_policy(self) -> str:
+        return str(self.cleaned_data.get("under_14_policy") or self.instance.under_14_policy)
+
     def clean_welcome_points(self) -> int:
         value = self.cleaned_data["welcome_points"]
         if value is not None and value > 1_000_000:
