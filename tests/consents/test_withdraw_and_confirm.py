@@ -117,3 +117,12 @@ def test_the_two_year_command_mails_exactly_those_due(terms, mailoutbox):
     call_command("confirm_consents")  # recorded: nobody twice
     assert len(mailoutbox) == 1
     assert Consent.objects.filter(user=due, current=True).count() == 3
+
+
+def test_the_audience_is_built_from_the_record_only(terms, sync_on):
+    # A customer flag set by other code, with no consent recorded, does not put anyone in.
+    user = make_kakao_customer(1002)
+    user.customer.__class__.objects.filter(user=user).update(marketing_consent=True)
+    assert audience.audience("moment").count() == 0
+    consents.record(user, {terms["email"]: True}, via="kakao", channel="kakao_sync", notify=False)
+    assert [m.user_id for m in audience.audience("moment")] == [user.pk]
