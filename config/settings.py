@@ -124,9 +124,10 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_ADAPTER = "sociallogin.adapter.SocialAccountAdapter"
 ACCOUNT_ADAPTER = "keymap.adapter.AccountAdapter"
+# The store's terms on every signup form (allauth's and its social one build on it), and
+# the store's signup fields on allauth headless's social signup (store.E030, sociallogin.E030).
+ACCOUNT_SIGNUP_FORM_CLASS = "store.consent_forms.StoreSignupForm"
 SOCIALACCOUNT_FORMS = {"signup": "sociallogin.forms.SocialSignupForm"}
-# allauth headless's social signup: the store's signup fields too (sociallogin.E030).
-ACCOUNT_SIGNUP_FORM_CLASS = "sociallogin.headless_signup.StoreSignupFields"
 # Development: SOCIALLOGIN_SANDBOX_URL, KAKAOSYNC_AUTH_BASE_URL and KAKAOSYNC_API_BASE_URL
 # are read from the environment by the apps themselves (devtools.sandboxes).
 

@@ -1,8 +1,9 @@
 """The ad audience: Kakao Sync customers who may receive Kakao Moment / Talk Channel ads.
 
 A customer is in it while they joined through Kakao Sync, are still linked to the Kakao
-app, and consent to marketing; for the channel audience they have also added the channel.
-Withdrawn consent, a blocked channel, an unlink or a deleted account take them out.
+app, and their consent record (``store.Consent``, current) agrees to one of the store's
+advertising terms; for the channel audience they have also added the channel. Withdrawn
+consent, a blocked channel, an unlink or a deleted account take them out.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Literal
 
 from django.db.models import QuerySet
 
+from store.consents import consents_to_ads
+
 from .models import ChannelStatus, KakaoSyncMember
 
 Kind = Literal["moment", "channel"]
@@ -22,10 +25,10 @@ KINDS: tuple[Kind, ...] = ("moment", "channel")
 
 def audience(kind: Kind = "moment") -> QuerySet[KakaoSyncMember]:
     qs = KakaoSyncMember.objects.filter(
+        consents_to_ads(),
         joined_via_sync=True,
         unlinked_at__isnull=True,
         user__is_active=True,
-        user__customer__marketing_consent=True,
         user__customer__deleted_at__isnull=True,
     )
     if kind == "channel":
@@ -40,7 +43,7 @@ def counts() -> dict[str, int]:
         "moment": audience("moment").count(),
         "channel": audience("channel").count(),
         "channel_blocked": synced.filter(channel_status=ChannelStatus.BLOCKED).count(),
-        "no_marketing": synced.filter(user__customer__marketing_consent=False).count(),
+        "no_marketing": synced.exclude(consents_to_ads()).count(),
     }
 
 

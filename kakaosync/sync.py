@@ -22,6 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from store import consents
 from store.services import customers
 
 from . import client
@@ -248,6 +249,9 @@ def store(
             KakaoSyncMember.objects.filter(pk=member.pk).update(**fields)
             for key, value in fields.items():
                 setattr(member, key, value)
+        # Kakao's answer for the tags it showed is the customer's answer to the store's
+        # terms with those tags (store.consents, their one writer).
+        consents.record_kakao_terms(user, data.get("terms", []))
         if marketing is not None and not is_signup:
             # A signup wrote Kakao's consent with the customer row (the login pipeline's
             # changes); a returning login states it again, and the newest statement wins.

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django.db import transaction
 from django.urls import reverse
 
+from store import consents
 from store.services import customers
 
 from . import client
@@ -109,16 +110,39 @@ def _set_agreed(member: KakaoSyncMember, tags: set[str], agreed: bool) -> list[d
     return terms
 
 
-def apply_withdrawn(member: KakaoSyncMember, tags: set[str], config: SyncConfig) -> None:
+def apply_withdrawn(
+    member: KakaoSyncMember,
+    tags: set[str],
+    config: SyncConfig,
+    *,
+    via: str = "kakao",
+    channel: str = "kakao",
+) -> None:
     """Record consents withdrawn (at Kakao or here) on the member and the customer."""
     member.terms = _set_agreed(member, tags, agreed=False)
     KakaoSyncMember.objects.filter(pk=member.pk).update(terms=member.terms)
+    withdrawn = [t for t in consents.published_terms() if t.kakao_tag in tags and not t.mandatory]
+    if withdrawn:
+        consents.record(member.user, dict.fromkeys(withdrawn, False), via=via, channel=channel)
     if tags & config.marketing_tags:
         # Out of the ad audience: it is read from the customer's marketing consent.
         customers.set_marketing_consent(member.user, False, source="kakao_sync")
 
 
-def withdraw(user: Any, tags: list[str]) -> list[str]:
+def holds_revocable(user: Any, tag: str) -> bool:
+    """Whether Kakao holds the linked member's revocable agreement to ``tag``."""
+    member = KakaoSyncMember.objects.filter(user=user).first()
+    if member is None or not member.is_linked:
+        return False
+    return any(
+        isinstance(t, dict) and t.get("tag") == tag and t.get("agreed") and t.get("revocable")
+        for t in member.terms
+    )
+
+
+def withdraw(
+    user: Any, tags: list[str], *, via: str = "form", channel: str = "kakao_consents_page"
+) -> list[str]:
     """Withdraw the member's consent to ``tags`` at Kakao, then here (one transaction).
 
     Kakao's revoke call takes the admin key with the member's app user ID, so the shop
@@ -139,6 +163,6 @@ def withdraw(user: Any, tags: list[str]) -> list[str]:
         admin_key=str(config.admin_key), user_id=member.kakao_user_id, tags=tags
     )
     with transaction.atomic():
-        apply_withdrawn(member, set(revoked), config)
+        apply_withdrawn(member, set(revoked), config, via=via, channel=channel)
     logger.info("kakao terms %s withdrawn for user %s", ",".join(revoked), user.pk)
     return revoked

@@ -210,6 +210,10 @@ class SocialSignupForm(AllauthSocialSignupForm):
                 self.fields[name].required = rule == Rule.REQUIRED
         if "marketing_consent" in self.fields:
             self.fields["marketing_consent"].required = False
+        if getattr(self, "consent_terms", None):
+            # The store's published, versioned terms (store.consent_forms, this form's base)
+            # are asked instead of the one unversioned checkbox, never hidden.
+            self.fields.pop("terms_agreement", None)
         for name in ("name", "phone", "birthday", "gender", "address"):
             field = self.fields.get(name)
             if field is not None and not field.required:

@@ -18,7 +18,8 @@ from typing import Any
 
 from django import forms
 
-PATH = "sociallogin.headless_signup.StoreSignupFields"
+# The setting names the store's signup form, which builds on this class.
+PATH = "store.consent_forms.StoreSignupForm"
 
 
 class StoreSignupFields(forms.Form):

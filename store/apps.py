@@ -33,6 +33,12 @@ class StoreConfig(AppConfig):
         registry.register_config_section(StoreSection())
         registry.register_join_channel(JoinChannel.STORE, _("Store ID"))
         checks.register(login_pipeline.check_pipeline)
+        from . import consent_checks, consent_views
+
+        checks.register(consent_checks.check_consents)
+        registry.register_request_guard(
+            "store.required_consents", view=consent_views.required_consents_first
+        )
         login_steps.connect()
         request_started.connect(singleton.begin_request, dispatch_uid="store.settings_versions")
         request_finished.connect(singleton.end_request, dispatch_uid="store.settings_versions")

@@ -46,6 +46,8 @@ PIPELINE: dict[str, tuple[str, ...]] = {
         "kakaosync.login_steps.claimed_account_to_ownership",
         # A user-ID session connects no social account.
         "keymap.login_steps.refuse_user_id_connect",
+        # A new account joining without the "finish joining" form: the store's terms first.
+        "store.consent_steps.ask_before_joining",
         # The partner's social-login webhook; a linked customer is logged in as such.
         "keymap.login_steps.ask_partner",
     ),
@@ -62,10 +64,14 @@ PIPELINE: dict[str, tuple[str, ...]] = {
         "sociallogin.login_steps.keep_signup_details",
         # Kakao Sync's terms and channel: the new member's row.
         "kakaosync.login_steps.store_signup_sync_data",
+        # The consents the form (or the terms page before it) was given.
+        "store.consent_steps.record_signup_consents",
     ),
     "user_signed_up": (
         # A signup through the store's form joins with the welcome benefits.
         "store.login_steps.onboard",
+        # Its consents (recorded by the form) onto the new customer row.
+        "store.consent_steps.mirror_on_customer",
     ),
     "social_account_added": (
         # A Kakao account connected from the account page: its Sync data.
@@ -76,6 +82,8 @@ PIPELINE: dict[str, tuple[str, ...]] = {
         "kakaosync.login_steps.refuse_outside_kakao",
         # Terms, marketing consent and channel onto the customer; missing terms noted.
         "kakaosync.login_steps.store_sync_data",
+        # Mandatory consents the customer lacks (a new term or version): noted, then asked.
+        "store.consent_steps.note_missing_consents",
         # User ID < password or social: what the session may open; the JWT's type.
         "store.login_steps.record_login_strength",
         # A user-ID join gets its welcome benefits at its first stronger login.

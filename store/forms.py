@@ -7,19 +7,44 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CouponTemplate, StoreSettings
+from .models import MARKETING_KINDS, CouponTemplate, StoreSettings, Term
 
 
 class StoreSettingsForm(forms.ModelForm):
     class Meta:
         model = StoreSettings
-        fields = ["name", "age_restricted", "welcome_points", "welcome_coupon"]
+        fields = ["name", "age_restricted", "under_14_policy", "welcome_points", "welcome_coupon"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "under_14_policy" in self.fields:
+            # Left out (an older config file, a form without it): the current choice stays.
+            self.fields["under_14_policy"].required = False
+
+    def clean_under_14_policy(self) -> str:
+        return str(self.cleaned_data.get("under_14_policy") or self.instance.under_14_policy)
 
     def clean_welcome_points(self) -> int:
         value = self.cleaned_data["welcome_points"]
         if value is not None and value > 1_000_000:
             raise forms.ValidationError(_("Welcome points cannot exceed 1,000,000."))
         return value
+
+
+class TermForm(forms.ModelForm):
+    class Meta:
+        model = Term
+        fields = ["kind", "title", "text", "mandatory", "kakao_tag", "published", "position"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("mandatory") and data.get("kind") in MARKETING_KINDS:
+            # Network Act art. 50, PIPA art. 22: refusing advertising never refuses the service.
+            self.add_error("mandatory", _("Consent to advertising can never be mandatory."))
+        return data
+
+    def clean_kakao_tag(self) -> str:
+        return str(self.cleaned_data.get("kakao_tag") or "").strip()
 
 
 class CouponTemplateForm(forms.ModelForm):

@@ -85,6 +85,11 @@ class HostAdapter:
     def account_url(self, request: HttpRequest | None) -> str:
         return _reverse_or("commerce:account", self.home_url(request))
 
+    def consents_url(self, request: HttpRequest | None) -> str:
+        """The customer's consents page (link it from the host's account page); mails about
+        consents point here too."""
+        return reverse("store:consents")
+
     def base_template(self, request: HttpRequest | None) -> str:
         """The template that the plugin's pages and allauth's pages extend."""
         return "store/base.html"

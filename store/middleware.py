@@ -38,6 +38,8 @@ GUARDS: tuple[str, ...] = (
     "store_oscar.oscar_views",
     # A Kakao Sync member lacking a required term added later agrees to it before any POST.
     "kakaosync.required_terms",
+    # A customer lacking a mandatory consent (a new term or version) agrees before any POST.
+    "store.required_consents",
     # A user-ID-only session opens an allow-list of views; a service's WeakLogin sends it on
     # to the stronger login.
     "keymap.user_id_session",

@@ -43,6 +43,19 @@ class StoreSettings(SingletonModel):
         related_name="+",
         help_text=_("Coupon every new customer receives, whatever the way they joined."),
     )
+    under_14_policy = models.CharField(
+        _("customers under 14"),
+        max_length=10,
+        choices=[
+            ("refuse", _("Refuse: only customers aged 14 or older may join")),
+            ("guardian", _("Accept with the consent of a legal guardian")),
+        ],
+        default="refuse",
+        help_text=_(
+            "The Personal Information Protection Act (art. 22-2) asks for a legal guardian's "
+            "consent to process the personal data of a child under 14."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -299,3 +312,192 @@ class AccountTakeover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_repr} ({self.created_at:%Y-%m-%d})"
+
+
+# --- terms and consents (store.consents is their one writer) -------------------------------
+
+
+class TermKind(models.TextChoices):
+    TERMS_OF_SERVICE = "tos", _("Terms of service")
+    PRIVACY = "privacy", _("Collection and use of personal data")
+    THIRD_PARTY = "third_party", _("Provision of personal data to third parties")
+    MARKETING_EMAIL = "marketing_email", _("Advertising by e-mail")
+    MARKETING_SMS = "marketing_sms", _("Advertising by text message")
+    MARKETING_PUSH = "marketing_push", _("Advertising by app push")
+    MARKETING_NIGHT = "marketing_night", _("Advertising between 21:00 and 08:00")
+    OTHER = "other", _("Other")
+
+
+# The kinds that are consent to advertising (Network Act art. 50): never mandatory.
+MARKETING_KINDS = frozenset(
+    {
+        TermKind.MARKETING_EMAIL,
+        TermKind.MARKETING_SMS,
+        TermKind.MARKETING_PUSH,
+        TermKind.MARKETING_NIGHT,
+    }
+)
+
+
+class Term(models.Model):
+    """One of the store's terms, as customers are asked it now.
+
+    Changing its title or text publishes a new version (``TermVersion``); the consents
+    given to the earlier one keep their version and its text.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=TermKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    mandatory = models.BooleanField(
+        _("mandatory"),
+        default=False,
+        help_text=_("A customer cannot join without agreeing. Advertising is never mandatory."),
+    )
+    kakao_tag = models.CharField(
+        _("Kakao Sync tag"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The tag of the same term on Kakao's consent screen (Kakao Sync): Kakao's "
+            "answer for it counts as the customer's answer here."
+        ),
+    )
+    published = models.BooleanField(
+        _("published"), default=False, help_text=_("Asked of customers while published.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms and consents")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(
+                    kind__in=[
+                        "marketing_email",
+                        "marketing_sms",
+                        "marketing_push",
+                        "marketing_night",
+                    ],
+                    mandatory=True,
+                ),
+                name="store_term_marketing_not_mandatory",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    @property
+    def is_marketing(self) -> bool:
+        return self.kind in MARKETING_KINDS
+
+
+class TermVersion(models.Model):
+    """The text of a term as one version said it (kept for the consents given to it)."""
+
+    # A term with consents cannot be deleted (Consent.term protects it); its versions go
+    # with a draft that nobody agreed to.
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    mandatory = models.BooleanField(_("mandatory"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("term version")
+        verbose_name_plural = _("term versions")
+        ordering = ["term", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "version"], name="store_term_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+
+class ConsentVia(models.TextChoices):
+    FORM = "form", _("The shop's form")
+    KAKAO = "kakao", _("Kakao's consent screen")
+    PARTNER = "partner", _("The partner")
+    ADMIN = "admin", _("The admin")
+    GUARDIAN = "guardian", _("A legal guardian, on the shop's form")
+
+
+class Consent(models.Model):
+    """One statement of a customer about one term: agreed or withdrawn, when, through what.
+
+    Append-only; ``current`` marks the latest statement per customer and term. Written only
+    by ``store.consents.record``.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="store_consents",
+    )
+    term = models.ForeignKey(
+        Term, verbose_name=_("term"), on_delete=models.PROTECT, related_name="consents"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    agreed = models.BooleanField(_("agreed"))
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    via = models.CharField(_("through"), max_length=10, choices=ConsentVia.choices)
+    # Where it was asked: "signup", "social:naver", "kakao_sync", "host", "consents_page", ...
+    channel = models.CharField(_("where"), max_length=40, blank=True)
+    current = models.BooleanField(_("current"), default=True)
+    # A child under 14 joined with a guardian's consent (PIPA art. 22-2): who gave it.
+    guardian_name = models.CharField(_("guardian"), max_length=100, blank=True)
+    guardian_contact = models.CharField(_("guardian's contact"), max_length=254, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "term"],
+                condition=Q(current=True),
+                name="store_consent_one_current",
+            )
+        ]
+        indexes = [models.Index(fields=["term", "agreed", "current"])]
+
+    def __str__(self) -> str:
+        state = _("agreed") if self.agreed else _("withdrawn")
+        return f"{self.term.title} v{self.version}: {state}"
+
+
+class ConsentNotice(models.Model):
+    """A notice mailed to a customer about their consents: the result of a statement
+    (Network Act art. 50(7)) or the two-yearly confirmation (art. 50(8))."""
+
+    class Kind(models.TextChoices):
+        RESULT = "result", _("Result of a consent or withdrawal")
+        CONFIRMATION = "confirmation", _("Two-yearly confirmation")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="store_consent_notices",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    sent_to = models.CharField(_("sent to"), max_length=254)
+    # [{"term": id, "title", "version", "agreed", "at"}]: what the notice said.
+    summary = models.JSONField(_("what it said"), default=list)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent notice")
+        verbose_name_plural = _("consent notices")
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.sent_at:%Y-%m-%d}"

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from kakaosync import audience
 from kakaosync.models import KakaoSyncMember
-from store.models import Customer
+from store import consents
+from store.models import Customer, Term
 from store.services.customers import delete_account
 
 from .conftest import ADMIN_KEY
@@ -19,9 +20,18 @@ from .test_webhooks import make_kakao_customer
 pytestmark = pytest.mark.django_db
 
 
+def ad_term():
+    # The audience is read from the consent record (store.Consent), never a flag.
+    term = Term.objects.filter(kind="marketing_email", published=True).first()
+    return term or consents.publish(
+        Term(kind="marketing_email", title="Ads", text="Ads by e-mail", published=True)
+    )
+
+
 def member(uid, *, marketing=True, channel="NONE", phone="", phone_consented=False, sync=True):
     user = make_kakao_customer(uid, email=f"{uid}@example.com")
-    Customer.objects.filter(user=user).update(marketing_consent=marketing, phone=phone)
+    Customer.objects.filter(user=user).update(phone=phone)
+    consents.record(user, {ad_term(): marketing}, via="kakao", channel="test", notify=False)
     KakaoSyncMember.objects.filter(user=user).update(
         channel_status=channel, phone_consented=phone_consented, joined_via_sync=sync
     )
@@ -62,7 +72,7 @@ def test_withdrawn_consent_and_blocked_channel_leave_the_audience(client, popula
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.get(socialaccount__uid="1")
-    Customer.objects.filter(user=user).update(marketing_consent=False)
+    consents.record(user, {ad_term(): False}, via="form", channel="test", notify=False)
     assert 1 not in [m.kakao_user_id for m in audience.audience("moment")]
     resp = client.post(
         "/kakaosync/webhooks/channel/",

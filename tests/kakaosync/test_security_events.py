@@ -73,7 +73,14 @@ def test_unlink_events_end_the_kakao_link(kakao, event):
 def test_consent_withdrawn_updates_terms_and_the_ad_audience(kakao):
     user = make_kakao_customer(1001)
     KakaoSyncMember.objects.filter(user=user).update(terms=MARKETING_TERMS)
-    Customer.objects.filter(user=user).update(marketing_consent=True)
+    from store import consents
+    from store.models import Term
+
+    # The store's advertising term that Kakao's "marketing" tag stands for.
+    term = consents.publish(
+        Term(kind="marketing_sms", title="Ads", text="t", kakao_tag="marketing", published=True)
+    )
+    consents.record(user, {term: True}, via="kakao", channel="kakao_sync", notify=False)
     assert audience.audience("moment").count() == 1
     status, _text, _set = kakao.send_security_event(
         1001, "user-scope-withdraw", {"scopes": ["marketing"]}
@@ -83,6 +90,8 @@ def test_consent_withdrawn_updates_terms_and_the_ad_audience(kakao):
     assert terms["marketing"]["agreed"] is False and terms["terms_of_service"]["agreed"]
     assert not Customer.objects.get(user=user).marketing_consent
     assert audience.audience("moment").count() == 0
+    withdrawn = consents.current(user)[term.pk]
+    assert (withdrawn.agreed, withdrawn.via) == (False, "kakao")
 
 
 def test_profile_change_is_marked_for_the_next_login(kakao):

@@ -84,8 +84,16 @@ def test_a_term_added_while_logged_in_is_caught_on_the_next_post(
 
 
 def test_withdrawing_marketing_in_the_shop_revokes_it_at_kakao(client, sync_on, use_kakao_sandbox):
+    from store import consents
+    from store.models import Term
+
+    # The audience reads the store's consent record; Kakao's "marketing" tag feeds it.
+    ads = consents.publish(
+        Term(kind="marketing_sms", title="Ads", text="t", kakao_tag="marketing", published=True)
+    )
     sandbox = use_kakao_sandbox
     user = _join(client, sandbox)
+    assert consents.current(user)[ads.pk].via == "kakao"
     assert audience.audience("moment").count() == 1
     page = client.get("/kakaosync/consents/")
     assert b'data-testid="withdraw-marketing"' in page.content
@@ -97,6 +105,7 @@ def test_withdrawing_marketing_in_the_shop_revokes_it_at_kakao(client, sync_on, 
     assert terms["marketing"]["agreed"] is False
     assert not Customer.objects.get(user=user).marketing_consent
     assert audience.audience("moment").count() == 0
+    assert not consents.current(user)[ads.pk].agreed
 
 
 def test_a_required_term_cannot_be_withdrawn_and_kakao_faults_change_nothing(

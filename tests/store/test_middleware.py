@@ -137,9 +137,15 @@ def test_the_guards_run_in_the_order_store_keeps() -> None:
     from keymap.middleware import end_revoked_session, user_id_session_view, weak_login_exception
     from sociallogin.last_used import set_last_used_cookie
     from sociallogin.middleware import provider_error_page
+    from store.consent_views import required_consents_first
 
     ours = StoreMiddleware(lambda request: HttpResponse())
     assert ours._on_request == (end_revoked_session,)
-    assert ours._on_view == (kakao_only_in_app, required_terms_first, user_id_session_view)
+    assert ours._on_view == (
+        kakao_only_in_app,
+        required_terms_first,
+        required_consents_first,
+        user_id_session_view,
+    )
     assert ours._on_response == (set_last_used_cookie,)
     assert ours._on_exception == (weak_login_exception, provider_error_page)

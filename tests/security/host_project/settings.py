@@ -75,6 +75,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 ACCOUNT_ADAPTER = "keymap.adapter.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "sociallogin.adapter.SocialAccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "store.consent_forms.StoreSignupForm"
 SOCIALACCOUNT_FORMS = {"signup": "sociallogin.forms.SocialSignupForm"}
 
 LOGIN_URL = "host:login"

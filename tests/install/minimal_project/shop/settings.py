@@ -67,5 +67,6 @@ LANGUAGES = [("ko", "Korean"), ("en", "English")]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = ["store.W002"]
 SOCIALACCOUNT_ADAPTER = "sociallogin.adapter.SocialAccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "store.consent_forms.StoreSignupForm"
 SOCIALACCOUNT_FORMS = {"signup": "sociallogin.forms.SocialSignupForm"}
 ACCOUNT_ADAPTER = "keymap.adapter.AccountAdapter"

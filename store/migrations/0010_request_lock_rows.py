@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('store', '0007_user_ids_of_any_primary_key_type'),
+        ('store', '0009_default_terms'),
     ]
 
     operations = [
