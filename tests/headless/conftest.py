@@ -9,6 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import Client
 
+# allauth.urls drops its HTML views for good if it is first imported while a test has
+# HEADLESS_ONLY on (test_headless_only.py); importing the demo's URLs here, at collection,
+# builds it as the other tests of this process need it.
+import config.urls  # noqa: F401
 from kakaosync.models import KakaoSyncSettings, invalidate_settings
 from sociallogin.models import ProviderSettings
 from tests.kakaosync.conftest import (  # noqa: F401 - fixtures
