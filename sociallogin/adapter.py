@@ -173,6 +173,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             # Login and callback URLs of a provider that is off, age-restricted or
             # filtered out for this browser: a clear page, not allauth's DoesNotExist.
             raise ImmediateHttpResponse(policy.unavailable_response(request, provider, reason))
+        if client_id is not None:
+            # A lookup by client ID (headless token login) wants the app that issued the
+            # token: a provider that is off has none. The named-only provider below would
+            # carry another client ID, which allauth's headless input answers with a 500.
+            raise SocialApp.DoesNotExist()
         # Elsewhere (a customer's list of connected accounts) the provider is only named.
         config = configs_for(request)[provider]
         return cls(request, app=SocialApp(provider=provider, client_id=config.client_id))
