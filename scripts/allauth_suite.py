@@ -3,7 +3,7 @@
 
     python scripts/allauth_suite.py            # allauth's suite, plugin installed
     python scripts/allauth_suite.py --baseline # allauth's suite on allauth's own settings
-    python scripts/allauth_suite.py -n 2 -- -k facebook   # extra pytest arguments after --
+    python scripts/allauth_suite.py -- tests/apps/socialaccount/test_signup.py  # pytest args
 
 allauth's tests are not in its wheel: the sdist of exactly ``ALLAUTH_VERSION`` is downloaded
 once into the cache directory (``$ALLAUTH_SUITE_CACHE``, else ``var/allauth-suite`` in this
@@ -162,7 +162,8 @@ def run_suite(
     cmd += ["-q", "--no-header", "-p", "no:warnings", f"--ds={settings}"]
     if workers != "0":
         cmd += ["-n", workers]
-    cmd += ["tests/", *extra]
+    # The whole suite, unless the extra arguments name its tests themselves.
+    cmd += extra if any(a.startswith("tests/") for a in extra) else ["tests/", *extra]
     proc = subprocess.run(cmd, cwd=source, env=env, stdout=subprocess.PIPE, text=True)
     if not report.exists():
         sys.stdout.write(proc.stdout[-5000:])
