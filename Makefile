@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: demo test install lint typecheck test-sqlite test-oscar test-postgres bench messages \
-	clean system-packages stack bench-load
+	clean system-packages stack bench-load test-allauth
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,8 +46,13 @@ test-oscar: $(STAMP)
 test-postgres: $(STAMP)
 	$(PY) scripts/with_postgres.py $(PY) -m pytest -n 2 -p no:cacheprovider -m "not e2e and not slow and not oscar"
 
+# django-allauth's own test suite with the plugin installed (scripts/allauth_suite.py): only
+# the failures listed with their README policy in scripts/allauth_suite_expected.toml.
+test-allauth: $(STAMP)
+	$(PY) scripts/allauth_suite.py -n 2
+
 test: system-packages
-	$(MAKE) lint typecheck test-sqlite test-oscar test-postgres
+	$(MAKE) lint typecheck test-sqlite test-oscar test-postgres test-allauth
 
 bench: $(STAMP)
 	$(PY) bench/run.py

@@ -176,6 +176,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             raise ImmediateHttpResponse(policy.unavailable_response(request, provider, reason))
         # Elsewhere (a customer's list of connected accounts) the provider is only named.
         config = configs_for(request)[provider]
+        if client_id is not None and client_id != config.client_id:
+            # A lookup by another client ID (a headless token login) has no app here, as
+            # allauth's own lookup would say: a provider carrying the shop's client ID
+            # instead is a mismatch that allauth's headless input answers with a 500.
+            raise SocialApp.DoesNotExist()
         return cls(request, app=SocialApp(provider=provider, client_id=config.client_id))
 
     def _get_host_provider(self, request: HttpRequest, provider: str, client_id: str | None) -> Any:

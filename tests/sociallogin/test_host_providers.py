@@ -160,3 +160,23 @@ def test_openid_connect_app_is_found_by_its_provider_id(rf: Any, kakao: Any, oid
     store.save()
     fresh = rf.get("/")
     assert adapter.list_providers(fresh) == []
+
+
+@pytest.mark.parametrize("switched_on", [False, True])
+def test_headless_token_login_with_another_client_id_is_an_invalid_token(
+    client: Any, enable_provider: Any, switched_on: bool
+) -> None:
+    # allauth's headless token login looks the app up by the token's client ID. Google off
+    # (or on with another client ID) has no such app: "invalid token", not a 500.
+    enable_provider("google", enabled=switched_on)
+    resp = client.post(
+        "/_allauth/app/v1/auth/provider/token",
+        data={
+            "provider": "google",
+            "process": "login",
+            "token": {"client_id": "not-the-shops", "id_token": "it"},
+        },
+        content_type="application/json",
+    )
+    assert resp.status_code == 400, resp.content[:500]
+    assert resp.json()["errors"][0]["code"] == "invalid_token"
