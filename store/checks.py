@@ -23,9 +23,8 @@ def check_secrets_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
                 Warning(
                     "STORE_SECRETS_KEY is not set; secrets at rest use a key derived from "
                     "SECRET_KEY, which is only acceptable for development.",
-                    hint="Set STORE_SECRETS_KEY (e.g. the output of "
-                    "`python -c 'from cryptography.fernet import Fernet; "
-                    "print(Fernet.generate_key().decode())'`).",
+                    hint="Set STORE_SECRETS_KEY to the output of "
+                    "`python manage.py store_secrets_key` (a new Fernet key).",
                     id="store.W001",
                 )
             ]
@@ -33,7 +32,8 @@ def check_secrets_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
             Error(
                 "STORE_SECRETS_KEY is not set: provider secrets, admin keys and webhook "
                 "secrets cannot be stored encrypted.",
-                hint="Set STORE_SECRETS_KEY in your settings or environment. Several "
+                hint="Set STORE_SECRETS_KEY in your settings or environment to the output "
+                "of `python manage.py store_secrets_key` (a new Fernet key). Several "
                 "comma-separated keys allow rotation; the first one encrypts.",
                 id="store.E001",
             )

@@ -1,27 +1,27 @@
 """The Oscar leg's shop: built once per run (wheel, virtualenv, project, data), served by
 ``runserver`` on loopback against the Kakao sandbox and the partner sandbox.
 
-``STORE_OSCAR_VENV=/path/to/venv`` reuses a virtualenv that already has the plugin and the
-``[oscar]`` extra (to iterate on the tests); by default the wheel is built and installed.
+The virtualenv is the run's shared one (``host_shop.shared_python``, also used by
+``tests/hosts/``). ``STORE_OSCAR_VENV=/path/to/venv`` reuses a virtualenv that already has
+the plugin and the ``[oscar]`` extra (to iterate on the tests); by default the wheel is
+built and installed, once per run.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ..wheel import build_wheel
 from .host_shop import (
     HostShop,
     base_env,
     create_project,
     free_port,
-    make_venv,
+    shared_python,
     start_server,
 )
 from .sandboxes import partner_webhooks, start_kakao_sandbox, start_partner_sandbox
@@ -49,11 +49,7 @@ def oscar_shop(
     tmp_path_factory: pytest.TempPathFactory, kakao_sandbox: Any, partner_sandbox: Any
 ) -> Iterator[Any]:
     where = tmp_path_factory.mktemp("oscar")
-    reuse = os.environ.get("STORE_OSCAR_VENV")
-    if reuse:
-        python = Path(reuse) / "bin" / "python"
-    else:
-        python = make_venv(where / "venv", build_wheel(where / "dist"))
+    python = shared_python(tmp_path_factory)
     shop: HostShop = create_project(python, where / "frobshop", base_env(kakao_sandbox.base_url))
     shop.manage("migrate", "-v0")
     shop.manage("oscar_populate_countries")
