@@ -289,3 +289,63 @@ def check_user_model(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
         for setting, missing in needed
         if missing
     ]
+
+
+def unmounted_urls(names: Any) -> list[str]:
+    """The URL names of ``names`` that do not reverse: their ``urls`` module is not included
+    in ``ROOT_URLCONF`` (a promise's page or webhook would be a 404, or a 500 where the plugin
+    redirects to it)."""
+    from django.urls import NoReverseMatch, reverse
+
+    missing = []
+    for name in names:
+        try:
+            reverse(name)
+        except NoReverseMatch:
+            missing.append(name)
+    return missing
+
+
+def check_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``store.E021``: the account deletion page (tombstones, unlinking at Kakao, the host's
+    erasure) is not mounted; the account pages link to it."""
+    if not unmounted_urls(["store:delete_account"]):
+        return []
+    return [
+        Error(
+            "store.urls is not included in ROOT_URLCONF: customers cannot delete their "
+            "account with the plugin's deletion (tombstone, unlinking at Kakao, the host "
+            "adapter's erasure), and pages that link to it fail.",
+            hint="Add path(\"\", include(\"store.urls\")) to urlpatterns (it serves "
+            "/account/delete/).",
+            id="store.E021",
+        )
+    ]
+
+
+CONTEXT_PROCESSOR = "store.context_processors.store"
+
+
+def check_context_processor(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``store.E022``: the store context processor is missing from Django's template engine:
+    allauth's and the plugin's pages lose the host's base template, the store's name and
+    the links back to the shop."""
+    engines = [
+        engine
+        for engine in settings.TEMPLATES
+        if engine.get("BACKEND") == "django.template.backends.django.DjangoTemplates"
+    ]
+    if any(
+        CONTEXT_PROCESSOR in engine.get("OPTIONS", {}).get("context_processors", [])
+        for engine in engines
+    ):
+        return []
+    return [
+        Error(
+            f"{CONTEXT_PROCESSOR} is not in TEMPLATES' context_processors: allauth's and the "
+            "plugin's pages (login, Kakao only, proof of ownership, stronger login) are shown "
+            "outside the shop's own base template, without the store's name.",
+            hint=f'Add it: TEMPLATES[0]["OPTIONS"]["context_processors"] += ["{CONTEXT_PROCESSOR}"].',
+            id="store.E022",
+        )
+    ]
