@@ -316,8 +316,7 @@ def check_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
             "store.urls is not included in ROOT_URLCONF: customers cannot delete their "
             "account with the plugin's deletion (tombstone, unlinking at Kakao, the host "
             "adapter's erasure), and pages that link to it fail.",
-            hint="Add path(\"\", include(\"store.urls\")) to urlpatterns (it serves "
-            "/account/delete/).",
+            hint='Add path("", include("store.urls")) to urlpatterns (it serves /account/delete/).',
             id="store.E021",
         )
     ]
@@ -330,22 +329,21 @@ def check_context_processor(app_configs: Any = None, **kwargs: Any) -> list[Chec
     """``store.E022``: the store context processor is missing from Django's template engine:
     allauth's and the plugin's pages lose the host's base template, the store's name and
     the links back to the shop."""
-    engines = [
+    engines: list[dict[str, Any]] = [
         engine
         for engine in settings.TEMPLATES
         if engine.get("BACKEND") == "django.template.backends.django.DjangoTemplates"
     ]
-    if any(
-        CONTEXT_PROCESSOR in engine.get("OPTIONS", {}).get("context_processors", [])
-        for engine in engines
-    ):
+    options: list[dict[str, Any]] = [engine.get("OPTIONS", {}) for engine in engines]
+    if any(CONTEXT_PROCESSOR in option.get("context_processors", []) for option in options):
         return []
     return [
         Error(
             f"{CONTEXT_PROCESSOR} is not in TEMPLATES' context_processors: allauth's and the "
             "plugin's pages (login, Kakao only, proof of ownership, stronger login) are shown "
             "outside the shop's own base template, without the store's name.",
-            hint=f'Add it: TEMPLATES[0]["OPTIONS"]["context_processors"] += ["{CONTEXT_PROCESSOR}"].',
+            hint='Add it: TEMPLATES[0]["OPTIONS"]["context_processors"] += '
+            f'["{CONTEXT_PROCESSOR}"].',
             id="store.E022",
         )
     ]

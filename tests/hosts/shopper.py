@@ -98,7 +98,9 @@ class Shopper:
 
     def password_login(self, login: str, password: str) -> requests.Response:
         """The host's login page (allauth's, or Oscar's own form), the answer to its POST."""
-        data = {k: v.format(login=login, password=password) for k, v in self.host.password_form.items()}
+        data = {
+            k: v.format(login=login, password=password) for k, v in self.host.password_form.items()
+        }
         if "login-username" in data:
             data["login_submit"] = "Log In"  # Oscar's login view reads its submit button
         return self.post_form("/accounts/login/", data)

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..oscar import host_shop
 from ..oscar.host_shop import HostShop, free_port, readme_blocks, start_server
-from ..oscar.sandboxes import partner_webhooks
+from ..oscar.sandboxes import partner_webhooks, start_kakao_sandbox, start_partner_sandbox
 
 HERE = Path(__file__).resolve().parent / "host_project"
 STORE_JSON = Path(__file__).resolve().parents[1] / "oscar" / "host_project" / "store.json"
@@ -71,10 +71,18 @@ class Host:
     def counts(self, email: str = "") -> dict[str, int]:
         return dict(json.loads(self.script("counts.py", COUNT_EMAIL=email)))
 
+    sandbox_servers: list[Any] = field(default_factory=list)
+    seeded: bool = False  # the Oscar leg added its catalogue and staff login
+
     def stop(self) -> None:
         if self.server is not None:
             self.server.terminate()
             self.server.wait(10)
+            self.server = None
+        for server in self.sandbox_servers:
+            server.shutdown()
+            server.server_close()
+        self.sandbox_servers = []
 
 
 def recipe(name: str) -> dict[str, str]:
@@ -187,3 +195,72 @@ def build(
     lap("runserver")
     host.timings = timings
     return host
+
+
+# Hosts built through :func:`started`, for this run: the Oscar host is shared with the Oscar
+# leg (``tests/oscar/conftest.py``), which adds its catalogue (so one Oscar project is
+# migrated per run, not two).
+_STARTED: dict[str, Host] = {}
+
+
+def started(name: str, tmp_path_factory: Any) -> Host:
+    """Host ``name`` with a Kakao sandbox and a partner sandbox of its own, built and timed
+    up to a working Kakao Sync login the first time it is asked for in this run."""
+    if name in _STARTED:
+        return _STARTED[name]
+    from .shopper import Shopper
+
+    python = host_shop.shared_python(tmp_path_factory)
+    kakao = start_kakao_sandbox()
+    partner_server, partner, partner_url = start_partner_sandbox()
+    partner.base_url = partner_url
+    where = tmp_path_factory.mktemp(f"host-{name}")
+    begun = time.monotonic()
+    host: Host | None = None
+    try:
+        host = build(name, python, where / "shop", kakao, partner, [])
+        host.sandbox_servers = [kakao, partner_server]
+        # The first Kakao Sync login of a new Kakao account: it ends logged in.
+        shopper = Shopper.new(host)
+        shopper.kakao_account()
+        landed = shopper.kakao_login()
+        assert landed.status_code == 200 and shopper.logged_in(), (
+            landed.status_code,
+            landed.url,
+            landed.text[:2000],
+        )
+        host.timings["first Kakao Sync login"] = (
+            time.monotonic() - begun - sum(host.timings.values())
+        )
+        host.timings["total"] = time.monotonic() - begun
+    except BaseException:
+        if host is not None:
+            host.stop()
+        else:
+            for server in (kakao, partner_server):
+                server.shutdown()
+                server.server_close()
+        raise
+    _STARTED[name] = host
+    return host
+
+
+def stop(name: str) -> None:
+    """Stop host ``name``; its timings stay for the run's summary (:func:`measured`)."""
+    host = _STARTED.pop(name, None)
+    if host is not None:
+        _MEASURED[name] = host.timings
+        host.stop()
+
+
+def stop_all() -> None:
+    for name in list(_STARTED):
+        stop(name)
+
+
+def measured() -> dict[str, dict[str, float]]:
+    """Per host started in this run: the seconds of each step, and ``total``."""
+    return _MEASURED | {name: host.timings for name, host in _STARTED.items()}
+
+
+_MEASURED: dict[str, dict[str, float]] = {}
