@@ -23,7 +23,7 @@ INPUT = re.compile(r"<input[^>]*>")
 TIMEOUT = 30
 
 
-def testid(page: str, name: str) -> str | None:
+def text_of(page: str, name: str) -> str | None:
     """The text of the element with ``data-testid=name`` (its first text node)."""
     found = re.search(rf"data-testid=[\"']{re.escape(name)}[\"'][^>]*>\s*([^<]*)", page)
     return html.unescape(found.group(1)).strip() if found else None

@@ -9,7 +9,7 @@ import uuid
 import pytest
 import requests
 
-from .shopper import KAKAOTALK_UA, Shopper, testid
+from .shopper import KAKAOTALK_UA, Shopper, text_of
 from .shops import Host
 
 pytestmark = [pytest.mark.hosts]
@@ -23,12 +23,12 @@ WELCOME_POINTS = "1000"  # host_project/store.json (tests/oscar)
 def welcome(host: Host, page: str) -> tuple[str | None, str | None]:
     """(points balance, welcome gift) on the account page: the built-in shop counts coupons,
     Oscar shows the welcome voucher's code."""
-    points = testid(page, "points-balance")
+    points = text_of(page, "points-balance")
     points = points.replace(",", "") if points is not None else None
     if host.name == "oscar":
-        gift = testid(page, "welcome-voucher")
+        gift = text_of(page, "welcome-voucher")
         return points, gift if gift and gift.startswith("WELCOME-") else None
-    count = testid(page, "coupon-count")
+    count = text_of(page, "coupon-count")
     return points, count if count not in (None, "0") else None
 
 
@@ -72,7 +72,7 @@ def test_kakao_account_links_to_the_customer_with_its_verified_email(
     shopper.kakao_account(email)  # Kakao vouches for the address (verified at Kakao)
     proof = shopper.kakao_login()
     assert proof.status_code == 200 and "/sociallogin/link/" in proof.url, proof.url
-    assert testid(proof.text, "social-link") is not None or "link-password" in proof.text
+    assert text_of(proof.text, "social-link") is not None or "link-password" in proof.text
     assert not shopper.logged_in()  # nothing linked before the proof
     wrong = shopper.post_form(
         "/sociallogin/link/", {"action": "password", "pw-password": "not-it"}, page=proof.text
@@ -103,7 +103,7 @@ def test_partner_password_login_and_user_id_login_by_strength(host: Host) -> Non
     assert host.partner.received[-1]["webhook"] == "user_validation"
     refused = weak.account_page()
     assert "/keymap/login/stronger/" in refused.url, refused.url
-    assert testid(refused.text, "stronger-login") is not None
+    assert text_of(refused.text, "stronger-login") is not None
     assert email not in refused.text
     identity = weak.identity()
     assert email not in identity.text and "/keymap/login/stronger/" in identity.url
@@ -115,7 +115,7 @@ def test_inside_kakaotalk_only_kakao_logs_in(host: Host) -> None:
     inapp = Shopper.new(host, user_agent=KAKAOTALK_UA)
     refused = inapp.password_login(login, password)
     assert refused.status_code == 403, refused.status_code
-    assert testid(refused.text, "kakao-only") is not None
+    assert text_of(refused.text, "kakao-only") is not None
     assert not inapp.logged_in()
     # The Kakao login works there.
     inapp.kakao_account()

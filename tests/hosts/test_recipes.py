@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from ..oscar.host_shop import settings_lines
 from .shops import Host, recipe
 
 pytestmark = [pytest.mark.hosts]
@@ -23,7 +22,3 @@ def test_readme_blocks_are_complete_python() -> None:
         for part, block in recipe(name).items():
             assert "..." not in block.replace('"..."', ""), (name, part)
             compile(block, f"README recipe:{name}:{part}", "exec")
-
-
-def test_plain_recipe_settings_lines() -> None:
-    print("plain recipe settings lines:", settings_lines(recipe("plain")["settings"]))
