@@ -308,17 +308,20 @@ def unmounted_urls(names: Any) -> list[str]:
 
 def check_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """``store.E021``: the account deletion page (tombstones, unlinking at Kakao, the host's
-    erasure) is not mounted; the account pages link to it."""
+    erasure) is not mounted; the account pages link to it. ``store.E023``: a login lands
+    on a page that does not exist."""
+    messages = _login_redirect()
     if not unmounted_urls(["store:delete_account"]):
-        return []
+        return messages
     return [
+        *messages,
         Error(
             "store.urls is not included in ROOT_URLCONF: customers cannot delete their "
             "account with the plugin's deletion (tombstone, unlinking at Kakao, the host "
             "adapter's erasure), and pages that link to it fail.",
             hint='Add path("", include("store.urls")) to urlpatterns (it serves /account/delete/).',
             id="store.E021",
-        )
+        ),
     ]
 
 
@@ -347,3 +350,28 @@ def check_context_processor(app_configs: Any = None, **kwargs: Any) -> list[Chec
             id="store.E022",
         )
     ]
+
+
+def _login_redirect() -> list[CheckMessage]:
+    """``store.E023``: ``LOGIN_REDIRECT_URL`` (a URL name or a path of this site) answers
+    404, as Django's default ``/accounts/profile/`` does on a shop that has no such page:
+    every login, social or not, would end on "Page not found"."""
+    from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+
+    target = str(getattr(settings, "LOGIN_REDIRECT_URL", "") or "")
+    if not target or "://" in target or target.startswith("//"):
+        return []  # another site's page: not ours to resolve
+    try:
+        path = target if target.startswith("/") else reverse(target)
+        resolve(path.split("?", 1)[0])
+    except (NoReverseMatch, Resolver404):
+        return [
+            Error(
+                f"LOGIN_REDIRECT_URL is {target!r}, which no view of ROOT_URLCONF answers: "
+                "every login would land on a 404 page.",
+                hint="Set LOGIN_REDIRECT_URL to a page of your shop (a URL name or a path), "
+                'e.g. LOGIN_REDIRECT_URL = "/".',
+                id="store.E023",
+            )
+        ]
+    return []

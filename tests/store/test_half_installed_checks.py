@@ -47,3 +47,14 @@ def test_humanize_left_out_with_the_built_in_shop(settings: Any) -> None:
     settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a != "django.contrib.humanize"]
     (error,) = commerce_checks.check_humanize()
     assert error.id == "commerce.E001" and "django.contrib.humanize" in (error.hint or "")
+
+
+def test_a_login_that_would_land_on_a_404(settings: Any) -> None:
+    assert checks.check_urls() == []  # the demo's "commerce:account"
+    for target in ("/accounts/profile/", "no-such-url-name"):
+        settings.LOGIN_REDIRECT_URL = target
+        (error,) = checks.check_urls()
+        assert error.id == "store.E023" and target in error.msg
+    for target in ("/", "commerce:account", "https://example.com/welcome"):
+        settings.LOGIN_REDIRECT_URL = target
+        assert checks.check_urls() == []
