@@ -6,8 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test install lint typecheck test-sqlite test-oscar test-postgres bench messages \
-	clean system-packages stack bench-load test-allauth
+.PHONY: demo test install lint typecheck test-sqlite test-oscar test-hosts test-postgres bench \
+	messages clean system-packages stack bench-load test-allauth
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,14 +37,21 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy store sociallogin kakaosync keymap config devtools
 
 test-sqlite: $(STAMP)
-	$(PY) -m pytest -n 2 -p no:cacheprovider -m "not oscar"
+	$(PY) -m pytest -n 2 -p no:cacheprovider -m "not oscar and not hosts"
 
-# django-oscar as the host: builds the wheel and its own virtualenv with the [oscar] extra.
+# The host shops, in one process: the wheel and one virtualenv with the [oscar] extra, then
+# the host matrix (tests/hosts: plain Django, a custom user model, django-oscar, each from the
+# README's recipe blocks, the same promises over HTTP) and the Oscar leg in Chromium
+# (tests/oscar), which reuses the matrix's Oscar shop.
 test-oscar: $(STAMP)
-	$(PY) -m pytest -p no:cacheprovider -m oscar tests/oscar
+	$(PY) -m pytest -p no:cacheprovider -m "oscar or hosts" tests/hosts tests/oscar
+
+# The host matrix alone.
+test-hosts: $(STAMP)
+	$(PY) -m pytest -p no:cacheprovider -m hosts tests/hosts
 
 test-postgres: $(STAMP)
-	$(PY) scripts/with_postgres.py $(PY) -m pytest -n 2 -p no:cacheprovider -m "not e2e and not slow and not oscar"
+	$(PY) scripts/with_postgres.py $(PY) -m pytest -n 2 -p no:cacheprovider -m "not e2e and not slow and not oscar and not hosts"
 
 # django-allauth's own test suite with the plugin installed (scripts/allauth_suite.py): only
 # the failures listed with their README policy in scripts/allauth_suite_expected.toml.

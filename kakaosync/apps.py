@@ -33,6 +33,7 @@ class KakaoSyncConfig(AppConfig):
         from .switch_off import kakao_login_off_note
 
         checks.register(kakaosync_checks.check_hosts)
+        checks.register(kakaosync_checks.check_urls, checks.Tags.urls)
         checks.register(kakaosync_checks.check_configuration, checks.Tags.database)
         store_registry.register_config_section(KakaoSyncSection())
         registry.register_auth_params("kakao", inapp.kakao_auth_params)

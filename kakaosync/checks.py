@@ -76,3 +76,32 @@ def check_configuration(
             )
         )
     return messages
+
+
+# The pages and webhooks of Kakao Sync's promises: Kakao's unlink webhook and security
+# events (sessions end), the Kakao-only page inside KakaoTalk, required terms added later.
+URL_NAMES = (
+    "kakaosync:webhook_unlink",
+    "kakaosync:webhook_events",
+    "kakaosync:kakao_only",
+    "kakaosync:required_terms",
+)
+
+
+def check_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``kakaosync.E002``: ``kakaosync.urls`` is not mounted."""
+    from store.checks import unmounted_urls
+
+    missing = unmounted_urls(URL_NAMES)
+    if not missing:
+        return []
+    return [
+        Error(
+            f"kakaosync.urls is not included in ROOT_URLCONF ({', '.join(missing)} missing): "
+            "Kakao's unlink webhook and security events cannot reach the shop (revoked "
+            "sessions stay open), and the Kakao-only and required-terms pages fail.",
+            hint='Add path("kakaosync/", include("kakaosync.urls")) to urlpatterns, and '
+            "register its webhook URLs at Kakao Developers.",
+            id="kakaosync.E002",
+        )
+    ]

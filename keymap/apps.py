@@ -21,6 +21,7 @@ class KeymapConfig(AppConfig):
         checks.register(keymap_checks.check_backend)
         checks.register(keymap_checks.check_retired_settings)
         checks.register(keymap_checks.check_jwks_url, checks.Tags.urls)
+        checks.register(keymap_checks.check_urls, checks.Tags.urls)
         registry.register_config_section(KeymapSection())
         registry.register_merge_handler("keymap", move_partner_link)
         registry.register_takeover_handler("keymap", end_partner_link)

@@ -147,3 +147,22 @@ def check_jwks_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         )
         for name, path, view in shadowed_urls(JWKS_URL_NAMES)
     ]
+
+
+def check_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``keymap.E007``: ``keymap.urls`` is not mounted. Like ``keymap.E004``, whatever the
+    storage is now: custom storage and its user-ID login can be switched on in the admin."""
+    from store.checks import unmounted_urls
+
+    missing = unmounted_urls(("keymap:user_id_login", "keymap:stronger_login"))
+    if not missing:
+        return []
+    return [
+        Error(
+            f"keymap.urls is not included in ROOT_URLCONF ({', '.join(missing)} missing): "
+            "the user-ID login has no page, and a user-ID session cannot be sent to the "
+            "stronger login.",
+            hint='Add path("keymap/", include("keymap.urls")) to urlpatterns.',
+            id="keymap.E007",
+        )
+    ]

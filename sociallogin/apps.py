@@ -24,6 +24,7 @@ class SocialLoginConfig(AppConfig):
         checks.register(sociallogin_checks.check_providers_installed)
         checks.register(sociallogin_checks.check_wiring)
         checks.register(sociallogin_checks.check_provider_urls, checks.Tags.urls)
+        checks.register(sociallogin_checks.check_mounted_urls, checks.Tags.urls)
         checks.register(sociallogin_checks.check_socialapp_rows, checks.Tags.database)
         account_deleting.connect(on_account_deleting, dispatch_uid="sociallogin.tombstones")
         self._connect_login_receivers()

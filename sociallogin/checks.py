@@ -165,3 +165,39 @@ def check_provider_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
         )
         for name, path, view in shadowed_urls(names)
     ]
+
+
+def check_mounted_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``sociallogin.E007``: allauth's URLs are not mounted (no provider can log anyone in;
+    ``sociallogin.E005`` is for a provider URL answered by another view);
+    ``sociallogin.E008``: the proof-of-ownership page is not mounted, so linking a social
+    account to the customer owning its verified e-mail would fail."""
+    from django.apps import apps
+
+    from store.checks import unmounted_urls
+
+    installed = [
+        pid for pid in PROVIDERS if apps.is_installed(f"allauth.socialaccount.providers.{pid}")
+    ]
+    messages: list[CheckMessage] = []
+    missing = unmounted_urls(f"{pid}_login" for pid in installed)
+    if missing:
+        messages.append(
+            Error(
+                "django-allauth's URLs are not included in ROOT_URLCONF: "
+                f"{', '.join(missing)} cannot be reached, so no social login works.",
+                hint='Add path("accounts/", include("allauth.urls")) to urlpatterns.',
+                id="sociallogin.E007",
+            )
+        )
+    if unmounted_urls(["sociallogin:link"]):
+        messages.append(
+            Error(
+                "sociallogin.urls is not included in ROOT_URLCONF: a social login whose "
+                "verified e-mail belongs to a customer cannot be linked to that customer "
+                "(the proof of ownership has no page).",
+                hint='Add path("sociallogin/", include("sociallogin.urls")) to urlpatterns.',
+                id="sociallogin.E008",
+            )
+        )
+    return messages

@@ -30,6 +30,8 @@ class StoreConfig(AppConfig):
         checks.register(store_checks.check_host_adapter)
         checks.register(store_checks.check_middleware)
         checks.register(store_checks.check_user_model)
+        checks.register(store_checks.check_urls, checks.Tags.urls)
+        checks.register(store_checks.check_context_processor, checks.Tags.templates)
         registry.register_config_section(StoreSection())
         registry.register_join_channel(JoinChannel.STORE, _("Store ID"))
         checks.register(login_pipeline.check_pipeline)

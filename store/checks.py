@@ -23,9 +23,8 @@ def check_secrets_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
                 Warning(
                     "STORE_SECRETS_KEY is not set; secrets at rest use a key derived from "
                     "SECRET_KEY, which is only acceptable for development.",
-                    hint="Set STORE_SECRETS_KEY (e.g. the output of "
-                    "`python -c 'from cryptography.fernet import Fernet; "
-                    "print(Fernet.generate_key().decode())'`).",
+                    hint="Set STORE_SECRETS_KEY to the output of "
+                    "`python manage.py store_secrets_key` (a new Fernet key).",
                     id="store.W001",
                 )
             ]
@@ -33,7 +32,8 @@ def check_secrets_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
             Error(
                 "STORE_SECRETS_KEY is not set: provider secrets, admin keys and webhook "
                 "secrets cannot be stored encrypted.",
-                hint="Set STORE_SECRETS_KEY in your settings or environment. Several "
+                hint="Set STORE_SECRETS_KEY in your settings or environment to the output "
+                "of `python manage.py store_secrets_key` (a new Fernet key). Several "
                 "comma-separated keys allow rotation; the first one encrypts.",
                 id="store.E001",
             )
@@ -289,3 +289,89 @@ def check_user_model(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
         for setting, missing in needed
         if missing
     ]
+
+
+def unmounted_urls(names: Any) -> list[str]:
+    """The URL names of ``names`` that do not reverse: their ``urls`` module is not included
+    in ``ROOT_URLCONF`` (a promise's page or webhook would be a 404, or a 500 where the plugin
+    redirects to it)."""
+    from django.urls import NoReverseMatch, reverse
+
+    missing = []
+    for name in names:
+        try:
+            reverse(name)
+        except NoReverseMatch:
+            missing.append(name)
+    return missing
+
+
+def check_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``store.E021``: the account deletion page (tombstones, unlinking at Kakao, the host's
+    erasure) is not mounted; the account pages link to it. ``store.E023``: a login lands
+    on a page that does not exist."""
+    messages = _login_redirect()
+    if not unmounted_urls(["store:delete_account"]):
+        return messages
+    return [
+        *messages,
+        Error(
+            "store.urls is not included in ROOT_URLCONF: customers cannot delete their "
+            "account with the plugin's deletion (tombstone, unlinking at Kakao, the host "
+            "adapter's erasure), and pages that link to it fail.",
+            hint='Add path("", include("store.urls")) to urlpatterns (it serves /account/delete/).',
+            id="store.E021",
+        ),
+    ]
+
+
+CONTEXT_PROCESSOR = "store.context_processors.store"
+
+
+def check_context_processor(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``store.E022``: the store context processor is missing from Django's template engine:
+    allauth's and the plugin's pages lose the host's base template, the store's name and
+    the links back to the shop."""
+    engines: list[dict[str, Any]] = [
+        engine
+        for engine in settings.TEMPLATES
+        if engine.get("BACKEND") == "django.template.backends.django.DjangoTemplates"
+    ]
+    options: list[dict[str, Any]] = [engine.get("OPTIONS", {}) for engine in engines]
+    if any(CONTEXT_PROCESSOR in option.get("context_processors", []) for option in options):
+        return []
+    return [
+        Error(
+            f"{CONTEXT_PROCESSOR} is not in TEMPLATES' context_processors: allauth's and the "
+            "plugin's pages (login, Kakao only, proof of ownership, stronger login) are shown "
+            "outside the shop's own base template, without the store's name.",
+            hint='Add it: TEMPLATES[0]["OPTIONS"]["context_processors"] += '
+            f'["{CONTEXT_PROCESSOR}"].',
+            id="store.E022",
+        )
+    ]
+
+
+def _login_redirect() -> list[CheckMessage]:
+    """``store.E023``: ``LOGIN_REDIRECT_URL`` (a URL name or a path of this site) answers
+    404, as Django's default ``/accounts/profile/`` does on a shop that has no such page:
+    every login, social or not, would end on "Page not found"."""
+    from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+
+    target = str(getattr(settings, "LOGIN_REDIRECT_URL", "") or "")
+    if not target or "://" in target or target.startswith("//"):
+        return []  # another site's page: not ours to resolve
+    try:
+        path = target if target.startswith("/") else reverse(target)
+        resolve(path.split("?", 1)[0])
+    except (NoReverseMatch, Resolver404):
+        return [
+            Error(
+                f"LOGIN_REDIRECT_URL is {target!r}, which no view of ROOT_URLCONF answers: "
+                "every login would land on a 404 page.",
+                hint="Set LOGIN_REDIRECT_URL to a page of your shop (a URL name or a path), "
+                'e.g. LOGIN_REDIRECT_URL = "/".',
+                id="store.E023",
+            )
+        ]
+    return []

@@ -225,7 +225,8 @@ class LoginContext:
         if self.sociallogin is None:
             return False
         account, user = self.sociallogin.account, self.sociallogin.user
-        return account.pk is None and not (user is not None and user.pk)
+        # Not ``user.pk``: a host's UUID key has a value before the row is saved.
+        return account.pk is None and not (user is not None and not user._state.adding)
 
     @property
     def connecting(self) -> bool:

@@ -9,3 +9,10 @@ class CommerceConfig(AppConfig):
     label = "commerce"
     verbose_name = _("Built-in shop")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from . import checks as commerce_checks
+
+        checks.register(commerce_checks.check_humanize)

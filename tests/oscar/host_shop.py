@@ -1,6 +1,10 @@
 """A django-oscar 4.2 shop built as a new user would: the wheel, a fresh virtualenv with the
 ``[oscar]`` extra, ``django-admin startproject``, Oscar's documented settings, then the
-README's recipe blocks taken verbatim from README.md."""
+README's recipe blocks taken verbatim from README.md.
+
+The virtualenv is built once per run (:func:`shared_python`) and shared by every host shop
+of the run: this leg's and ``tests/hosts/``'s (plain Django and a custom user model need
+only the wheel; Oscar's extra installed beside it changes nothing for them)."""
 
 from __future__ import annotations
 
@@ -12,18 +16,27 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import requests
+
+from ..wheel import build_wheel
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent / "host_project"
 SECRETS_KEY = "pPpNRgYMJPfKy2D8Fr8ZVJpxHz5m6WpqvVYZ2Js4x6o="
 
 
+def readme_blocks(marker: str) -> dict[str, str]:
+    """The README's ``<!-- MARKER:NAME -->`` python code blocks, by name."""
+    text = (ROOT / "README.md").read_text()
+    found = re.findall(rf"<!-- {re.escape(marker)}:([\w-]+) -->\n```python\n(.*?)```", text, re.S)
+    return dict(found)
+
+
 def readme_recipe() -> dict[str, str]:
     """The README's ``<!-- oscar-recipe:NAME -->`` code blocks, by name."""
-    text = (ROOT / "README.md").read_text()
-    blocks = dict(re.findall(r"<!-- oscar-recipe:(\w+) -->\n```python\n(.*?)```", text, re.S))
+    blocks = readme_blocks("oscar-recipe")
     assert set(blocks) == {"settings", "urls"}, f"README recipe blocks: {sorted(blocks)}"
     return blocks
 
@@ -40,6 +53,31 @@ def settings_lines(block: str) -> int:
             continue
         count += bool(line.strip()) and not line.lstrip().startswith("#")
     return count
+
+
+_SHARED: dict[str, Any] = {}
+
+
+def shared_python(tmp_path_factory: Any) -> Path:
+    """The run's virtualenv (the wheel, its ``[oscar]`` extra): built by the first caller.
+
+    ``STORE_OSCAR_VENV=/path/to/venv`` reuses one that already has them (to iterate on the
+    tests)."""
+    if "python" not in _SHARED:
+        started = time.monotonic()
+        reuse = os.environ.get("STORE_OSCAR_VENV")
+        if reuse:
+            _SHARED["python"] = Path(reuse) / "bin" / "python"
+        else:
+            where = tmp_path_factory.mktemp("host-venv")
+            _SHARED["python"] = make_venv(where / "venv", build_wheel(where / "dist"))
+        _SHARED["seconds"] = time.monotonic() - started
+    return Path(_SHARED["python"])
+
+
+def shared_venv_seconds() -> float | None:
+    """How long :func:`shared_python` took to build the virtualenv (``None``: not built)."""
+    return _SHARED.get("seconds")
 
 
 def make_venv(venv: Path, wheel: Path) -> Path:
@@ -121,7 +159,7 @@ def start_server(shop: HostShop, port: int, log: Path) -> subprocess.Popen[bytes
                 break
             time.sleep(0.3)
     server.kill()
-    raise AssertionError(f"the Oscar shop did not start:\n{log.read_text()[-3000:]}")
+    raise AssertionError(f"the shop did not start:\n{log.read_text()[-3000:]}")
 
 
 def base_env(kakao_url: str) -> dict[str, str]:

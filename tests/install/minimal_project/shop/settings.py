@@ -38,6 +38,7 @@ MIDDLEWARE = [
     "store.middleware.StoreMiddleware",
 ]
 ROOT_URLCONF = "shop.urls"
+LOGIN_REDIRECT_URL = "account_email"  # this shop has no page of its own: allauth's account page
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
