@@ -273,9 +273,9 @@ def linked_user(
     link row yet. ``link_values``: what a link row inserted here carries besides the ID
     (the partner's answer and its webhook), so that nothing writes it again.
     ``look_first=False``: the caller found nobody linked in this login already; a link
-    made since is refused by the unique index, and then re-read. Only that refusal is
-    retried: a new customer the database refuses (``create``) is
-    :class:`NewCustomerRefused`, for the caller to answer.
+    made since is refused by the unique index, and then re-read. A new customer the
+    database refuses (``create``) is the same race when a customer linked to the ID has
+    committed meanwhile, else :class:`NewCustomerRefused`, for the caller to answer.
     """
     for attempt in range(3):
         found = find_linked(server_custom_id) if look_first or attempt else None
@@ -287,6 +287,15 @@ def linked_user(
                 return _claim(
                     server_custom_id, candidate, create, candidate_is_new, link_values or {}
                 )
+        except NewCustomerRefused:
+            # A parallel login with the same ID made its customer first (its user name or
+            # address is the one this INSERT wanted; the database made this one wait for
+            # its commit): that customer is the one. Any other refusal goes up.
+            found = find_linked(server_custom_id)
+            if found is None:
+                raise
+            logger.info("concurrent first login of a server_custom_id; the winner's customer")
+            return found
         except IntegrityError:
             logger.info("concurrent link of a server_custom_id; re-reading the winner")
     raise RuntimeError("server_custom_id link kept conflicting")  # pragma: no cover
@@ -336,7 +345,19 @@ def unlinked_user(server_custom_id: str, *, create: Callable[[], Any]) -> tuple[
     )
     if found is not None:
         return found.user, found
-    user = guarded(create)
+    try:
+        user = guarded(create)
+    except NewCustomerRefused:
+        # A parallel first login with the same ID committed its customer first.
+        winner = (
+            PartnerLink.objects.select_related("user", "user__customer")
+            .filter(server_custom_id=server_custom_id, user__is_active=True)
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if winner is None:
+            raise
+        return winner.user, winner
     link = PartnerLink.objects.create(user=user, server_custom_id=server_custom_id)
     return user, link
 

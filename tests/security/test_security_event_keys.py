@@ -213,7 +213,9 @@ def test_a_hanging_key_endpoint_holds_no_worker_for_long(
     assert [status for status, _s in results] == [503] * 8
     assert len(key_fetches) == 1, key_fetches
     deadline = getattr(security_events.app_settings, "SECURITY_EVENT_JWKS_DEADLINE", 3.0)
-    assert held[-1] < deadline + 1.0
+    # Cut at the deadline, not at the 8 s hang; the margin is the live server's own time on
+    # a loaded machine (two cores shared with the other test worker), not the fetch's.
+    assert held[-1] < deadline + 2.5 < 8
     # Only the request that reads waits for Kakao; the others give up within a second.
     assert held[-2] < security_events.SINGLE_FLIGHT_WAIT + 0.5
     # Later events answer at once: the failure is remembered.
