@@ -94,6 +94,15 @@ def test_headless_partner_password_login_and_user_id_login_by_strength(
         assert refused.status_code == 403, (refused.status_code, refused.text[:500])
         assert errors_of(refused)[0]["code"] == "login_too_weak"
         assert email not in refused.text
+    # The shop's own pages send it to the stronger-login page, which links to the front end.
+    page = weak.get(headless_host.account_path, allow_redirects=False)
+    assert page.status_code == 302 and "/keymap/login/stronger/" in page.headers["Location"]
+    stronger = weak.get(page.headers["Location"])
+    assert stronger.status_code == 200 and 'href="/app/login' in stronger.text
+    assert email not in stronger.text
+    # Logging out is one of the ways out.
+    assert weak.api("DELETE", f"{BROWSER}/auth/session").status_code == 401
+    assert weak.user_id_login(partner_id).status_code == 200
 
 
 def test_headless_inside_kakaotalk_only_kakao_logs_in_and_nothing_is_written(
