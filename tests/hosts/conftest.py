@@ -26,6 +26,14 @@ def host(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         shops.stop(request.param)
 
 
+@pytest.fixture(scope="session", params=shops.HEADLESS_HOSTS)
+def headless_host(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    yield shops.started(request.param, tmp_path_factory)
+    shops.stop(request.param)
+
+
 @pytest.fixture
 def shopper(host: shops.Host) -> Shopper:
     return Shopper.new(host)

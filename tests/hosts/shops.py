@@ -11,7 +11,11 @@ Three hosts, one :class:`Host` each, with what differs between them spelled out 
   ``USERNAME_FIELD``, no user name, a UUID key and a required ``full_name``, plus
   ``<!-- recipe:custom-user:settings -->``;
 - ``oscar``: django-oscar 4.2 as ``tests/oscar/host_shop.py`` builds it (Oscar's documented
-  settings, ``<!-- oscar-recipe:... -->``).
+  settings, ``<!-- oscar-recipe:... -->``);
+- ``headless`` (:data:`HEADLESS_HOSTS`, its own promises in ``test_headless_host.py``): the
+  plain recipe plus ``<!-- recipe:headless:settings -->`` and ``<!-- recipe:headless:urls -->``
+  (allauth headless, ``HEADLESS_ONLY = True``): no allauth HTML page, a single-page front end
+  played by ``headless_shopper.HeadlessShopper``.
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ from ..oscar.sandboxes import partner_webhooks, start_kakao_sandbox, start_partn
 HERE = Path(__file__).resolve().parent / "host_project"
 STORE_JSON = Path(__file__).resolve().parents[1] / "oscar" / "host_project" / "store.json"
 HOSTS = ("plain", "custom_user", "oscar")
+# Hosts whose shopper is a single-page front end (allauth headless's browser API), with
+# promises of their own: the HTML promises of test_promises.py do not apply.
+HEADLESS_HOSTS = ("headless",)
 
 
 @dataclass
@@ -101,7 +108,9 @@ def _append(settings: Path, *parts: str) -> None:
     settings.write_text("\n".join((settings.read_text(), *parts)))
 
 
-def _plain_project(python: Path, where: Path, env: dict[str, str], custom_user: bool) -> None:
+def _plain_project(
+    python: Path, where: Path, env: dict[str, str], custom_user: bool, headless: bool = False
+) -> None:
     _startproject(python, where, env, "shop")
     settings = where / "shop" / "settings.py"
     plain = recipe("plain")
@@ -115,8 +124,14 @@ def _plain_project(python: Path, where: Path, env: dict[str, str], custom_user: 
     _append(settings, plain["settings"])
     if custom_user:
         _append(settings, recipe("custom-user")["settings"])
+    urls = plain["urls"]
+    if headless:
+        blocks = recipe("headless")
+        assert set(blocks) == {"settings", "urls"}, sorted(blocks)
+        _append(settings, blocks["settings"])
+        urls = "\n".join((urls, blocks["urls"]))
     _append(settings, (HERE / "test_only_settings.fragment").read_text())
-    (where / "shop" / "urls.py").write_text(plain["urls"])
+    (where / "shop" / "urls.py").write_text(urls)
 
 
 def build(
@@ -144,6 +159,20 @@ def build(
             delete_path="/store/account/delete/",
             identity_path="/accounts/profile/",
             password_form={"login-username": "{login}", "login-password": "{password}"},
+        )
+    elif name == "headless":
+        _plain_project(python, where, env, custom_user=False, headless=True)
+        shop = HostShop(python=python, project=where, env=env)
+        host = Host(
+            name,
+            shop,
+            kakao,
+            partner,
+            account_path="/account/",  # store.commerce's page (the shop's own, not allauth's)
+            delete_path="/account/delete/",
+            # The customer's e-mail address as the front end reads it (a partner's customer
+            # has no allauth address row, so account/email lists none).
+            identity_path="/_allauth/browser/v1/auth/session",
         )
     else:
         _plain_project(python, where, env, custom_user=name == "custom_user")
@@ -209,8 +238,10 @@ def started(name: str, tmp_path_factory: Any) -> Host:
     up to a working Kakao Sync login the first time it is asked for in this run."""
     if name in _STARTED:
         return _STARTED[name]
+    from .headless_shopper import HeadlessShopper
     from .shopper import Shopper
 
+    shopper_class = HeadlessShopper if name in HEADLESS_HOSTS else Shopper
     python = host_shop.shared_python(tmp_path_factory)
     kakao = start_kakao_sandbox()
     partner_server, partner, partner_url = start_partner_sandbox()
@@ -222,10 +253,12 @@ def started(name: str, tmp_path_factory: Any) -> Host:
         host = build(name, python, where / "shop", kakao, partner, [])
         host.sandbox_servers = [kakao, partner_server]
         # The first Kakao Sync login of a new Kakao account: it ends logged in.
-        shopper = Shopper.new(host)
+        shopper = shopper_class.new(host)
         shopper.kakao_account()
         landed = shopper.kakao_login()
-        assert landed.status_code == 200 and shopper.logged_in(), (
+        # A single-page front end's login ends on its callback_url (a redirect from the shop).
+        landed_ok = landed.status_code == (302 if name in HEADLESS_HOSTS else 200)
+        assert landed_ok and shopper.logged_in(), (
             landed.status_code,
             landed.url,
             landed.text[:2000],

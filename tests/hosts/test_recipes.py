@@ -18,7 +18,7 @@ def test_first_check_of_a_fresh_project_gives_no_warning(host: Host) -> None:
 
 def test_readme_blocks_are_complete_python() -> None:
     """Nothing to fill in: no ``# ...`` placeholder, each block compiles."""
-    for name in ("plain", "custom-user"):
+    for name in ("plain", "custom-user", "headless"):
         for part, block in recipe(name).items():
             assert "..." not in block.replace('"..."', ""), (name, part)
             compile(block, f"README recipe:{name}:{part}", "exec")
