@@ -256,7 +256,7 @@ def _combined(missing: Mapping[str, list[dict[str, Any]]]) -> list[dict[str, Any
     return [
         item
         for item in items
-        if not (item.get("where") == AT_STORE and tags.get(item.get("term")) in at_kakao)
+        if not (item.get("where") == AT_STORE and tags.get(int(item.get("term") or 0)) in at_kakao)
     ]
 
 
@@ -264,7 +264,7 @@ def describe_missing(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]
     """The items as a person or a front end reads them: where, key, title, form param."""
     terms = {t.pk: t for t in published_terms()}
     kakao_titles = _kakao_titles() if any(i.get("where") == AT_KAKAO for i in items) else {}
-    described = []
+    described: list[dict[str, Any]] = []
     for item in items:
         if item.get("where") == AT_KAKAO:
             tag = str(item.get("tag"))
@@ -272,7 +272,7 @@ def describe_missing(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]
                 {"where": AT_KAKAO, "tag": tag, "param": tag, "title": kakao_titles.get(tag, tag)}
             )
         else:
-            term = terms.get(item.get("term"))  # type: ignore[arg-type]
+            term = terms.get(int(item.get("term") or 0))
             if term is None:
                 continue  # unpublished since: nothing to agree to
             described.append(
