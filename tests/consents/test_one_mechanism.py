@@ -160,3 +160,17 @@ def test_a_store_term_kakaos_screen_will_ask_is_asked_there_only(terms, sync_on)
     publish("third_party", "Location data", mandatory=True, tag="location_terms", pos=9)
     client = password_login(user)
     assert consents.noted(client.session) == [{"where": "kakao", "tag": "location_terms"}]
+
+
+def test_the_answer_and_the_page_read_in_korean(terms, sync_on):
+    user = member(terms)
+    new_tos_version(terms)
+    add_kakao_term(sync_on)
+    client = password_login(user)
+    body = client.post("/api/token", HTTP_ACCEPT_LANGUAGE="ko").json()
+    assert [e["message"] for e in body["errors"]] == [
+        "계속하려면 쇼핑몰의 동의 관리 페이지에서 “Terms of service”에 동의해 주세요.",
+        "계속하려면 카카오에서 “Location”에 동의해 주세요.",
+    ]
+    html = client.get("/account/consents/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "카카오에서 동의하기" in html and "새로 추가된 약관에 동의해 주세요" in html
