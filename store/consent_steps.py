@@ -6,7 +6,7 @@
   Kakao's consent screen showed (its tags) are not asked again.
 - ``record_signup_consents`` (``save_user``): the form's or the paused page's answers, in
   the signup's transaction.
-- ``note_missing_consents`` (``user_logged_in``, ``social_account_added``): every login
+- ``note_missing_consents`` (``user_logged_in``): every login
   notes, as one list, what mandatory the customer lacks: the store's terms (a term published
   since, a new version, a customer who joined elsewhere: a partner, a host's own form) and
   Kakao Sync's required tags the store added after the member joined. The request guard

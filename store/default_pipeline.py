@@ -76,8 +76,6 @@ PIPELINE: dict[str, tuple[str, ...]] = {
     "social_account_added": (
         # A Kakao account connected from the account page: its Sync data.
         "kakaosync.login_steps.store_sync_data",
-        # The Kakao terms it lacks, noted with the store's (asked by the one guard).
-        "store.consent_steps.note_missing_consents",
     ),
     "user_logged_in": (
         # Inside KakaoTalk (option on) every login but Kakao's is undone.
