@@ -93,6 +93,9 @@ class KakaoTerms:
             member = KakaoSyncMember.objects.filter(user=user).first()
         return [{"where": self.name, "tag": tag} for tag in missing_required(member, config)]
 
+    def titles(self) -> dict[str, str]:
+        return {t.tag: str(t.title) for t in load_config().terms}
+
     def form(self, items: list[dict[str, Any]], next_url: str) -> tuple[str, dict[str, str]]:
         """The page's button: Kakao's additional-consent flow for exactly these tags."""
         return consent_form([str(i["tag"]) for i in items], next_url)

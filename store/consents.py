@@ -263,7 +263,8 @@ def _combined(missing: Mapping[str, list[dict[str, Any]]]) -> list[dict[str, Any
 def describe_missing(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The items as a person or a front end reads them: where, key, title, form param."""
     terms = {t.pk: t for t in published_terms()}
-    kakao_titles = _kakao_titles() if any(i.get("where") == AT_KAKAO for i in items) else {}
+    items = list(items)
+    kakao_titles = _titles(AT_KAKAO) if any(i.get("where") == AT_KAKAO for i in items) else {}
     described: list[dict[str, Any]] = []
     for item in items:
         if item.get("where") == AT_KAKAO:
@@ -287,14 +288,11 @@ def describe_missing(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]
     return described
 
 
-def _kakao_titles() -> dict[str, str]:
-    from django.apps import apps
-
-    if not apps.is_installed("kakaosync"):
-        return {}
-    from kakaosync.conf import load_config
-
-    return {t.tag: str(t.title) for t in load_config().terms}
+def _titles(where: str) -> dict[str, str]:
+    """A source's own titles for its items (Kakao's tags: the admin's Sync terms)."""
+    source = _sources.get(where)
+    titles = getattr(source, "titles", None)
+    return dict(titles()) if titles is not None else {}
 
 
 def ad_consenting_users() -> QuerySet[Consent]:

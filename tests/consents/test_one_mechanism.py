@@ -174,4 +174,3 @@ def test_the_answer_and_the_page_read_in_korean(terms, sync_on):
     ]
     html = client.get("/account/consents/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "카카오에서 동의하기" in html and "새로 추가된 약관에 동의해 주세요" in html
-
