@@ -42,9 +42,13 @@ class KakaoSyncConfig(AppConfig):
         store_registry.register_request_guard(
             "kakaosync.kakao_only_in_app", view=middleware.kakao_only_in_app
         )
-        store_registry.register_request_guard(
-            "kakaosync.required_terms", view=middleware.required_terms_first
-        )
+        # Kakao's required tags are asked by the store's one mechanism (its guard
+        # store.required_consents, its page): kakaosync gives it the items and the flow.
+        from store import consents
+
+        from .terms import KakaoTerms
+
+        consents.register_required_source(KakaoTerms())
         point_kakao_endpoints()
         setting_changed.connect(point_kakao_endpoints, dispatch_uid="kakaosync.endpoints")
         receivers.connect()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from store.login_pipeline import LoginContext, LoginPart, ProfileChange, login_step
 
-from . import client, inapp, sync, terms
+from . import client, inapp, sync
 from .conf import sync_active
 from .models import KakaoSyncMember
 
@@ -213,8 +213,9 @@ def store_signup_sync_data(ctx: LoginContext) -> None:
 
 @login_step(providers={"kakao"}, kinds={"social"}, promise="kakao_required_terms")
 def store_sync_data(ctx: LoginContext) -> None:
-    """Terms, channel relation and marketing consent onto the customer; the required terms
-    it lacks noted on the session (the request guard ``kakaosync.required_terms`` asks)."""
+    """Terms, channel relation and marketing consent onto the customer; the row is left on
+    the login's context, where ``store.consent_steps.note_missing_consents`` (next in the
+    stage) reads the required terms it lacks without reading the row again."""
     config = sync_active()
     if config is None:
         return
@@ -222,9 +223,7 @@ def store_sync_data(ctx: LoginContext) -> None:
     row = ctx.get(KakaoSyncRow)
     known = row is not None and row.user_pk == ctx.user.pk
     if read is not None and known and (read.stored or read.data is None):
-        # Stored by the signup, or nothing Kakao could have changed unannounced.
-        _remember_missing(ctx, row.member if row is not None else None, config)
-        return
+        return  # stored by the signup, or nothing Kakao could have changed unannounced
     data = read.data if read is not None else None
     if data is None:
         # Not read for this user in this login (Sync switched on since, or the partner's
@@ -242,9 +241,4 @@ def store_sync_data(ctx: LoginContext) -> None:
         is_signup=ctx.signed_up,
         member=row.member if known and row is not None else sync.member_of(ctx.user),
     )
-    _remember_missing(ctx, member, config)
-
-
-def _remember_missing(ctx: LoginContext, member: KakaoSyncMember | None, config: Any) -> None:
-    if hasattr(ctx.request, "session"):
-        terms.remember_missing(ctx.request.session, member, config)
+    ctx.put(KakaoSyncRow(ctx.user.pk, member))

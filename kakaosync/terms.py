@@ -6,6 +6,11 @@ member's agreed terms (as ``/v2/user/service_terms`` last said, stored per membe
 ``agreed_by`` and ``revocable``) with the store's required terms, and sends the member to
 Kakao's consent screen naming exactly the missing tags (``service_terms`` without tags
 shows no terms at all).
+
+Asking is the store's one mechanism (``store.consents``): :class:`KakaoTerms` is its source
+for Kakao's tags, registered in ``KakaoSyncConfig.ready``; the login step
+``store.consent_steps.note_missing_consents`` notes them with the store's own terms, the
+guard ``store.required_consents`` holds the member, the consents page offers this flow.
 """
 
 from __future__ import annotations
@@ -25,10 +30,6 @@ from .conf import SyncConfig, load_config
 from .models import KakaoSyncMember
 
 logger = logging.getLogger(__name__)
-
-SESSION_MISSING = "kakaosync:missing_terms"
-# The store's required tags when the session was last checked: a change re-checks it.
-SESSION_CHECKED = "kakaosync:terms_checked"
 
 
 class WithdrawRefused(Exception):
@@ -69,34 +70,64 @@ def required_tags(config: SyncConfig) -> list[str]:
     return sorted(t.tag for t in config.terms if t.required)
 
 
-def remember_missing(session: Any, member: KakaoSyncMember | None, config: SyncConfig) -> None:
-    """After a Kakao login: what the session still has to agree to, if anything."""
-    missing = missing_required(member, config)
-    session[SESSION_CHECKED] = required_tags(config)
-    if missing:
-        session[SESSION_MISSING] = missing
-    else:
-        session.pop(SESSION_MISSING, None)
+class KakaoTerms:
+    """Source ``kakao`` of ``store.consents``: the store's required Kakao tags a linked
+    member has not agreed to, agreed on Kakao's consent screen."""
+
+    name = consents.AT_KAKAO
+
+    def fingerprint(self) -> Any:
+        from .conf import sync_active
+
+        config = sync_active()
+        return None if config is None else required_tags(config)
+
+    def missing(self, user: Any, ctx: Any = None) -> list[dict[str, Any]]:
+        from .conf import sync_active
+
+        config = sync_active()
+        if config is None:
+            return []
+        at_hand, member = _member_of_login(ctx, user)
+        if not at_hand:
+            member = KakaoSyncMember.objects.filter(user=user).first()
+        return [{"where": self.name, "tag": tag} for tag in missing_required(member, config)]
+
+    def titles(self) -> dict[str, str]:
+        return {t.tag: str(t.title) for t in load_config().terms}
+
+    def form(self, items: list[dict[str, Any]], next_url: str) -> tuple[str, dict[str, str]]:
+        """The page's button: Kakao's additional-consent flow for exactly these tags."""
+        return consent_form([str(i["tag"]) for i in items], next_url)
+
+    def flow(self, request: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
+        """The same flow for a front end (allauth headless's provider redirect)."""
+        from .headless import consent_flow
+
+        return consent_flow(request, [str(i["tag"]) for i in items])
+
+
+def _member_of_login(ctx: Any, user: Any) -> tuple[bool, KakaoSyncMember | None]:
+    """The row this login read or wrote for ``user``, if it has one at hand (a login's
+    second read of the row is spared)."""
+    if ctx is None:
+        return False, None
+    from .login_steps import KakaoSyncRow
+
+    row = ctx.get(KakaoSyncRow)
+    if row is None or row.user_pk != user.pk:
+        return False, None
+    return True, row.member
 
 
 def session_missing(session: Any, user: Any) -> list[str]:
-    """The required terms a logged-in session's member lacks, whatever way it logged in.
-
-    A Kakao login noted them (``store_sync_data``); any other session (a password the
-    member set, a host's own ``login()``, one from before) reads the member's row at its
-    first guarded request and keeps the answer. The row is read again only when the
-    store's required terms changed since the session was checked: one indexed query per
-    session and change, never one per request.
-    """
-    from .conf import sync_active
-
-    config = sync_active()
-    if config is None:
-        return []
-    if session.get(SESSION_CHECKED) != required_tags(config):
-        member = KakaoSyncMember.objects.filter(user=user).first()
-        remember_missing(session, member, config)
-    return list(session.get(SESSION_MISSING, []))
+    """The required Kakao tags this session's member lacks (the store's one list, read
+    as ``store.consents.session_missing`` reads it)."""
+    return [
+        str(item["tag"])
+        for item in consents.session_missing(session, user)
+        if item.get("where") == consents.AT_KAKAO
+    ]
 
 
 def _set_agreed(member: KakaoSyncMember, tags: set[str], agreed: bool) -> list[dict[str, Any]]:

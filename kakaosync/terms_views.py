@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from allauth.account.utils import get_next_redirect_url
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -22,21 +24,11 @@ logger = logging.getLogger(__name__)
 @login_required
 @require_http_methods(["GET"])
 def required_terms(request: HttpRequest) -> HttpResponse:
-    """Terms the store requires that this member has not agreed to: agree at Kakao."""
-    next_url = get_next_redirect_url(request) or "/"
-    config = load_config()
-    member = KakaoSyncMember.objects.filter(user=request.user).first()  # type: ignore[misc]
-    missing = terms.missing_required(member, config)
-    if not missing:
-        request.session.pop(terms.SESSION_MISSING, None)
-        return redirect(next_url)
-    titles = {t.tag: t.title for t in config.terms}
-    action, fields = terms.consent_form(missing, next_url)
-    return render(
-        request,
-        "kakaosync/required_terms.html",
-        {"missing": [titles[tag] for tag in missing], "action": action, "fields": fields},
-    )
+    """Kept for links to it: the store's consents page lists every missing item, Kakao's
+    terms with the button to agree at Kakao."""
+    target = reverse("store:consents")
+    next_url = get_next_redirect_url(request)
+    return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
 
 
 @login_required

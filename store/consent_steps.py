@@ -6,10 +6,12 @@
   Kakao's consent screen showed (its tags) are not asked again.
 - ``record_signup_consents`` (``save_user``): the form's or the paused page's answers, in
   the signup's transaction.
-- ``note_missing_consents`` (``user_logged_in``): every login notes which mandatory
-  consents the customer lacks (a term published since, a new version); the request guard
-  ``store.required_consents`` has them agreed before any POST. The one mechanism for a new
-  term, a new version and a customer who joined elsewhere (a partner, a host's own form).
+- ``note_missing_consents`` (``user_logged_in``): every login
+  notes, as one list, what mandatory the customer lacks: the store's terms (a term published
+  since, a new version, a customer who joined elsewhere: a partner, a host's own form) and
+  Kakao Sync's required tags the store added after the member joined. The request guard
+  ``store.required_consents`` has them agreed before any POST, on the consents page (the
+  store's by checkbox, Kakao's through Kakao's additional-consent flow).
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ login_pipeline.PROMISES.setdefault(
 )
 login_pipeline.PROMISES.setdefault(
     "current_consents",
-    "a customer lacking a mandatory consent (a new term or version) is asked at login",
+    "a customer lacking a mandatory consent (a new term or version, a Kakao term added later) "
+    "is asked at login",
 )
 
 
@@ -97,7 +100,7 @@ def record_signup_consents(ctx: LoginContext) -> None:
 def note_missing_consents(ctx: LoginContext) -> None:
     session: Any = getattr(ctx.request, "session", None)
     if session is not None:
-        consents.note_missing(session, ctx.user)
+        consents.note_missing(session, ctx.user, ctx)
 
 
 @login_step(kinds={"signup"})

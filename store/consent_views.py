@@ -1,11 +1,13 @@
 """The consents' pages: a term's text, the terms before a social login joins, and each
-customer's consents page (agree, withdraw); the request guard ``store.required_consents``."""
+customer's consents page (agree, withdraw, and everything missing: the store's terms by
+checkbox, Kakao Sync's terms through Kakao's additional-consent flow); the request guard
+``store.required_consents``."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -103,14 +106,35 @@ def _date(value: Any) -> str:
     return str(formats.date_format(timezone.localtime(value), "Y-m-d H:i"))
 
 
+def _kakao_part(
+    request: HttpRequest, missing: list[dict[str, Any]], next_url: str
+) -> dict[str, Any] | None:
+    """Kakao's missing terms and the button that asks exactly those at Kakao. Back to
+    ``next_url`` when nothing else is missing, else back here for the store's."""
+    items = [i for i in missing if i["where"] == consents.AT_KAKAO]
+    source = _source(consents.AT_KAKAO)
+    if not items or source is None:
+        return None
+    back = next_url
+    if len(items) < len(missing):
+        here = reverse("store:consents")
+        back = f"{here}?{urlencode({'next': next_url})}" if next_url else here
+    action, fields = source.form(items, back)
+    return {"missing": [i["title"] for i in items], "action": action, "fields": fields}
+
+
+def _source(name: str) -> Any:
+    return next((s for s in consents.required_sources() if s.name == name), None)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def consents_page(request: HttpRequest) -> HttpResponse:
-    """Every consent of the customer with its date; agree to what is missing or optional,
-    withdraw an optional one (at Kakao too when Kakao holds it)."""
+    """Every consent of the customer with its date, and everything mandatory it lacks (the
+    store's terms to tick, Kakao's to agree at Kakao); withdraw an optional one (at Kakao
+    too when Kakao holds it)."""
     user = request.user
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
-    missing = consents.missing_mandatory(user)
     rows = _rows(user)
     to_agree = [r["term"] for r in rows if not r["holds"]]
     form = ConsentForm(
@@ -125,20 +149,29 @@ def consents_page(request: HttpRequest) -> HttpResponse:
         if action == "agree" and form.is_valid():
             answers = {t: a for t, a in form.consent_answers().items() if a}
             written = consents.record(user, answers, via="form", channel="consents_page")
-            consents.note_missing(request.session, user)
+            left = consents.note_missing(request.session, user)
             for consent in written:
                 messages.success(
                     request,
                     _("You agreed to %(term)s on %(date)s.")
                     % {"term": consents.describe(consent), "date": _date(consent.at)},
                 )
-            if next_url and not consents.missing_mandatory(user):
+            if next_url and not left:
                 return redirect(next_url)
-            return redirect(reverse("store:consents"))
+            here = reverse("store:consents")
+            return redirect(f"{here}?{urlencode({'next': next_url})}" if next_url else here)
+    # Read afresh (a page, not every request): Kakao's answer may have arrived since.
+    missing = consents.describe_missing(consents.note_missing(request.session, user))
     return render(
         request,
         "store/consents/page.html",
-        {"rows": rows, "form": form, "missing": missing, "next": next_url},
+        {
+            "rows": rows,
+            "form": form,
+            "missing": [i for i in missing if i["where"] == consents.AT_STORE],
+            "kakao": _kakao_part(request, missing, next_url),
+            "next": next_url,
+        },
     )
 
 
@@ -174,17 +207,27 @@ def _withdraw(request: HttpRequest, user: Any, term_id: str) -> HttpResponse:
 
 # --- the request guard ---------------------------------------------------------------------
 
-# What a session lacking a mandatory consent may still do.
+# What a session lacking a mandatory consent may still do: log out, agree (here or at Kakao).
 ALLOWED_VIEWS = {"account_logout", "kakao_login", "kakao_callback"}
+# Through allauth headless: read (GET), log out, and run Kakao's additional-consent flow.
+ALLOWED_ENDPOINTS = {"account:current_session", "socialaccount:redirect_to_provider"}
+# POSTs answered with JSON (a token for an app is no page to redirect).
 JSON_VIEWS = {"keymap_token"}
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    accept = request.headers.get("Accept", "")
+    return "application/json" in accept and "text/html" not in accept
 
 
 def required_consents_first(
     request: HttpRequest, view: Any, args: Any, kwargs: Any
 ) -> HttpResponse | None:
-    """Guard ``store.required_consents``: a customer who lacks a mandatory consent (a term
+    """Guard ``store.required_consents``: a customer who lacks anything mandatory (a term
     published or a version changed since they agreed, a customer who joined through a
-    partner or a host's form without it) agrees to it before any POST. Browsing stays open."""
+    partner or a host's form without it, a Kakao Sync term the store added after they
+    joined) agrees to it before any POST, on the shop's views and the host's alike.
+    Browsing stays open."""
     session = getattr(request, "session", None)
     if request.method in ("GET", "HEAD", "OPTIONS") or session is None:
         return None
@@ -195,12 +238,53 @@ def required_consents_first(
     if name in ALLOWED_VIEWS or name.startswith(("store:consents", "store:term", "admin:")):
         return None
     if name.startswith("kakaosync:"):
-        return None  # Kakao's own terms and withdrawals (its guard asks Kakao's first)
-    if not consents.session_missing(session, request.user):
+        return None  # Kakao's own consents page and webhooks
+    from sociallogin.headless import endpoint_name
+
+    endpoint = endpoint_name(request)
+    if endpoint in ALLOWED_ENDPOINTS:
         return None
+    missing = consents.session_missing(session, request.user)
+    if not missing:
+        return None
+    if endpoint or name in JSON_VIEWS or _wants_json(request):
+        return missing_answer(request, missing)
     url = reverse("store:consents")
-    accept = request.headers.get("Accept", "")
-    if name in JSON_VIEWS or ("application/json" in accept and "text/html" not in accept):
-        return JsonResponse({"error": "required_consents", "url": url}, status=403)
-    back = _safe_next(request, request.headers.get("Referer", "")) or "/"
+    # Back to the page the POST came from (its form), on this site only, as a path.
+    referer = urlsplit(_safe_next(request, request.headers.get("Referer", "")))
+    back = (referer.path or "/") + (f"?{referer.query}" if referer.query else "")
     return redirect(f"{url}?{urlencode({'next': back})}")
+
+
+def missing_answer(request: HttpRequest, missing: list[dict[str, Any]]) -> HttpResponse:
+    """403 in allauth headless's error shape: one error per missing item (``param``: the
+    Kakao tag, or the consents form's field), and in ``data`` the items, the consents
+    page and Kakao's additional-consent flow for Kakao's. ``error`` is kept for the JSON
+    clients of the earlier answers (``required_terms`` while a Kakao term is missing)."""
+    items = consents.describe_missing(missing)
+    errors = []
+    for item in items:
+        if item["where"] == consents.AT_KAKAO:
+            message = _("Please agree to “%(title)s” at Kakao to continue.")
+            code = "required_terms"
+        else:
+            message = _("Please agree to “%(title)s” on the store's consents page to continue.")
+            code = "required_consents"
+        errors.append(
+            {"message": message % {"title": item["title"]}, "code": code, "param": item["param"]}
+        )
+    at_kakao = [i for i in items if i["where"] == consents.AT_KAKAO]
+    source = _source(consents.AT_KAKAO)
+    body = {
+        "status": 403,
+        "error": "required_terms" if at_kakao else "required_consents",
+        "errors": errors,
+        "data": {
+            "missing": items,
+            "url": reverse("store:consents"),
+            "flow": source.flow(request, at_kakao) if at_kakao and source is not None else None,
+        },
+    }
+    response = JsonResponse(body, status=403)
+    add_never_cache_headers(response)
+    return response

@@ -3,10 +3,15 @@
 Every way of joining (the store-ID signup, the social "finish joining" form, Kakao Sync,
 a partner, a host's own registration) hands its answers to :func:`record`; the consents
 page withdraws through :func:`withdraw`; Kakao's answers arrive through
-:func:`record_kakao_terms`. A customer lacking a current mandatory consent (a term
-published since, or a new version of one) is asked again: the login step
-``store.consent_steps.note_missing_consents`` notes it on the session, the request guard
-``store.required_consents`` sends the customer to agree before any POST.
+:func:`record_kakao_terms`.
+
+One mechanism asks again for what a logged-in customer lacks: a mandatory term published
+since or a new version of one (agreed on the shop's consents page), and a required Kakao
+Sync term the store added after the member joined (agreed on Kakao's consent screen,
+registered by ``kakaosync`` as a :class:`RequiredSource`). The login step
+``store.consent_steps.note_missing_consents`` notes every missing item on the session
+(one key, :data:`SESSION_KEY`), the request guard ``store.required_consents`` holds the
+customer before any write, and the consents page lists everything missing.
 
 The legal frame (PIPA art. 15, 22, 22-2; Network Act art. 50) is in the README's consent
 section.
@@ -19,7 +24,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -44,10 +49,10 @@ from .singleton import VersionedCache
 
 logger = logging.getLogger(__name__)
 
-# The published mandatory terms (id, version) the session was last checked against, and
-# what it still lacks: re-read only when the store's mandatory terms change.
-SESSION_CHECKED = "store:consents_checked"
-SESSION_MISSING = "store:consents_missing"
+# What the session's customer still has to agree to, and what it was checked against:
+# ``{"checked": {source: fingerprint}, "missing": {source: [item, ...]}}``. A source is read
+# again only when its fingerprint changed (a term published, a version, a Kakao tag added).
+SESSION_KEY = "store:required"
 # Network Act art. 50(8): each consent to advertising is confirmed every two years.
 CONFIRM_EVERY = timedelta(days=730)
 # Advertising consents proper (night-time sending is a consent on top of one of them).
@@ -144,30 +149,150 @@ def _mandatory_key(terms: Iterable[Term]) -> list[list[int]]:
     return sorted([t.pk, t.version] for t in terms if t.mandatory)
 
 
-def note_missing(session: Any, user: Any) -> list[int]:
-    """Read and note on the session what mandatory consents ``user`` lacks (at login)."""
-    terms = published_terms()
-    # No mandatory term published: nothing to read (a login costs no query for it).
-    mandatory = [t for t in terms if t.mandatory]
-    missing = [t.pk for t in missing_mandatory(user, mandatory)] if mandatory else []
-    session[SESSION_CHECKED] = _mandatory_key(terms)
-    if missing:
-        session[SESSION_MISSING] = missing
-    else:
-        session.pop(SESSION_MISSING, None)
-    return missing
+# --- what a logged-in customer still has to agree to ----------------------------------------
+
+# Where an item is agreed: the shop's consents page, or Kakao's consent screen.
+AT_STORE = "store"
+AT_KAKAO = "kakao"
 
 
-def session_missing(session: Any, user: Any) -> list[int]:
-    """The mandatory terms (ids) this session's customer lacks, however it logged in.
+class RequiredSource(Protocol):
+    """One kind of thing a customer must have agreed to (the store's mandatory terms,
+    Kakao Sync's required tags). Items are JSON-safe dicts with ``where`` and a key
+    (``term``: a term id, or ``tag``: a Kakao tag)."""
 
-    The login noted them; the row is read again only when the store's mandatory terms
-    (or their versions) changed since: one query per request for the terms, the customer's
-    consents only per session and change.
+    name: str
+
+    def fingerprint(self) -> Any:
+        """What the answer depends on, JSON-safe, without a query while warm."""
+        ...
+
+    def missing(self, user: Any, ctx: Any = None) -> list[dict[str, Any]]:
+        """The items ``user`` lacks (``ctx``: the login's context, when a login asks)."""
+        ...
+
+
+class StoreTerms:
+    """The store's published mandatory terms, agreed on the consents page."""
+
+    name = AT_STORE
+
+    def fingerprint(self) -> Any:
+        return _mandatory_key(published_terms())
+
+    def missing(self, user: Any, ctx: Any = None) -> list[dict[str, Any]]:
+        mandatory = [t for t in published_terms() if t.mandatory]
+        if not mandatory:
+            return []  # a login costs no query for it
+        return [{"where": AT_STORE, "term": t.pk} for t in missing_mandatory(user, mandatory)]
+
+
+_sources: dict[str, RequiredSource] = {AT_STORE: StoreTerms()}
+
+
+def register_required_source(source: RequiredSource) -> None:
+    """Called from an app's ``ready()``: its items join the one list the guard asks."""
+    _sources[source.name] = source
+
+
+def required_sources() -> list[RequiredSource]:
+    return list(_sources.values())
+
+
+def note_missing(session: Any, user: Any, ctx: Any = None) -> list[dict[str, Any]]:
+    """Read every source for ``user`` and note what is missing on the session (at login,
+    and when the consents page shows or saves)."""
+    checked: dict[str, Any] = {}
+    missing: dict[str, list[dict[str, Any]]] = {}
+    for source in required_sources():
+        checked[source.name] = source.fingerprint()
+        missing[source.name] = source.missing(user, ctx)
+    session[SESSION_KEY] = {"checked": checked, "missing": missing}
+    return _combined(missing)
+
+
+def session_missing(session: Any, user: Any) -> list[dict[str, Any]]:
+    """Everything this session's customer lacks, however it logged in (a login noted it;
+    a host's own ``login()`` or an older session is read at its first guarded request).
+
+    A source is read again only when its fingerprint changed since it was noted: no query
+    per request for a customer's consents or Kakao row, one per session and change.
     """
-    if session.get(SESSION_CHECKED) != _mandatory_key(published_terms()):
-        return note_missing(session, user)
-    return list(session.get(SESSION_MISSING, []))
+    noted = session.get(SESSION_KEY)
+    if not isinstance(noted, dict):
+        noted = {}
+    checked = dict(noted.get("checked") or {})
+    missing = dict(noted.get("missing") or {})
+    changed = False
+    for source in required_sources():
+        fingerprint = source.fingerprint()
+        if source.name not in checked or checked[source.name] != fingerprint:
+            checked[source.name] = fingerprint
+            missing[source.name] = source.missing(user)
+            changed = True
+    for name in set(checked) - set(_sources):
+        checked.pop(name)
+        missing.pop(name, None)
+        changed = True
+    if changed:
+        session[SESSION_KEY] = {"checked": checked, "missing": missing}
+    return _combined(missing)
+
+
+def noted(session: Any) -> list[dict[str, Any]]:
+    """What the session noted, without reading anything again."""
+    found = session.get(SESSION_KEY)
+    return _combined((found or {}).get("missing") or {}) if isinstance(found, dict) else []
+
+
+def _combined(missing: Mapping[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """One list, in the sources' order. A store term Kakao's screen will ask (its tag is
+    among Kakao's missing ones) is asked there only: Kakao's answer records it."""
+    items = [item for name in _sources for item in missing.get(name, [])]
+    at_kakao = {item.get("tag") for item in items if item.get("where") == AT_KAKAO}
+    if not at_kakao:
+        return items
+    tags = {t.pk: t.kakao_tag for t in published_terms()}
+    return [
+        item
+        for item in items
+        if not (item.get("where") == AT_STORE and tags.get(int(item.get("term") or 0)) in at_kakao)
+    ]
+
+
+def describe_missing(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The items as a person or a front end reads them: where, key, title, form param."""
+    terms = {t.pk: t for t in published_terms()}
+    items = list(items)
+    kakao_titles = _titles(AT_KAKAO) if any(i.get("where") == AT_KAKAO for i in items) else {}
+    described: list[dict[str, Any]] = []
+    for item in items:
+        if item.get("where") == AT_KAKAO:
+            tag = str(item.get("tag"))
+            described.append(
+                {"where": AT_KAKAO, "tag": tag, "param": tag, "title": kakao_titles.get(tag, tag)}
+            )
+        else:
+            term = terms.get(int(item.get("term") or 0))
+            if term is None:
+                continue  # unpublished since: nothing to agree to
+            described.append(
+                {
+                    "where": AT_STORE,
+                    "term": term.pk,
+                    "version": term.version,
+                    "param": f"term_{term.pk}",
+                    "title": term.title,
+                }
+            )
+    return described
+
+
+def _titles(where: str) -> dict[str, str]:
+    """A source's own titles for its items (Kakao's tags: the admin's Sync terms)."""
+    source = _sources.get(where)
+    titles = getattr(source, "titles", None)
+    return dict(titles()) if titles is not None else {}
 
 
 def ad_consenting_users() -> QuerySet[Consent]:

@@ -80,9 +80,10 @@ PIPELINE: dict[str, tuple[str, ...]] = {
     "user_logged_in": (
         # Inside KakaoTalk (option on) every login but Kakao's is undone.
         "kakaosync.login_steps.refuse_outside_kakao",
-        # Terms, marketing consent and channel onto the customer; missing terms noted.
+        # Terms, marketing consent and channel onto the customer.
         "kakaosync.login_steps.store_sync_data",
-        # Mandatory consents the customer lacks (a new term or version): noted, then asked.
+        # Everything mandatory the customer lacks (a new term or version of the store's, a
+        # Kakao Sync term added later): one list on the session, asked by one guard.
         "store.consent_steps.note_missing_consents",
         # User ID < password or social: what the session may open; the JWT's type.
         "store.login_steps.record_login_strength",

@@ -36,9 +36,9 @@ GUARDS: tuple[str, ...] = (
     # Oscar's login and registration pages keep the promises above; a user-ID session's
     # Oscar basket is its own anonymous one.
     "store_oscar.oscar_views",
-    # A Kakao Sync member lacking a required term added later agrees to it before any POST.
-    "kakaosync.required_terms",
-    # A customer lacking a mandatory consent (a new term or version) agrees before any POST.
+    # A customer lacking a mandatory consent (a new term or version of the store's, a Kakao
+    # Sync term added later) agrees before any POST: one guard, one page, one JSON answer.
+    # (It replaced "kakaosync.required_terms", which asked Kakao's terms on its own.)
     "store.required_consents",
     # A user-ID-only session opens an allow-list of views; a service's WeakLogin sends it on
     # to the stronger login.

@@ -116,7 +116,10 @@ def test_the_required_terms_page_sends_the_member_through_headless(
     assert resp["Location"] == CALLBACK
     ServiceTerm.objects.create(settings=sync_on, tag="age_14", title="Over 14", required=True)
     invalidate_settings()
-    page = client.get("/kakaosync/terms/", {"next": "/spa/"})
+    # The old page's address leads to the one consents page, which offers Kakao's flow.
+    old = client.get("/kakaosync/terms/", {"next": "/spa/"})
+    assert old.status_code == 302 and old["Location"] == "/account/consents/?next=%2Fspa%2F"
+    page = client.get(old["Location"])
     assert page.status_code == 200
     html = page.content.decode()
     assert f'action="{BROWSER}/auth/provider/redirect"' in html

@@ -16,7 +16,7 @@ from django.utils import timezone
 from kakaosync import client, sync
 from kakaosync.conf import load_config
 from kakaosync.models import KakaoSyncMember, ServiceTerm, invalidate_settings
-from kakaosync.terms import SESSION_CHECKED, SESSION_MISSING
+from store.consents import SESSION_KEY, noted
 
 from .conftest import APP_ID, CHANNEL, shop_kakao_login
 
@@ -55,9 +55,9 @@ def test_a_recent_read_is_kept_without_asking_kakao(
     assert resp.status_code == 302 and resp["Location"] == "/account/"
     assert sync_reads == []
     assert KakaoSyncMember.objects.get().last_read_at == member.last_read_at
-    # The additional-consent middleware has its answer for this session: nothing missing.
-    assert client.session[SESSION_CHECKED] == ["privacy_policy", "terms_of_service"]
-    assert SESSION_MISSING not in client.session
+    # The request guard has its answer for this session: nothing missing.
+    assert client.session[SESSION_KEY]["checked"]["kakao"] == ["privacy_policy", "terms_of_service"]
+    assert noted(client.session) == []
 
 
 def test_a_read_older_than_the_max_age_sees_what_kakao_did_not_announce(
@@ -88,7 +88,7 @@ def test_a_required_term_added_by_the_store_is_read_at_the_next_login(
     sync_reads.clear()
     shop_kakao_login(client, use_kakao_sandbox)
     assert sorted(sync_reads) == ["get_channels", "get_service_terms"]
-    assert client.session[SESSION_MISSING] == ["age_check"]
+    assert noted(client.session) == [{"where": "kakao", "tag": "age_check"}]
 
 
 def test_max_age_zero_reads_at_every_login(

@@ -52,12 +52,12 @@ def test_a_required_term_added_later_is_asked_for_before_ordering(
     # The member joined before the term existed; ordering waits until they agree.
     url = f"/products/{product.slug}/"
     resp = client.post(url, ORDER, HTTP_REFERER=f"http://testserver{url}")
-    assert resp.status_code == 302 and resp["Location"].startswith("/kakaosync/terms/")
+    assert resp.status_code == 302 and resp["Location"].startswith("/account/consents/?next=")
     assert not Order.objects.exists()
     page = client.get(resp["Location"])
     assert b"Location terms" in page.content
-    action = page.context["action"]
-    resp = client.post(action, page.context["fields"])
+    action = page.context["kakao"]["action"]
+    resp = client.post(action, page.context["kakao"]["fields"])
     authorize = resp["Location"]
     # Exactly the missing tag, never the whole list, never none.
     assert parse_qs(urlsplit(authorize).query)["service_terms"] == ["location_terms"]
@@ -78,7 +78,7 @@ def test_a_term_added_while_logged_in_is_caught_on_the_next_post(
     product = Product.objects.create(name="Tea", slug="tea", price=1000)
     _add_required_term(sync_on, use_kakao_sandbox)
     resp = client.post(f"/products/{product.slug}/", ORDER)
-    assert resp["Location"].startswith("/kakaosync/terms/")
+    assert resp["Location"].startswith("/account/consents/?next=")
     # Reading stays open.
     assert client.get(f"/products/{product.slug}/").status_code == 200
 

@@ -119,10 +119,10 @@ def test_a_listed_guard_that_is_not_registered_fails_closed(monkeypatch: Any) ->
 
 def test_a_guard_registered_under_a_name_the_order_lacks_fails_closed(monkeypatch: Any) -> None:
     monkeypatch.setattr(registry, "_request_guards", dict(registry._request_guards))
-    guard = registry._request_guards.pop("kakaosync.required_terms")
-    registry.register_request_guard("kakaosync.terms_renamed", view=guard.view)
+    guard = registry._request_guards.pop("store.required_consents")
+    registry.register_request_guard("store.consents_renamed", view=guard.view)
     assert [e.id for e in _errors()] == ["store.E015", "store.E016"]
-    with pytest.raises(ImproperlyConfigured, match=r"kakaosync\.terms_renamed"):
+    with pytest.raises(ImproperlyConfigured, match=r"store\.consents_renamed"):
         StoreMiddleware(lambda request: HttpResponse())
 
 
@@ -133,7 +133,7 @@ def test_a_guard_of_an_app_that_is_not_installed_is_simply_absent(monkeypatch: A
 
 
 def test_the_guards_run_in_the_order_store_keeps() -> None:
-    from kakaosync.middleware import kakao_only_in_app, required_terms_first
+    from kakaosync.middleware import kakao_only_in_app
     from keymap.middleware import end_revoked_session, user_id_session_view, weak_login_exception
     from sociallogin.last_used import set_last_used_cookie
     from sociallogin.middleware import provider_error_page
@@ -143,7 +143,6 @@ def test_the_guards_run_in_the_order_store_keeps() -> None:
     assert ours._on_request == (end_revoked_session,)
     assert ours._on_view == (
         kakao_only_in_app,
-        required_terms_first,
         required_consents_first,
         user_id_session_view,
     )
