@@ -94,10 +94,6 @@ def _refuse(request: HttpRequest, endpoint: str, refused: str, provider: str) ->
 
 # --- required terms added later ------------------------------------------------------------
 
-# What a session missing required terms may still do through allauth headless: read (GET),
-# log out, and run the additional-consent flow.
-TERMS_ALLOWED_ENDPOINTS = {"account:current_session", "socialaccount:redirect_to_provider"}
-
 
 def consent_flow(request: HttpRequest | None, missing: list[str]) -> dict[str, Any]:
     """The additional-consent flow as a front end runs it (a form POST, a page load)."""
@@ -111,33 +107,6 @@ def consent_flow(request: HttpRequest | None, missing: list[str]) -> dict[str, A
         "url": url,
         "fields": {"provider": "kakao", "process": "login", "service_terms": ",".join(missing)},
     }
-
-
-def required_terms_refusal(
-    request: HttpRequest, endpoint: str, missing: list[str]
-) -> HttpResponse | None:
-    """Guard ``kakaosync.required_terms`` on a headless write: JSON naming the missing tags."""
-    if endpoint in TERMS_ALLOWED_ENDPOINTS:
-        return None
-    from .conf import load_config
-
-    titles = {t.tag: str(t.title) for t in load_config().terms}
-    errors = [
-        {
-            "message": _("Please agree to “%(title)s” at Kakao to continue.")
-            % {"title": titles.get(tag, tag)},
-            "code": "required_terms",
-            "param": tag,
-        }
-        for tag in missing
-    ]
-    return sl_headless.error_response(
-        403,
-        "required_terms",
-        "",
-        errors=errors,
-        data={"missing": missing, "flow": consent_flow(request, missing)},
-    )
 
 
 @login_not_required
