@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import jwt
 import requests
 from django.utils.dateparse import parse_datetime
 
@@ -406,3 +407,15 @@ def get_jwks(jwks_uri: str, *, until: float | None = None) -> dict[str, Any]:
     if not isinstance(body.get("keys"), list):
         raise KakaoInvalidResponse(f"Kakao's answer to {path} is not a JWK Set")
     return body
+
+
+def key_of(jwks: dict[str, Any] | None, kid: str) -> Any | None:
+    """The RS256 public key ``kid`` of a JWK Set from :func:`get_jwks`; None when the set
+    has no such key or Kakao's entry for it is not a usable key."""
+    for data in (jwks or {}).get("keys", []):
+        if isinstance(data, dict) and data.get("kid") == kid:
+            try:
+                return jwt.PyJWK(data, algorithm="RS256").key
+            except jwt.PyJWTError:
+                return None
+    return None

@@ -119,23 +119,13 @@ def _cached_keys() -> dict[str, Any] | None:
     return None
 
 
-def _find_key(jwks: dict[str, Any] | None, kid: str) -> Any | None:
-    for data in (jwks or {}).get("keys", []):
-        if isinstance(data, dict) and data.get("kid") == kid:
-            try:
-                return jwt.PyJWK(data, algorithm="RS256").key
-            except jwt.PyJWTError:
-                return None
-    return None
-
-
 def signing_key(kid: str) -> Any:
     """Kakao's public key ``kid``; raises :class:`TokenRefused` for a key Kakao does not
     publish and :class:`client.KakaoError` when the key set cannot be read now."""
     jwks = _cached_keys()
-    key = _find_key(jwks, kid)
+    key = client.key_of(jwks, kid)
     if key is None and (jwks is None or cache.add(REFRESH_LOCK, 1, REFRESH_INTERVAL)):
-        key = _find_key(_read_keys(), kid)
+        key = client.key_of(_read_keys(), kid)
     if key is None:
         raise TokenRefused("ID token signed with a key Kakao does not publish")
     return key

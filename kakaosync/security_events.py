@@ -201,16 +201,6 @@ def _read_keys(keys: _ProcessKeys) -> dict[str, Any]:
         keys.single_flight.release()
 
 
-def _find_key(jwks: dict[str, Any], kid: str) -> Any | None:
-    for data in jwks.get("keys", []):
-        if isinstance(data, dict) and data.get("kid") == kid:
-            try:
-                return jwt.PyJWK(data, algorithm="RS256").key
-            except jwt.PyJWTError:
-                return None
-    return None
-
-
 def signing_key(kid: str) -> Any:
     """Kakao's public key ``kid``; Kakao's key set is read again when a new key shows up,
     at most once a minute across app servers (and per process while the cache is down).
@@ -219,9 +209,9 @@ def signing_key(kid: str) -> Any:
     """
     keys = _process.for_source(app_settings.AUTH_BASE_URL)
     jwks = _known_jwks(keys)
-    key = _find_key(jwks, kid) if jwks is not None else None
+    key = client.key_of(jwks, kid) if jwks is not None else None
     if key is None and (jwks is None or _shared("add", JWKS_REFRESH_LOCK, 1, REFRESH_INTERVAL)):
-        key = _find_key(_read_keys(keys), kid)
+        key = client.key_of(_read_keys(keys), kid)
     if key is None:
         raise Rejected("invalid_key", "unknown signing key")
     return key
